@@ -1,0 +1,116 @@
+"""``stream``: one persistent pyminiaudio playback stream fed by the mixer.
+
+Measured here (DESIGN.md): clips placed by a mixer in one persistent stream
+started exactly 1000 ms apart, where one stream per clip (simpleaudio) was
+off by 20–477 ms. A stream that never closes also keeps Bluetooth earbuds
+awake, so the first syllable after a rest is not clipped.
+
+Engine time maps to stream frames through an anchor taken when the device
+first asks for audio: ``frame = (t - anchor_time) * rate + anchor_frame``.
+Device latency is constant, so spacing between cues is exact.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Generator
+
+from voicecoach.audio.base import AudioUnavailable
+from voicecoach.audio.mixer import Mixer
+from voicecoach.clips import RATE, Clip
+
+BUFFER_MS = 60
+
+
+class StreamOutput:
+    name = "stream"
+    lookahead = 0.3
+
+    def __init__(self, device_id: object = None, rate: int = RATE):
+        self.rate = rate
+        self.mixer = Mixer(rate)
+        self._device = None
+        self._device_id = device_id
+        self._anchor: tuple[float, int] | None = None
+        self._anchored = threading.Event()
+        self._failed = False
+        self._clock_offset = 0.0  # engine clock minus time.monotonic()
+
+    def start(self, now: float) -> None:
+        try:
+            import miniaudio
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            raise AudioUnavailable(
+                f"pyminiaudio is missing ({exc}); pip install miniaudio"
+            ) from None
+        self._clock_offset = now - time.monotonic()
+        try:
+            playbacks = miniaudio.Devices().get_playbacks()
+        except Exception as exc:
+            raise AudioUnavailable(f"no audio system found ({exc}); {_hint()}") from None
+        if not playbacks:
+            raise AudioUnavailable(f"no playback device found; {_hint()}")
+        try:
+            self._device = miniaudio.PlaybackDevice(
+                output_format=miniaudio.SampleFormat.SIGNED16,
+                nchannels=1,
+                sample_rate=self.rate,
+                buffersize_msec=BUFFER_MS,
+                app_name="voicecoach",
+                device_id=self._device_id,
+            )
+            gen = self._generate()
+            next(gen)
+            self._device.start(gen)
+        except Exception as exc:
+            raise AudioUnavailable(f"cannot open the audio device ({exc}); {_hint()}") from None
+        if not self._anchored.wait(2.0):
+            self.close()
+            raise AudioUnavailable(f"the audio device opened but never asked for sound; {_hint()}")
+
+    def _generate(self) -> Generator[bytes, int, None]:
+        frames = yield b""
+        while True:
+            if self._anchor is None:
+                self._anchor = (time.monotonic() + self._clock_offset, self.mixer.position)
+                self._anchored.set()
+            frames = yield self.mixer.render(frames)
+
+    def frame_at(self, at: float) -> int:
+        assert self._anchor is not None
+        t0, f0 = self._anchor
+        return f0 + round((at - t0) * self.rate)
+
+    def play(self, clip: Clip, at: float) -> None:
+        if self._anchor is None or self._failed:
+            return
+        self.mixer.add(clip, self.frame_at(at))
+
+    def cancel_after(self, at: float) -> None:
+        if self._anchor is not None:
+            self.mixer.cancel_after(self.frame_at(at))
+
+    def healthy(self) -> bool:
+        if self._device is None or self._failed:
+            return False
+        running = getattr(self._device, "running", True)
+        return bool(running)
+
+    def close(self) -> None:
+        device, self._device = self._device, None
+        if device is None:
+            return
+        # Let the last clip (the summary) finish before the device goes away.
+        deadline = time.monotonic() + 15
+        while self.mixer.pending() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(BUFFER_MS / 1000 * 3)
+        device.close()
+
+
+def _hint() -> str:
+    return (
+        "check that PulseAudio/PipeWire or ALSA has an output "
+        "('voicecoach doctor' shows what is missing), or run with --audio none"
+    )

@@ -1,0 +1,447 @@
+"""The command line. Thin by design (STYLE.md §5): each command parses its flags and
+calls one function elsewhere; errors become one line on stderr and an exit code.
+
+Exit codes: 0 ok, 1 runtime error, 2 usage error or invalid routine.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from voicecoach import __version__
+from voicecoach.exitcodes import ExitStatus
+from voicecoach.journal import JournalError
+from voicecoach.paths import user_paths
+from voicecoach.problems import RoutineError
+from voicecoach.settings import SettingsError, load_settings
+from voicecoach.voice import SpeechUnavailable
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _dump(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="voicecoach")
+def cli() -> None:
+    """voicecoach: a voice-guided workout runner.
+
+    Put in earbuds and run a routine: the coach speaks form cues, counts each
+    rep's tempo, counts rests down, asks for reps in reserve after each set
+    and adjusts the next load.
+
+    \b
+    Examples:
+      voicecoach list
+      voicecoach run pull-day
+      voicecoach run my-routine.yaml --dry-run --answers 2,1,8:0
+      voicecoach plan pull-day --json
+    """
+
+
+@cli.command("list", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def list_cmd(as_json: bool) -> None:
+    """List the built-in routines, with descriptions and estimated durations.
+
+    \b
+    Examples:
+      voicecoach list
+      voicecoach list --json
+    """
+    from voicecoach.catalog import listing
+
+    rows = listing()
+    if as_json:
+        _dump(rows)
+        return
+    width = max(len(str(r["name"])) for r in rows)
+    for r in rows:
+        click.echo(f"{r['name']:<{width}}  ~{r['minutes']:>2} min  {r['description']}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("routines", nargs=-1, required=True)
+def validate(routines: tuple[str, ...]) -> None:
+    """Check routine files (or built-in names); report every problem with its line and column.
+
+    Exit status 0 when all are valid, 2 otherwise.
+
+    \b
+    Examples:
+      voicecoach validate my-routine.yaml
+      voicecoach validate routines/*.yaml
+    """
+    from voicecoach.catalog import load
+
+    failed = False
+    for name in routines:
+        try:
+            routine = load(name)
+        except RoutineError as exc:
+            failed = True
+            for p in exc.problems:
+                click.echo(str(p), err=True)
+            continue
+        click.echo(f"{name}: ok ({routine.name}, {len(routine.exercises())} exercises)")
+    if failed:
+        raise SystemExit(ExitStatus.USAGE)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("routine")
+@click.option("--json", "as_json", is_flag=True, help="Print the outline as JSON.")
+def plan(routine: str, as_json: bool) -> None:
+    """Show the outline of a routine and its estimated duration.
+
+    \b
+    Examples:
+      voicecoach plan pull-day
+      voicecoach plan ./my-routine.yaml --json
+    """
+    from voicecoach.catalog import load
+    from voicecoach.durations import format_duration
+    from voicecoach.planner import estimate_seconds, outline
+
+    r = load(routine)
+    data = outline(r)
+    seconds = estimate_seconds(r)
+    if as_json:
+        _dump(
+            {
+                "name": r.name,
+                "description": r.description,
+                "units": r.units,
+                "estimated_seconds": round(seconds),
+                "items": data,
+            }
+        )
+        return
+    click.echo(f"{r.name} — {r.description}" if r.description else r.name)
+
+    def line(e: dict[str, object], indent: str = "") -> str:
+        work = f"{e['reps']} reps" if e["reps"] else f"{format_duration(float(e['hold']))} hold"  # type: ignore[arg-type]
+        sets = f"{e['sets']} × " if not indent else ""
+        sides = f", sides {'/'.join(e['sides'])}" if e["sides"] else ""  # type: ignore[arg-type]
+        rest = f", rest {e['rest']}" if not indent else ""
+        return (
+            f"{indent}{e['name']}: {sets}{work} @ {e['load']}, tempo {e['tempo']}, "
+            f"RIR {e['rir']}{rest}{sides}"
+        )
+
+    for item in data:
+        if "circuit" in item:
+            click.echo(
+                f"{item['kind'].capitalize()} {item['circuit']}: {item['rounds']} rounds, "  # type: ignore[union-attr]
+                f"rest {item['rest']} between rounds, {item['transition']} between "
+                "exercises"
+            )
+            for e in item["exercises"]:  # type: ignore[union-attr]
+                click.echo(line(e, "  - "))
+        else:
+            click.echo(line(item))
+    click.echo(f"Estimated duration: {format_duration(seconds)}")
+
+
+@cli.command(context_settings=CONTEXT)
+def schema() -> None:
+    """Print the JSON Schema of the routine format, for editors and CI.
+
+    \b
+    Examples:
+      voicecoach schema > routine.schema.json
+      # then, first line of a routine file:
+      # yaml-language-server: $schema=./routine.schema.json
+    """
+    from voicecoach.schema import routine_schema
+
+    _dump(routine_schema())
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
+def exercises(as_json: bool) -> None:
+    """List the exercise library: the ids routines refer to with 'use:'.
+
+    \b
+    Examples:
+      voicecoach exercises
+      voicecoach exercises --json
+    """
+    from voicecoach.library import load_library
+
+    lib = load_library()
+    if as_json:
+        _dump(
+            [
+                {
+                    "id": e.key,
+                    "name": e.name,
+                    "equipment": list(e.equipment),
+                    "unilateral": e.unilateral,
+                    "levels": list(e.levels),
+                    "setup": list(e.setup),
+                    "rep_cues": dict(e.rep_cues),
+                    "tempo": e.tempo.notation(),
+                }
+                for e in lib.values()
+            ]
+        )
+        return
+    width = max(len(k) for k in lib)
+    for e in lib.values():
+        click.echo(f"{e.key:<{width}}  {e.name} ({', '.join(e.equipment)})")
+
+
+def _settings(**flags: object):  # type: ignore[no-untyped-def]
+    return load_settings(user_paths().config_file, **flags)
+
+
+VOICE_OPTIONS = [
+    click.option("--voice", help="Voice id (see 'voicecoach voices')."),
+    click.option("--rate", type=int, help="Speech rate in words per minute (80-400)."),
+    click.option("--volume", type=float, help="Speech volume, 0.0 to 1.0."),
+    click.option(
+        "--engine",
+        type=click.Choice(["pyttsx3", "estimate"]),
+        help="Speech engine; 'estimate' is silent and only times the speech.",
+    ),
+]
+
+
+def voice_options(f):  # type: ignore[no-untyped-def]
+    for option in reversed(VOICE_OPTIONS):
+        f = option(f)
+    return f
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("routine")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Run the whole session on a virtual clock, print the timestamped transcript.",
+)
+@click.option(
+    "--answers",
+    metavar="LIST",
+    help="Scripted answers, one per RIR question: RIR, REPS:RIR or - (e.g. 2,1,8:0,-).",
+)
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write what is played to this WAV file.",
+)
+@click.option(
+    "--transcript",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write one JSON object per event to this file (JSONL).",
+)
+@click.option(
+    "--audio",
+    type=click.Choice(["auto", "stream", "simpleaudio", "none"]),
+    help="Audio output (default: auto).",
+)
+@click.option("--rir-timeout", type=float, help="Seconds to wait for an RIR answer (default 20).")
+@click.option("--fresh", is_flag=True, help="Ignore the journal's loads; start as written.")
+@click.option(
+    "--resume/--no-resume",
+    default=None,
+    help="Continue the newest unfinished session of this routine.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Journal database (default: the data dir, or $VOICECOACH_HOME).",
+)
+@click.option("--no-journal", is_flag=True, help="Do not record this session.")
+@voice_options
+def run(
+    routine: str,
+    dry_run: bool,
+    answers: str | None,
+    record: Path | None,
+    transcript: Path | None,
+    audio: str | None,
+    rir_timeout: float | None,
+    fresh: bool,
+    resume: bool | None,
+    db: Path | None,
+    no_journal: bool,
+    voice: str | None,
+    rate: int | None,
+    volume: float | None,
+    engine: str | None,
+) -> None:
+    """Coach a workout: a built-in name (pull-day) or a routine file.
+
+    \b
+    Keys during a run (one key, no Enter):
+      0-5     reps in reserve (5 = five or more)
+      Enter   set done (ends the set early; reps reached are recorded)
+      space   pause / resume
+      s       skip the rest, or the current exercise
+      r       repeat the last cue
+      + / -   rest 15 s longer / shorter
+      q       quit (asks to confirm; the journal is kept)
+
+    \b
+    Examples:
+      voicecoach run pull-day
+      voicecoach run pull-day --dry-run --answers 2,2,1,8:0
+      voicecoach run pull-day --dry-run --record session.wav
+      voicecoach run my-routine.yaml --audio none --transcript run.jsonl
+      voicecoach run pull-day --resume
+    """
+    from voicecoach.answers import parse_answers
+    from voicecoach.catalog import load
+    from voicecoach.runner import RunOptions, run_session
+
+    try:
+        scripted = parse_answers(answers) if answers else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--answers") from None
+    r = load(routine)
+    settings = _settings(
+        audio=audio, rir_timeout=rir_timeout, voice=voice, rate=rate, volume=volume, engine=engine
+    )
+    paths = user_paths()
+    code = run_session(
+        r,
+        settings,
+        RunOptions(
+            dry_run=dry_run,
+            answers=scripted,
+            record=record,
+            transcript=transcript,
+            fresh=fresh,
+            resume=resume,
+            db=db,
+            no_journal=no_journal,
+        ),
+        cache_dir=paths.clip_cache,
+        journal_path=paths.journal,
+    )
+    raise SystemExit(code)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("text", nargs=-1, required=True)
+@click.option(
+    "--audio",
+    type=click.Choice(["auto", "stream", "simpleaudio", "none"]),
+    help="Audio output (default: auto).",
+)
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the clip to this WAV file.",
+)
+@voice_options
+def say(
+    text: tuple[str, ...],
+    audio: str | None,
+    record: Path | None,
+    voice: str | None,
+    rate: int | None,
+    volume: float | None,
+    engine: str | None,
+) -> None:
+    """Speak TEXT with the current voice settings.
+
+    \b
+    Examples:
+      voicecoach say "Rest ninety seconds"
+      voicecoach say --rate 150 --voice en-us "Three, two, one, go"
+      voicecoach say --record hello.wav hello
+    """
+    from voicecoach.speak import speak
+
+    settings = _settings(audio=audio, voice=voice, rate=rate, volume=volume, engine=engine)
+    raise SystemExit(speak(" ".join(text), settings, user_paths().clip_cache, record))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
+def voices(as_json: bool) -> None:
+    """List the speech engine's voices: id, name and language.
+
+    \b
+    Examples:
+      voicecoach voices
+      voicecoach voices --json
+      voicecoach run pull-day --voice gmw/en-US
+    """
+    from voicecoach.voice import make_voice
+
+    v = make_voice(_settings(), None)
+    rows = v.renderer.voices()  # type: ignore[attr-defined]
+    if as_json:
+        _dump(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<24} {row['name']:<28} {','.join(row['languages'])}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def doctor(as_json: bool) -> None:
+    """Check speech, audio, terminal and paths, and print a fix for each failure.
+
+    Exit status 1 if an essential part is missing.
+
+    \b
+    Examples:
+      voicecoach doctor
+      voicecoach doctor --json
+    """
+    from voicecoach.doctor import run_checks
+
+    checks = run_checks(_settings(), user_paths())
+    if as_json:
+        _dump([c.__dict__ for c in checks])
+    else:
+        for c in checks:
+            mark = "ok  " if c.ok else ("FAIL" if c.essential else "warn")
+            click.echo(f"[{mark}] {c.name}: {c.detail}")
+            if not c.ok and c.fix:
+                click.echo(f"       fix: {c.fix}")
+    if any(c.essential and not c.ok for c in checks):
+        raise SystemExit(ExitStatus.ERROR)
+
+
+def run_cli(argv: list[str]) -> int:
+    """Run the CLI; turn every known failure into one line on stderr and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="voicecoach", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return ExitStatus.SIGINT
+    except click.ClickException as exc:
+        exc.show()
+        return ExitStatus.USAGE if isinstance(exc, click.UsageError) else exc.exit_code
+    except RoutineError as exc:
+        for p in exc.problems:
+            click.echo(str(p), err=True)
+        return ExitStatus.USAGE
+    except SettingsError as exc:
+        click.echo(f"voicecoach: {exc}", err=True)
+        return ExitStatus.USAGE
+    except (JournalError, SpeechUnavailable) as exc:
+        click.echo(f"voicecoach: {exc}", err=True)
+        return ExitStatus.ERROR
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return ExitStatus.SIGINT
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except BrokenPipeError:
+        sys.stderr.close()
+        return ExitStatus.OK
+    return ExitStatus.OK

@@ -1,0 +1,50 @@
+"""What happened during a session, for the screen, ``--transcript`` and tests."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import IO, Protocol
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing the coach did or heard. Times are seconds since the session started."""
+
+    due: float
+    actual: float
+    kind: str  # say, sound, ask, answer, load, pause, resume, skip, set, rest, quit, note
+    text: str
+    duration: float = 0.0
+
+
+class Sink(Protocol):
+    def __call__(self, event: Event) -> None: ...
+
+
+def stamp(seconds: float) -> str:
+    """``[03:12.0]``."""
+    m, s = divmod(max(0.0, seconds), 60)
+    return f"[{int(m):02d}:{s:04.1f}]"
+
+
+def transcript_line(event: Event) -> str:
+    """``[03:12.0] SAY "Rest ninety seconds."`` — the dry-run and golden-file format."""
+    if event.kind in ("say", "sound"):
+        return f'{stamp(event.due)} {event.kind.upper()} "{event.text}"'
+    return f"{stamp(event.due)} {event.kind.upper()} {event.text}"
+
+
+class JsonlWriter:
+    """``--transcript FILE.jsonl``: one JSON object per event, flushed as it happens."""
+
+    def __init__(self, stream: IO[str]):
+        self.stream = stream
+
+    def __call__(self, event: Event) -> None:
+        record = asdict(event)
+        record["due"] = round(event.due, 4)
+        record["actual"] = round(event.actual, 4)
+        record["duration"] = round(event.duration, 4)
+        self.stream.write(json.dumps(record) + "\n")
+        self.stream.flush()

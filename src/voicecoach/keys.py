@@ -1,0 +1,121 @@
+"""Read single keys from a terminal without Enter, or answer lines from a pipe.
+
+Facts from DESIGN.md: put the terminal in cbreak mode ourselves (clear ICANON
+and ECHO, keep ISIG so Ctrl-C still works), wait with ``select`` and read
+with ``os.read`` (``sys.stdin.read`` buffers and loses keys), and restore the
+terminal on every way out. When stdin is not a TTY, leave termios alone and
+read lines; at EOF, stop polling.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import sys
+from collections import deque
+from typing import Protocol
+
+try:  # POSIX only; Windows would poll msvcrt instead (not supported yet, see README)
+    import termios
+    import tty
+except ImportError:  # pragma: no cover
+    termios = None  # type: ignore[assignment]
+    tty = None  # type: ignore[assignment]
+
+ENTER = "\n"
+
+
+class KeySource(Protocol):
+    def fileno(self) -> int | None:
+        """The fd to wait on, or None when there is nothing more to read."""
+
+    def pending(self) -> str | None:
+        """A key already read and not yet handed out."""
+
+    def read_ready(self) -> None:
+        """Read what is available now (after select said so)."""
+
+
+class TerminalKeys:
+    """Single keys from a TTY in cbreak mode; restores the mode on close and at exit."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self._saved: list | None = None  # type: ignore[type-arg]
+        self._queue: deque[str] = deque()
+
+    def __enter__(self) -> TerminalKeys:
+        self.enter_cbreak()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.restore()
+
+    def enter_cbreak(self) -> None:
+        if termios is None:
+            return
+        if self._saved is None:
+            self._saved = termios.tcgetattr(self.fd)
+            atexit.register(self.restore)
+        mode = termios.tcgetattr(self.fd)
+        mode[3] &= ~(termios.ICANON | termios.ECHO)  # lflags; ISIG stays on for Ctrl-C
+        mode[6][termios.VMIN] = 1
+        mode[6][termios.VTIME] = 0
+        termios.tcsetattr(self.fd, termios.TCSANOW, mode)
+
+    def restore(self) -> None:
+        if termios is None or self._saved is None:
+            return
+        with contextlib.suppress(termios.error):
+            termios.tcsetattr(self.fd, termios.TCSAFLUSH, self._saved)
+
+    def fileno(self) -> int | None:
+        return self.fd
+
+    def pending(self) -> str | None:
+        return self._queue.popleft() if self._queue else None
+
+    def read_ready(self) -> None:
+        data = os.read(self.fd, 64).decode("utf-8", "replace")
+        for ch in data:
+            self._queue.append(ENTER if ch in "\r\n" else ch)
+
+
+class LineKeys:
+    """Answers from a pipe or file: each line is one key (an empty line is Enter)."""
+
+    def __init__(self, fd: int):
+        self.fd: int | None = fd
+        self._queue: deque[str] = deque()
+        self._partial = b""
+
+    def fileno(self) -> int | None:
+        return self.fd
+
+    def pending(self) -> str | None:
+        return self._queue.popleft() if self._queue else None
+
+    def read_ready(self) -> None:
+        assert self.fd is not None
+        data = os.read(self.fd, 4096)
+        if not data:
+            self.fd = None  # EOF: stop polling, the run continues with defaults
+            return
+        self._partial += data
+        *lines, self._partial = self._partial.split(b"\n")
+        for line in lines:
+            text = line.decode("utf-8", "replace").strip()
+            self._queue.append(text[:1] if text else ENTER)
+
+
+def open_keys(stream: object = None) -> KeySource | None:
+    """Keys from stdin: a terminal reader for a TTY, a line reader for a pipe, None if closed."""
+    stream = stream or sys.stdin
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return None
+    if os.isatty(fd):
+        return TerminalKeys(fd)
+    return LineKeys(fd)

@@ -1,0 +1,309 @@
+"""Build the environment for ``voicecoach run`` and run a session in it.
+
+This is the imperative shell around the engine: it picks the clock, keys,
+voice, audio output and journal, restores the terminal on every way out,
+and turns failures into one clear line and an exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from voicecoach.answers import Answer
+from voicecoach.audio import AudioUnavailable, open_output
+from voicecoach.audio.base import Output, SilentOutput
+from voicecoach.audio.wavfile import WavRecorder
+from voicecoach.clock import SystemClock
+from voicecoach.engine import Session
+from voicecoach.environment import Environment
+from voicecoach.events import Event, JsonlWriter, transcript_line
+from voicecoach.exitcodes import ExitStatus
+from voicecoach.journal import Journal
+from voicecoach.keys import TerminalKeys, open_keys
+from voicecoach.loads import Load
+from voicecoach.model import Routine
+from voicecoach.settings import Settings
+from voicecoach.testing import FakeClock
+from voicecoach.voice import SpeechUnavailable, make_voice
+from voicecoach.voice.base import Voice
+from voicecoach.workplan import work_items
+
+
+@dataclass
+class RunOptions:
+    dry_run: bool = False
+    answers: list[Answer] | None = None
+    record: Path | None = None
+    transcript: Path | None = None
+    fresh: bool = False
+    resume: bool | None = None  # None: ask if there is an unfinished session
+    db: Path | None = None
+    no_journal: bool = False
+
+
+class Terminated(Exception):
+    def __init__(self, code: int):
+        self.code = code
+
+
+def _say_err(msg: str) -> None:
+    print(f"voicecoach: {msg}", file=sys.stderr)
+
+
+def build_voice(settings: Settings, cache_dir: Path | None, warn: Callable[[str], None]) -> Voice:
+    """The configured voice, or the silent estimate with one warning line."""
+    try:
+        return make_voice(settings, cache_dir)
+    except SpeechUnavailable as exc:
+        if settings.engine == "estimate":
+            raise
+        warn(f"speech unavailable: {exc}. Coaching in text only.")
+        from dataclasses import replace
+
+        return make_voice(replace(settings, engine="estimate"), None)
+
+
+def carried_loads(
+    journal: Journal | None, routine: Routine, include_dry_runs: bool
+) -> dict[int, tuple[Load, int]]:
+    """Per exercise slot, the load its last session ended with (if the kind matches)."""
+    if journal is None:
+        return {}
+    out: dict[int, tuple[Load, int]] = {}
+    for item in work_items(routine):
+        if item.slot in out:
+            continue
+        found = journal.carried_load(item.spec.key, include_dry_runs=include_dry_runs)
+        if (
+            found is not None
+            and type(found[0]) is type(item.spec.load)
+            and getattr(found[0], "unit", None) == getattr(item.spec.load, "unit", None)
+        ):
+            out[item.slot] = found
+    return out
+
+
+@contextlib.contextmanager
+def _signals(restore: Callable[[], None]) -> Iterator[None]:
+    """SIGTERM/SIGHUP end the run through ``finally`` blocks, so the journal and terminal
+    are put right; exit codes 143 and 129."""
+
+    def handler(signum: int, frame: object) -> None:
+        restore()
+        raise Terminated(128 + signum)
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def run_session(
+    routine: Routine,
+    settings: Settings,
+    opts: RunOptions,
+    *,
+    cache_dir: Path,
+    journal_path: Path,
+    out: IO[str] = sys.stdout,
+) -> int:
+    """Run (or simulate) a whole session; returns the exit status."""
+    tty = out.isatty()
+    warnings: list[str] = []
+    voice = build_voice(settings, cache_dir, warnings.append)
+    for w in warnings:
+        _say_err(w)
+
+    journal: Journal | None = None
+    if not opts.no_journal:
+        journal = Journal(opts.db or journal_path)
+
+    sinks: list[Callable[[Event], None]] = []
+    transcript_file = opts.transcript.open("w", encoding="utf-8") if opts.transcript else None
+    if transcript_file:
+        sinks.append(JsonlWriter(transcript_file))
+
+    keys = None
+    output: Output
+    if opts.dry_run:
+        clock = FakeClock()
+        output = WavRecorder(opts.record) if opts.record else SilentOutput()
+        output.start(clock.now())
+        sinks.append(lambda e: print(transcript_line(e), file=out))
+        status = None
+    else:
+        keys = open_keys()
+        clock = SystemClock(keys)
+        name = "none" if not voice.audible else settings.audio
+        try:
+            output, note = open_output(name, clock.now())
+        except AudioUnavailable as exc:
+            _say_err(f"{exc}. Coaching in text only.")
+            output, note = SilentOutput(), None
+        if note:
+            _say_err(note)
+        if opts.record:
+            output = WavRecorder(opts.record, inner=output)
+            output.start(clock.now())
+        from voicecoach.display import Display
+
+        display = Display(out, tty)
+        sinks.append(display.event)
+        status = display.status if tty else None
+        print(_help_line(), file=out)
+
+    session_id: int | None = None
+    done: set[int] = set()
+    if journal is not None:
+        unfinished = journal.unfinished(routine.name)
+        want = opts.resume
+        if (
+            unfinished is not None
+            and want is None
+            and not opts.dry_run
+            and keys is not None
+            and isinstance(keys, TerminalKeys)
+        ):
+            want = _ask_resume(out)
+        if want and unfinished is not None:
+            session_id = unfinished
+            done = {pos for pos, _ in journal.done_positions(unfinished)}
+            journal.reopen(unfinished)
+        elif want:
+            _say_err(f"no unfinished session of {routine.name!r} to resume; starting fresh")
+
+    carried = {} if opts.fresh else carried_loads(journal, routine, opts.dry_run)
+    if session_id is not None and journal is not None:
+        carried.update(_session_loads(journal, session_id, routine))
+
+    env = Environment(
+        clock=clock,
+        voice=voice,
+        output=output,
+        journal=journal,
+        sinks=sinks,
+        answers=deque(opts.answers or []),
+        virtual=opts.dry_run,
+        status=status,
+    )
+    session = Session(
+        routine,
+        env,
+        carried=carried,
+        resume_from=done,
+        session_id=session_id,
+        rir_timeout=settings.rir_timeout,
+        dry_run=opts.dry_run,
+    )
+    if session_id is not None:
+        session.result.session_id = session_id
+
+    restore = keys.restore if isinstance(keys, TerminalKeys) else (lambda: None)
+    code = ExitStatus.OK
+    try:
+        with _signals(restore):
+            if isinstance(keys, TerminalKeys):
+                keys.enter_cbreak()
+            if not opts.dry_run:
+                _prerender(routine, voice, out if tty else None)
+            result = session.run()
+            if isinstance(output, WavRecorder):
+                output.extend_to(clock.now())
+    except KeyboardInterrupt:
+        code = ExitStatus.SIGINT
+        _say_err("interrupted; every finished set is saved")
+    except Terminated as exc:
+        code = exc.code
+    finally:
+        restore()
+        if transcript_file:
+            transcript_file.close()
+        if journal is not None:
+            journal.close()
+    if code == ExitStatus.OK and not opts.dry_run:
+        print(f"{result.status}: {result.sets_done} sets saved", file=out)
+    return int(code)
+
+
+def _help_line() -> str:
+    from voicecoach.engine import HELP
+
+    return HELP
+
+
+def _ask_resume(out: IO[str]) -> bool:
+    print(
+        "An unfinished session of this routine exists. Resume it? [y/N] ",
+        end="",
+        file=out,
+        flush=True,
+    )
+    try:
+        answer = os.read(sys.stdin.fileno(), 16).decode(errors="replace").strip().lower()
+    except OSError:
+        return False
+    return answer.startswith("y")
+
+
+def _session_loads(
+    journal: Journal, session_id: int, routine: Routine
+) -> dict[int, tuple[Load, int]]:
+    """On resume, each exercise continues from the load its last finished set chose."""
+    import json
+
+    from voicecoach.loads import from_record
+
+    rows = journal.done_positions(session_id)
+    by_position = {it.position: it for it in work_items(routine)}
+    out: dict[int, tuple[Load, int]] = {}
+    for (pos, _side), row in sorted(rows.items()):
+        item = by_position.get(pos)
+        if item is not None and row["next_load"]:
+            out[item.slot] = (from_record(json.loads(row["next_load"])), row["next_rep_bonus"])
+    return out
+
+
+def _prerender(routine: Routine, voice: Voice, out: IO[str] | None) -> None:
+    """Render every fixed phrase before the first word by simulating the session silently."""
+    if not voice.audible:
+        return
+    count = [0]
+    progress_voice = _CountingVoice(voice, count, out)
+    env = Environment(clock=FakeClock(), voice=progress_voice)  # type: ignore[arg-type]
+    Session(routine, env).run()
+    if out is not None:
+        print(f"\r\x1b[Kspeech ready: {count[0]} phrases", file=out, flush=True)
+
+
+class _CountingVoice:
+    def __init__(self, voice: Voice, count: list[int], out: IO[str] | None):
+        self.voice, self.count, self.out = voice, count, out
+        self.seen: set[str] = set()
+
+    def clip(self, text: str):  # type: ignore[no-untyped-def]
+        if text not in self.seen:
+            self.seen.add(text)
+            self.count[0] += 1
+            if self.out is not None and self.count[0] % 10 == 0:
+                print(
+                    f"\r\x1b[Kpreparing speech: {self.count[0]} phrases",
+                    end="",
+                    file=self.out,
+                    flush=True,
+                )
+        return self.voice.clip(text)
+
+    def duration(self, text: str) -> float:
+        return self.clip(text).seconds
