@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Union
 
 Durations = Callable[[str], float]  # text -> clip seconds, from the voice (or an estimate)
 
@@ -52,7 +51,7 @@ class Mark:
     value: int | float | str = 0
 
 
-Cue = Union[Say, Sound, Mark]
+Cue = Say | Sound | Mark
 
 SOUND_SECONDS = 0.15  # every file in sounds/ is at most this long
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Union
 
 UNITS = ("lb", "kg")
 _UNIT_ALIASES = {
@@ -73,7 +72,7 @@ class Unloaded:
     """No load to track (a stretch, a dead hang, a mobility drill)."""
 
 
-Load = Union[Weight, Bodyweight, Level, Unloaded]
+Load = Weight | Bodyweight | Level | Unloaded
 
 
 def normalise_unit(word: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from voicecoach.loads import Load
 from voicecoach.tempo import Tempo
@@ -76,7 +75,7 @@ class Circuit:
     kind: str = "circuit"  # or "superset"
 
 
-Item = Union[ExerciseSpec, Circuit]
+Item = ExerciseSpec | Circuit
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install everything voicecoach needs on Debian/Ubuntu: system packages, then a
+# virtual environment in .venv with the project. Idempotent and quick when all
+# is already there. Usage: scripts/install.sh [--test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+# Runtime: Python with venv, espeak-ng for pyttsx3, ALSA/PulseAudio client libraries,
+# and gcc + libasound2-dev because simpleaudio-patched builds from source.
+packages=(python3 python3-venv python3-dev gcc libespeak-ng1 espeak-ng-data
+          libasound2 libasound2-dev libasound2-plugins libpulse0)
+# Tests: a private PulseAudio server with a null sink, and parec to record it.
+[ "$want_test" = 1 ] && packages+=(pulseaudio pulseaudio-utils)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "voicecoach: installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+extras="simpleaudio"
+[ "$want_test" = 1 ] && extras="simpleaudio,test"
+stamp=".venv/.voicecoach-installed-$(sha256sum pyproject.toml | cut -c1-16)-${extras}"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[${extras}]"
+  rm -f .venv/.voicecoach-installed-*
+  touch "$stamp"
+fi

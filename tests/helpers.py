@@ -1,0 +1,155 @@
+"""Test helpers: a private PulseAudio server, a monitor recorder, onset detection, a pty."""
+
+from __future__ import annotations
+
+import array
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RATE = 16000
+
+
+class PulseServer:
+    """``pulseaudio`` with a null sink ``earbuds``, in its own runtime dir."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.runtime = folder / "runtime"
+        self.home = folder / "home"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.keepalive: subprocess.Popen[bytes] | None = None
+
+    def env(self) -> dict[str, str]:
+        return {
+            "PULSE_SERVER": f"unix:{self.runtime / 'native'}",
+            "PULSE_RUNTIME_PATH": str(self.runtime),
+            "PULSE_COOKIE": str(self.home / "cookie"),
+            "PULSE_SINK": "earbuds",
+        }
+
+    def start(self) -> None:
+        self.runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.home.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, HOME=str(self.home), XDG_RUNTIME_DIR=str(self.folder),
+                   XDG_CONFIG_HOME=str(self.home), PULSE_RUNTIME_PATH=str(self.runtime))
+        env.pop("PULSE_SERVER", None)
+        socket = self.runtime / "native"
+        self.proc = subprocess.Popen(
+            ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--use-pid-file=no",
+             "--disallow-exit", "--log-target=stderr", "--log-level=error",
+             "--load=module-null-sink sink_name=earbuds rate=48000",
+             f"--load=module-native-protocol-unix auth-anonymous=1 socket={socket}",
+             "--load=module-always-sink"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while not socket.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
+                raise RuntimeError(f"pulseaudio did not start: {err}")
+            time.sleep(0.05)
+        wait_env = dict(os.environ, **self.env())
+        while subprocess.run(["pactl", "info"], env=wait_env, capture_output=True).returncode:
+            if time.monotonic() > deadline:
+                raise RuntimeError("pulseaudio does not answer")
+            time.sleep(0.05)
+        # A silent stream keeps the sink running, so recordings start at once (DESIGN.md).
+        self.keepalive = subprocess.Popen(
+            ["pacat", "--playback", "--raw", "--format=s16le", "--rate=16000", "--channels=1",
+             "--device=earbuds", "/dev/zero"], env=wait_env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        for p in (self.keepalive, self.proc):
+            if p is not None and p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+    def record(self, path: Path) -> MonitorRecording:
+        return MonitorRecording(path, dict(os.environ, **self.env()))
+
+
+class MonitorRecording:
+    """``parec`` of the null sink's monitor: what a listener would hear, 16 kHz mono."""
+
+    def __init__(self, path: Path, env: dict[str, str]):
+        self.path = path
+        self.env = env
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> MonitorRecording:
+        self.file = self.path.open("wb")
+        self.proc = subprocess.Popen(
+            ["parec", "--device=earbuds.monitor", "--raw", "--format=s16le",
+             f"--rate={RATE}", "--channels=1", "--latency-msec=20"],
+            env=self.env, stdout=self.file, stderr=subprocess.DEVNULL)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.file.close()
+
+    def samples(self) -> array.array[int]:
+        a = array.array("h")
+        a.frombytes(self.path.read_bytes()[: (self.path.stat().st_size // 2) * 2])
+        return a
+
+
+def onsets(samples: array.array[int], rate: int = RATE, threshold: int = 1500,
+           min_gap: float = 0.25) -> list[float]:
+    """Seconds at which sound starts after at least ``min_gap`` of quiet."""
+    out: list[float] = []
+    last_loud = -10**9
+    gap = int(min_gap * rate)
+    for i, v in enumerate(samples):
+        if v > threshold or v < -threshold:
+            if i - last_loud > gap:
+                out.append(i / rate)
+            last_loud = i
+    return out
+
+
+def wait_for_bytes(fd: int, needle: bytes, timeout: float, seen: bytearray) -> bool:
+    """Read a pty until ``needle`` appears (event-driven, no sleeps); True if it did."""
+    deadline = time.monotonic() + timeout
+    while needle not in seen:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            return needle in seen
+        if not chunk:
+            return needle in seen
+        seen.extend(chunk)
+    return True
+
+
+def spawn_in_pty(args: list[str], env: dict[str, str], cwd: Path | None = None
+                 ) -> tuple[subprocess.Popen[bytes], int]:
+    """Start a process with a new pseudo-terminal as its stdin/stdout/stderr."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd,
+                            start_new_session=True)
+    os.close(slave)
+    return proc, master
+
+
+PYTHON = sys.executable
