@@ -20,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from helpers import PulseServer  # noqa: E402
+from helpers import PulseServer
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +28,14 @@ def voicecoach_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every user path at a temporary folder (STYLE.md §8)."""
     home = tmp_path / "vchome"
     monkeypatch.setenv("VOICECOACH_HOME", str(home))
-    for var in ("VOICECOACH_ENGINE", "VOICECOACH_VOICE", "VOICECOACH_RATE",
-                "VOICECOACH_VOLUME", "VOICECOACH_AUDIO", "VOICECOACH_RIR_TIMEOUT"):
+    for var in (
+        "VOICECOACH_ENGINE",
+        "VOICECOACH_VOICE",
+        "VOICECOACH_RATE",
+        "VOICECOACH_VOLUME",
+        "VOICECOACH_AUDIO",
+        "VOICECOACH_RIR_TIMEOUT",
+    ):
         monkeypatch.delenv(var, raising=False)
     return home
 

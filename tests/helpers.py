@@ -36,17 +36,33 @@ class PulseServer:
     def start(self) -> None:
         self.runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.home.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, HOME=str(self.home), XDG_RUNTIME_DIR=str(self.folder),
-                   XDG_CONFIG_HOME=str(self.home), PULSE_RUNTIME_PATH=str(self.runtime))
+        env = dict(
+            os.environ,
+            HOME=str(self.home),
+            XDG_RUNTIME_DIR=str(self.folder),
+            XDG_CONFIG_HOME=str(self.home),
+            PULSE_RUNTIME_PATH=str(self.runtime),
+        )
         env.pop("PULSE_SERVER", None)
         socket = self.runtime / "native"
         self.proc = subprocess.Popen(
-            ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--use-pid-file=no",
-             "--disallow-exit", "--log-target=stderr", "--log-level=error",
-             "--load=module-null-sink sink_name=earbuds rate=48000",
-             f"--load=module-native-protocol-unix auth-anonymous=1 socket={socket}",
-             "--load=module-always-sink"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [
+                "pulseaudio",
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "-n",
+                "--use-pid-file=no",
+                "--disallow-exit",
+                "--log-target=stderr",
+                "--log-level=error",
+                "--load=module-null-sink sink_name=earbuds rate=48000",
+                f"--load=module-native-protocol-unix auth-anonymous=1 socket={socket}",
+                "--load=module-always-sink",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 10
         while not socket.exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -60,9 +76,20 @@ class PulseServer:
             time.sleep(0.05)
         # A silent stream keeps the sink running, so recordings start at once (DESIGN.md).
         self.keepalive = subprocess.Popen(
-            ["pacat", "--playback", "--raw", "--format=s16le", "--rate=16000", "--channels=1",
-             "--device=earbuds", "/dev/zero"], env=wait_env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
+            [
+                "pacat",
+                "--playback",
+                "--raw",
+                "--format=s16le",
+                "--rate=16000",
+                "--channels=1",
+                "--device=earbuds",
+                "/dev/zero",
+            ],
+            env=wait_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def stop(self) -> None:
         for p in (self.keepalive, self.proc):
@@ -88,9 +115,19 @@ class MonitorRecording:
     def __enter__(self) -> MonitorRecording:
         self.file = self.path.open("wb")
         self.proc = subprocess.Popen(
-            ["parec", "--device=earbuds.monitor", "--raw", "--format=s16le",
-             f"--rate={RATE}", "--channels=1", "--latency-msec=20"],
-            env=self.env, stdout=self.file, stderr=subprocess.DEVNULL)
+            [
+                "parec",
+                "--device=earbuds.monitor",
+                "--raw",
+                "--format=s16le",
+                f"--rate={RATE}",
+                "--channels=1",
+                "--latency-msec=20",
+            ],
+            env=self.env,
+            stdout=self.file,
+            stderr=subprocess.DEVNULL,
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -108,11 +145,12 @@ class MonitorRecording:
         return a
 
 
-def onsets(samples: array.array[int], rate: int = RATE, threshold: int = 1500,
-           min_gap: float = 0.25) -> list[float]:
+def onsets(
+    samples: array.array[int], rate: int = RATE, threshold: int = 1500, min_gap: float = 0.25
+) -> list[float]:
     """Seconds at which sound starts after at least ``min_gap`` of quiet."""
     out: list[float] = []
-    last_loud = -10**9
+    last_loud = -(10**9)
     gap = int(min_gap * rate)
     for i, v in enumerate(samples):
         if v > threshold or v < -threshold:
@@ -142,12 +180,14 @@ def wait_for_bytes(fd: int, needle: bytes, timeout: float, seen: bytearray) -> b
     return True
 
 
-def spawn_in_pty(args: list[str], env: dict[str, str], cwd: Path | None = None
-                 ) -> tuple[subprocess.Popen[bytes], int]:
+def spawn_in_pty(
+    args: list[str], env: dict[str, str], cwd: Path | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     """Start a process with a new pseudo-terminal as its stdin/stdout/stderr."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, start_new_session=True
+    )
     os.close(slave)
     return proc, master
 

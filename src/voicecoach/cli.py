@@ -27,7 +27,32 @@ def _dump(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-@click.group(context_settings=CONTEXT)
+class _Group(click.Group):
+    """Turns every known failure into one line on stderr and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except RoutineError as exc:
+            for p in exc.problems:
+                click.echo(str(p), err=True)
+            ctx.exit(ExitStatus.USAGE)
+        except SettingsError as exc:
+            click.echo(f"voicecoach: {exc}", err=True)
+            ctx.exit(ExitStatus.USAGE)
+        except (JournalError, SpeechUnavailable) as exc:
+            click.echo(f"voicecoach: {exc}", err=True)
+            ctx.exit(ExitStatus.ERROR)
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(ExitStatus.OK)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(ExitStatus.SIGINT)
+        return None
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="voicecoach")
 def cli() -> None:
     """voicecoach: a voice-guided workout runner.
@@ -416,32 +441,166 @@ def doctor(as_json: bool) -> None:
         raise SystemExit(ExitStatus.ERROR)
 
 
-def run_cli(argv: list[str]) -> int:
-    """Run the CLI; turn every known failure into one line on stderr and an exit code."""
+def _journal(db: Path | None):  # type: ignore[no-untyped-def]
+    from voicecoach.journal import Journal
+
+    return Journal(db or user_paths().journal)
+
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Journal database (default: the data dir, or $VOICECOACH_HOME).",
+)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--exercise", "exercise_name", help="Show one exercise set by set, with a plot.")
+@click.option("--limit", default=20, show_default=True, help="How many recent sessions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the data as JSON.")
+@DB_OPTION
+def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | None) -> None:
+    """Show recent sessions, or one exercise's progression with a plot of load and e1RM.
+
+    \b
+    Examples:
+      voicecoach history
+      voicecoach history --exercise kroc-row
+      voicecoach history --exercise "Kroc row" --json
+    """
+    from voicecoach import history as h
+
+    journal = _journal(db)
     try:
-        cli.main(args=argv, prog_name="voicecoach", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return ExitStatus.SIGINT
-    except click.ClickException as exc:
-        exc.show()
-        return ExitStatus.USAGE if isinstance(exc, click.UsageError) else exc.exit_code
-    except RoutineError as exc:
-        for p in exc.problems:
-            click.echo(str(p), err=True)
-        return ExitStatus.USAGE
-    except SettingsError as exc:
-        click.echo(f"voicecoach: {exc}", err=True)
-        return ExitStatus.USAGE
-    except (JournalError, SpeechUnavailable) as exc:
-        click.echo(f"voicecoach: {exc}", err=True)
-        return ExitStatus.ERROR
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        return ExitStatus.SIGINT
+        if exercise_name is None:
+            rows = h.sessions(journal, limit)
+            if as_json:
+                _dump(rows)
+                return
+            if not rows:
+                click.echo("No sessions yet. Start one with: voicecoach run pull-day")
+            for r in rows:
+                minutes = f"{r['duration_seconds'] // 60} min" if r["duration_seconds"] else "-"
+                click.echo(
+                    f"{r['started_at'][:16].replace('T', ' ')}  {r['routine_name']:<24} "
+                    f"{r['sets']:>3} sets  {minutes:>7}  {r['status']}"
+                )
+            return
+        rows = h.exercise(journal, exercise_name)
+        if as_json:
+            _dump(rows)
+            return
+        if not rows:
+            click.echo(f"No sets of {exercise_name!r} yet.")
+            return
+        for r in rows:
+            load = (
+                f"{r['weight']:g} {r['unit']}"
+                if r["weight"] is not None
+                else (r["level"] or "bodyweight")
+            )
+            rir = "?" if r["rir"] is None else r["rir"]
+            side = f" ({r['side']})" if r["side"] else ""
+            click.echo(
+                f"{r['date']}  set {r['set']}{side}: {load} × {r['reps']} @ RIR {rir}"
+                + (f"  e1RM {r['e1rm']:g}" if r["e1rm"] else "")
+            )
+        weights = h.best_per_session(rows, "weight")
+        if weights:
+            click.echo()
+            click.echo(h.plot(weights, "Working load per session"))
+            click.echo()
+            click.echo(h.plot(h.best_per_session(rows, "e1rm"), "Estimated 1RM per session"))
+    finally:
+        journal.close()
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["strong", "hevy", "json"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["lb", "kg"]),
+    default="lb",
+    show_default=True,
+    help="Weight unit for the CSV formats.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout.",
+)
+@DB_OPTION
+def export(fmt: str, unit: str, output: Path | None, db: Path | None) -> None:
+    """Export the journal as Strong CSV, Hevy CSV or JSON.
+
+    \b
+    Examples:
+      voicecoach export --format strong -o strong.csv
+      voicecoach export --format hevy --unit kg -o hevy.csv
+      voicecoach export --format json > journal.json
+    """
+    from voicecoach.exchange import export as do_export
+
+    journal = _journal(db)
+    try:
+        text = do_export(journal, fmt, unit)
+    finally:
+        journal.close()
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@DB_OPTION
+def import_cmd(file: Path, db: Path | None) -> None:
+    """Import a Strong or Hevy CSV export; loads are seeded for your next session.
+
+    Importing the same file twice adds nothing.
+
+    \b
+    Examples:
+      voicecoach import strong.csv
+      voicecoach import hevy_workouts.csv --db ./journal.sqlite3
+    """
+    from voicecoach.exchange import ImportError_, import_file
+
+    journal = _journal(db)
+    try:
+        report = import_file(journal, file.read_text(encoding="utf-8-sig"), str(file))
+    except ImportError_ as exc:
+        click.echo(f"voicecoach: {exc}; nothing was imported", err=True)
+        raise SystemExit(ExitStatus.USAGE) from None
+    except UnicodeDecodeError:
+        click.echo(f"voicecoach: {file}: not UTF-8 text; nothing was imported", err=True)
+        raise SystemExit(ExitStatus.USAGE) from None
+    finally:
+        journal.close()
+    click.echo(
+        f"imported {report.workouts} workouts, {report.sets} sets"
+        + (f"; {report.skipped} already there" if report.skipped else "")
+    )
+    if report.unmatched:
+        click.echo(
+            "not in the exercise library (kept under their own names): "
+            + ", ".join(report.unmatched)
+        )
+
+
+def run_cli(argv: list[str]) -> int:
+    """Run the CLI and return its exit status (click's standalone mode does the exiting)."""
+    try:
+        cli.main(args=argv, prog_name="voicecoach", standalone_mode=True)
     except SystemExit as exc:
-        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
-    except BrokenPipeError:
-        sys.stderr.close()
-        return ExitStatus.OK
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return ExitStatus.OK

@@ -90,7 +90,7 @@ class Session:
                 self.state[item.slot] = SlotState(load, bonus, start_load=item.spec.load)
         self.carried = carried
         self.t0 = 0.0
-        self.last_said: str | None = None
+        self.recent: list[tuple[float, str]] = []  # (due, text) of the last cues handed over
         self.result = Result("aborted", session_id=session_id)
         self._wall0 = env.wallclock()
 
@@ -117,7 +117,8 @@ class Session:
         else:
             clip = self.env.voice.clip(cue.text)
             text = cue.text
-            self.last_said = text
+            self.recent.append((at, text))
+            del self.recent[:-4]
         out = self.env.output
         if out.healthy():
             out.play(clip, at)
@@ -187,9 +188,10 @@ class Session:
                     i -= 1
                 continue
             if key == "r":
-                if self.last_said:
-                    self._emit("repeat", self.last_said)
-                    self._dispatch(Say(0, (self.last_said,)), now + 0.05)
+                heard = [text for at, text in self.recent if at <= now]
+                if heard:
+                    self._emit("repeat", heard[-1])
+                    self._dispatch(Say(0, (heard[-1],)), now + 0.05)
                 continue
             action = on_key(key, now - start)
             if action in ("enter", "skip"):

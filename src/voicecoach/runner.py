@@ -228,6 +228,7 @@ def run_session(
         code = exc.code
     finally:
         restore()
+        out.flush()
         if transcript_file:
             transcript_file.close()
         if journal is not None:

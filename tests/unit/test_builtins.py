@@ -12,13 +12,19 @@ from voicecoach.routine import load_routine
 from voicecoach.schema import routine_schema
 from voicecoach.yamlsafe import load_file, load_text
 
-REQUIRED = {"pull-day", "upper-back-strength", "posture", "trx-ytw", "band-anywhere",
-            "upper-back-kg"}
+REQUIRED = {
+    "pull-day",
+    "upper-back-strength",
+    "posture",
+    "trx-ytw",
+    "band-anywhere",
+    "upper-back-kg",
+}
 
 
 def test_at_least_six_builtins_including_the_required_ones() -> None:
     """The six named routines ship with the package."""
-    assert REQUIRED <= set(builtin_paths())
+    assert set(builtin_paths()) >= REQUIRED
 
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))
@@ -59,11 +65,32 @@ def test_path_wins_over_builtin(tmp_path, monkeypatch) -> None:  # type: ignore[
 
 def test_library_covers_the_seed_exercises() -> None:
     """All exercises named by the three source articles are in the library."""
-    seed = {"deadlift", "romanian-deadlift", "rack-pull", "barbell-row", "one-arm-dumbbell-row",
-            "cable-row", "chest-supported-row", "seal-row", "meadows-row", "t-bar-row",
-            "upright-row", "face-pull", "rear-lateral-raise", "trx-row", "trx-y-raise",
-            "trx-t-raise", "trx-w-pull", "dead-stop-row", "kroc-row", "one-arm-lat-pulldown",
-            "pull-up", "chin-up", "assisted-pull-up", "band-pull-apart"}
+    seed = {
+        "deadlift",
+        "romanian-deadlift",
+        "rack-pull",
+        "barbell-row",
+        "one-arm-dumbbell-row",
+        "cable-row",
+        "chest-supported-row",
+        "seal-row",
+        "meadows-row",
+        "t-bar-row",
+        "upright-row",
+        "face-pull",
+        "rear-lateral-raise",
+        "trx-row",
+        "trx-y-raise",
+        "trx-t-raise",
+        "trx-w-pull",
+        "dead-stop-row",
+        "kroc-row",
+        "one-arm-lat-pulldown",
+        "pull-up",
+        "chin-up",
+        "assisted-pull-up",
+        "band-pull-apart",
+    }
     assert seed <= set(load_library())
 
 
@@ -80,16 +107,27 @@ def test_schema_accepts_builtin(name: str) -> None:
     jsonschema.validate(load_file(builtin_paths()[name]).data, routine_schema())
 
 
-@pytest.mark.parametrize("text", [
-    "name: T\nexcercises: []\n",
-    "name: T\nexercises:\n  - use: kroc-row\n    sets: 0\n",
-    "name: T\nexercises:\n  - use: krok-row\n",
-    "name: T\nexercises:\n  - use: kroc-row\n    tempo: 2-1-1\n",
-    "name: T\nexercises:\n  - use: kroc-row\n    rest: ninety\n",
-    "name: T\nunits: stone\nexercises: [kroc-row]\n",
-    "exercises: [kroc-row]\n",
-], ids=["unknown-key", "zero-sets", "unknown-exercise", "bad-tempo", "bad-duration",
-        "bad-unit", "missing-name"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: T\nexcercises: []\n",
+        "name: T\nexercises:\n  - use: kroc-row\n    sets: 0\n",
+        "name: T\nexercises:\n  - use: krok-row\n",
+        "name: T\nexercises:\n  - use: kroc-row\n    tempo: 2-1-1\n",
+        "name: T\nexercises:\n  - use: kroc-row\n    rest: ninety\n",
+        "name: T\nunits: stone\nexercises: [kroc-row]\n",
+        "exercises: [kroc-row]\n",
+    ],
+    ids=[
+        "unknown-key",
+        "zero-sets",
+        "unknown-exercise",
+        "bad-tempo",
+        "bad-duration",
+        "bad-unit",
+        "missing-name",
+    ],
+)
 def test_schema_rejects_what_it_can(text: str) -> None:
     """Invalid files that a schema can catch fail schema validation too."""
     with pytest.raises(jsonschema.ValidationError):

@@ -36,8 +36,14 @@ def test_phase_words_and_counts_land_on_phase_starts() -> None:
     """Rep 1: "one, pull" at 4 s, "squeeze" at 5 s, "lower" at 6 s, counts at 7 and 8 s."""
     seg = planner.work_segment(SPEC, SPEC.tempo, 8, [], 3, estimate)
     says = _says(seg.cues)
-    assert says[3:9] == [(3.0, "go"), (4.0, "one, pull"), (5.0, "squeeze"), (6.0, "lower"),
-                         (7.0, "two"), (8.0, "three")]
+    assert says[3:9] == [
+        (3.0, "go"),
+        (4.0, "one, pull"),
+        (5.0, "squeeze"),
+        (6.0, "lower"),
+        (7.0, "two"),
+        (8.0, "three"),
+    ]
 
 
 def test_rep_cue_is_spoken_in_its_rep() -> None:
@@ -68,8 +74,11 @@ def test_long_preview_stretches_the_rest() -> None:
 
 
 def _assert_no_overlap(cues, durations=estimate) -> None:  # type: ignore[no-untyped-def]
-    spans = sorted((c.at, c.at + (durations(c.text) if isinstance(c, Say) else 0.15))
-                   for c in cues if isinstance(c, (Say, Sound)))
+    spans = sorted(
+        (c.at, c.at + (durations(c.text) if isinstance(c, Say) else 0.15))
+        for c in cues
+        if isinstance(c, (Say, Sound))
+    )
     for (a0, a1), (b0, _b1) in zip(spans, spans[1:]):
         assert a1 <= b0 + 1e-9, (a0, a1, b0)
 
@@ -77,20 +86,26 @@ def _assert_no_overlap(cues, durations=estimate) -> None:  # type: ignore[no-unt
 @pytest.mark.parametrize("tempo", ["X-0-X-0", "1-0-1-0", "2-0-1-1", "3-1-2-1"])
 def test_no_overlap_at_any_tempo(tempo: str) -> None:
     """Whatever the tempo, the resolved cues never overlap."""
-    r = parse_routine_text(f"name: T\nexercises:\n  - {{use: kroc-row, tempo: '{tempo}', "
-                           "reps: 20}\n")
+    r = parse_routine_text(
+        f"name: T\nexercises:\n  - {{use: kroc-row, tempo: '{tempo}', reps: 20}}\n"
+    )
     spec = r.exercises()[0]
-    seg = planner.work_segment(spec, spec.tempo, 20, ["Kroc row.", "Set one of three."], 3,
-                               estimate)
+    seg = planner.work_segment(
+        spec, spec.tempo, 20, ["Kroc row.", "Set one of three."], 3, estimate
+    )
     _assert_no_overlap(seg.cues)
 
 
 def test_resolver_prefers_shorter_option_then_sound() -> None:
     """A cue that doesn't fit uses its shorter option, then its fallback sound."""
-    cues = [Say(0.0, ("seventeen, pull", "seventeen"), priority=3, sound="tick"),
-            Say(0.9, ("lower",), priority=5)]
+    cues = [
+        Say(0.0, ("seventeen, pull", "seventeen"), priority=3, sound="tick"),
+        Say(0.7, ("lower",), priority=5),
+    ]
     out = resolve(cues, estimate)
     assert isinstance(out[0], Say) and out[0].text == "seventeen"
-    tight = resolve([Say(0.0, ("seventeen",), priority=3, sound="tick"),
-                     Say(0.3, ("lower",), priority=5)], estimate)
+    tight = resolve(
+        [Say(0.0, ("seventeen",), priority=3, sound="tick"), Say(0.3, ("lower",), priority=5)],
+        estimate,
+    )
     assert isinstance(tight[0], Sound) and tight[0].name == "tick"

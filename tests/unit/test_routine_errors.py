@@ -11,60 +11,150 @@ BASE = "name: T\nexercises:\n"
 
 # (id, text, expected line, expected column, words the message must contain)
 CASES = [
-    ("unknown-top-key", "name: T\nexcercises: []\n", 2, 1, ["unknown key 'excercises'",
-                                                           "did you mean 'exercises'"]),
-    ("unknown-exercise-key", BASE + "  - use: kroc-row\n    restt: 2m\n", 4, 5,
-     ["unknown key 'restt'", "did you mean 'rest'"]),
-    ("duplicate-key", BASE + "  - use: kroc-row\n    sets: 3\n    sets: 4\n", 5, 5,
-     ["duplicate key 'sets'", "line 4"]),
+    (
+        "unknown-top-key",
+        "name: T\nexcercises: []\n",
+        2,
+        1,
+        ["unknown key 'excercises'", "did you mean 'exercises'"],
+    ),
+    (
+        "unknown-exercise-key",
+        BASE + "  - use: kroc-row\n    restt: 2m\n",
+        4,
+        5,
+        ["unknown key 'restt'", "did you mean 'rest'"],
+    ),
+    (
+        "duplicate-key",
+        BASE + "  - use: kroc-row\n    sets: 3\n    sets: 4\n",
+        5,
+        5,
+        ["duplicate key 'sets'", "line 4"],
+    ),
     ("zero-sets", BASE + "  - use: kroc-row\n    sets: 0\n", 4, 11, ["sets must be at least 1"]),
     ("negative-sets", BASE + "  - use: kroc-row\n    sets: -2\n", 4, 11, ["at least 1"]),
-    ("sets-not-number", BASE + "  - use: kroc-row\n    sets: three\n", 4, 11,
-     ["whole number", "'three'"]),
-    ("reps-upside-down", BASE + "  - use: kroc-row\n    reps: 12-8\n", 4, 11,
-     ["upside down", "8-12"]),
-    ("bad-tempo", BASE + "  - use: kroc-row\n    tempo: 2-1-1\n", 4, 12,
-     ["not a tempo", "2-1-1-1"]),
-    ("bad-duration", BASE + "  - use: kroc-row\n    rest: ninety\n", 4, 11,
-     ["not a duration", "1m30s"]),
-    ("bad-unit", BASE + "  - use: kroc-row\n    load: 70 stone\n", 4, 11,
-     ["not a load", "70 lb"]),
-    ("bad-routine-unit", "name: T\nunits: stone\nexercises:\n  - use: kroc-row\n", 2, 8,
-     ["unknown unit 'stone'", "lb or kg"]),
-    ("unknown-exercise", BASE + "  - use: krok-row\n", 3, 10,
-     ["no exercise 'krok-row'", "did you mean 'kroc-row'"]),
-    ("unknown-level", BASE + "  - use: band-pull-apart\n    load: {level: purple}\n", 4, 11,
-     ["not one of", "extra-light"]),
+    (
+        "sets-not-number",
+        BASE + "  - use: kroc-row\n    sets: three\n",
+        4,
+        11,
+        ["whole number", "'three'"],
+    ),
+    (
+        "reps-upside-down",
+        BASE + "  - use: kroc-row\n    reps: 12-8\n",
+        4,
+        11,
+        ["upside down", "8-12"],
+    ),
+    (
+        "bad-tempo",
+        BASE + "  - use: kroc-row\n    tempo: 2-1-1\n",
+        4,
+        12,
+        ["not a tempo", "2-1-1-1"],
+    ),
+    (
+        "bad-duration",
+        BASE + "  - use: kroc-row\n    rest: ninety\n",
+        4,
+        11,
+        ["not a duration", "1m30s"],
+    ),
+    ("bad-unit", BASE + "  - use: kroc-row\n    load: 70 stone\n", 4, 11, ["not a load", "70 lb"]),
+    (
+        "bad-routine-unit",
+        "name: T\nunits: stone\nexercises:\n  - use: kroc-row\n",
+        2,
+        8,
+        ["unknown unit 'stone'", "lb or kg"],
+    ),
+    (
+        "unknown-exercise",
+        BASE + "  - use: krok-row\n",
+        3,
+        10,
+        ["no exercise 'krok-row'", "did you mean 'kroc-row'"],
+    ),
+    (
+        "unknown-level",
+        BASE + "  - use: band-pull-apart\n    load: {level: purple}\n",
+        4,
+        11,
+        ["not one of", "extra-light"],
+    ),
     ("bad-rir", BASE + "  - use: kroc-row\n    rir: 7\n", 4, 10, ["0 to 5"]),
     ("missing-name", "exercises:\n  - use: kroc-row\n", 1, 1, ["needs a name"]),
     ("missing-exercises", "name: T\n", 1, 1, ["'exercises:' list"]),
-    ("bad-rule", BASE + "  - use: kroc-row\n    progression: {rule: linear}\n", 4, 25,
-     ["unknown rule 'linear'", "double"]),
-    ("progression-unit-mismatch", BASE + "  - use: kroc-row\n    load: 70 lb\n"
-     "    progression: {add: 2.5 kg}\n", 5, 24, ["same unit"]),
-    ("rest-too-long", BASE + "  - use: kroc-row\n    rest: 9h\n", 4, 11,
-     ["limit", "allow_long"]),
-    ("too-many-sets", BASE + "  - use: kroc-row\n    sets: 10000\n", 4, 11,
-     ["limit of 20", "allow_long"]),
-    ("circuit-without-exercises", BASE + "  - circuit: X\n    rounds: 2\n", 3, 5,
-     ["needs an 'exercises:' list"]),
-    ("nested-circuit", BASE + "  - circuit: X\n    exercises:\n      - circuit: Y\n", 5, 9,
-     ["cannot be nested"]),
-    ("python-tag", "name: !!python/object/apply:os.system ['true']\nexercises: []\n", 1, 7,
-     ["not allowed"]),
+    (
+        "bad-rule",
+        BASE + "  - use: kroc-row\n    progression: {rule: linear}\n",
+        4,
+        25,
+        ["unknown rule 'linear'", "double"],
+    ),
+    (
+        "progression-unit-mismatch",
+        BASE + "  - use: kroc-row\n    load: 70 lb\n    progression: {add: 2.5 kg}\n",
+        5,
+        24,
+        ["same unit"],
+    ),
+    ("rest-too-long", BASE + "  - use: kroc-row\n    rest: 9h\n", 4, 11, ["limit", "allow_long"]),
+    (
+        "too-many-sets",
+        BASE + "  - use: kroc-row\n    sets: 10000\n",
+        4,
+        11,
+        ["limit of 20", "allow_long"],
+    ),
+    (
+        "circuit-without-exercises",
+        BASE + "  - circuit: X\n    rounds: 2\n",
+        3,
+        5,
+        ["needs an 'exercises:' list"],
+    ),
+    (
+        "nested-circuit",
+        BASE + "  - circuit: X\n    exercises:\n      - circuit: Y\n",
+        5,
+        9,
+        ["cannot be nested"],
+    ),
+    (
+        "python-tag",
+        "name: !!python/object/apply:os.system ['true']\nexercises: []\n",
+        1,
+        7,
+        ["not allowed"],
+    ),
     ("yaml-syntax", "name: T\nexercises:\n  - use: [kroc-row\n", 4, 1, ["YAML syntax error"]),
-    ("hold-and-reps", BASE + "  - use: dead-hang\n    reps: 5\n    hold: 30s\n", 5, 5,
-     ["either reps: or hold:"]),
+    (
+        "hold-and-reps",
+        BASE + "  - use: dead-hang\n    reps: 5\n    hold: 30s\n",
+        5,
+        5,
+        ["either reps: or hold:"],
+    ),
     ("bad-sides", BASE + "  - use: kroc-row\n    sides: left\n", 4, 12, ["list of distinct"]),
-    ("bad-rep-cue", BASE + "  - use: kroc-row\n    rep_cues: {first: go}\n", 4, 16,
-     ["not a rep number"]),
+    (
+        "bad-rep-cue",
+        BASE + "  - use: kroc-row\n    rep_cues: {first: go}\n",
+        4,
+        16,
+        ["not a rep number"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "column", "words"),
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_problem_is_located_and_explained(text: str, line: int, column: int,
-                                          words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_problem_is_located_and_explained(
+    text: str, line: int, column: int, words: list[str]
+) -> None:
     """Each invalid file gives FILE:LINE:COLUMN and a message that says what is valid."""
     with pytest.raises(RoutineError) as info:
         parse_routine_text(text, "bad.yaml")
@@ -86,7 +176,7 @@ def test_alias_bomb_is_rejected_quickly() -> None:
     """A billion-laughs document is refused before it expands."""
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 10):
-        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i-1}"] * 9) + "]")
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
     with pytest.raises(RoutineError) as info:
         parse_routine_text("\n".join(lines), "bomb.yaml")
     assert "more than" in str(info.value)
@@ -101,6 +191,7 @@ def test_oversized_text_is_rejected() -> None:
 
 def test_allow_long_lifts_the_caps() -> None:
     """An explicit opt-in accepts a rest beyond the usual cap."""
-    r = parse_routine_text("name: T\nallow_long: true\nexercises:\n"
-                           "  - {use: kroc-row, rest: 30m}\n")
+    r = parse_routine_text(
+        "name: T\nallow_long: true\nexercises:\n  - {use: kroc-row, rest: 30m}\n"
+    )
     assert r.exercises()[0].rest == 1800

@@ -1,0 +1,195 @@
+"""The engine on the fake clock: controls, answers and progression, in virtual time."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+
+from voicecoach.answers import Answer
+from voicecoach.engine import Session
+from voicecoach.environment import Environment
+from voicecoach.events import Event
+from voicecoach.keys import ENTER
+from voicecoach.loads import Weight
+from voicecoach.routine import parse_routine_text
+from voicecoach.testing import FakeClock, RecordingOutput
+from voicecoach.voice.base import Voice
+from voicecoach.voice.estimate import EstimateRenderer
+
+TINY = """
+name: Tiny
+count_in: 3
+exercises:
+  - use: barbell-row
+    sets: 2
+    reps: 3-5
+    load: 100 lb
+    rest: 60s
+    tempo: [pull 1, lower 1]
+"""
+
+
+def run(text: str = TINY, keys=(), answers=()):  # type: ignore[no-untyped-def]
+    events: list[Event] = []
+    out = RecordingOutput()
+    env = Environment(
+        clock=FakeClock(keys),
+        voice=Voice(EstimateRenderer()),
+        output=out,
+        sinks=[events.append],
+        answers=deque(answers),
+    )
+    session = Session(parse_routine_text(text), env)
+    result = session.run()
+    return result, events, session, out
+
+
+def said(events: list[Event]) -> list[tuple[float, str]]:
+    return [(round(e.due, 2), e.text) for e in events if e.kind == "say"]
+
+
+def first(events: list[Event], text: str) -> float:
+    return next(e.due for e in events if e.kind == "say" and e.text == text)
+
+
+def test_answers_move_the_load() -> None:
+    """RIR 2 at the top of the range raises the next set by the step."""
+    result, events, session, _ = run(answers=[Answer(None, 2), Answer(None, 2)])
+    assert result.status == "completed"
+    assert any("100 lb -> 105 lb" in e.text for e in events if e.kind == "load")
+    assert session.state[0].load == Weight(110, "lb")
+
+
+def test_no_answer_keeps_load_after_timeout() -> None:
+    """With no key, the question is asked twice and the load stays."""
+    result, events, session, _ = run()
+    asks = [t for t, s in said(events) if s.startswith("Reps in reserve?")]
+    assert len(asks) == 4  # asked, re-asked, for each of two sets
+    assert session.state[0].load == Weight(100, "lb")
+
+
+def test_rir_keypress_is_the_answer() -> None:
+    """A digit key after the question answers it."""
+    _, events, _, _ = run(keys=[(35.0, "3"), (200.0, "1")])
+    answers = [e.text for e in events if e.kind == "answer"]
+    assert answers[0] == "3"
+
+
+def test_enter_ends_set_early_with_reps_reached() -> None:
+    """Enter half-way through rep 3 records two reps, which is below the range: load drops."""
+    # Work starts after the intro and count-in; find it from a first run.
+    _, base, _, _ = run()
+    rep3 = first(base, "three, pull")
+    _, events, session, _ = run(keys=[(rep3 + 0.5, ENTER), (rep3 + 3, "1")])
+    assert any("100 lb -> 95 lb" in e.text for e in events if e.kind == "load")
+
+
+def test_pause_shifts_the_timeline() -> None:
+    """A 30 s pause moves every later cue by exactly 30 s: nothing skipped or bunched."""
+    _, base, _, _ = run()
+    t = first(base, "two, pull")
+    _, paused, _, _ = run(keys=[(t + 0.2, " "), (t + 30.2, " ")])
+    after = [
+        (round(e.due - 30, 2), e.text)
+        for e in paused
+        if e.kind == "say" and e.due > t + 30.2 and e.text not in ("Go on.",)
+    ]
+    expected = [(d, s) for d, s in said(base) if d > t + 0.2]
+    assert after[: len(expected)] == expected[: len(after)]
+    assert len(after) >= len(expected) - 1
+    assert "Paused." in [s for _, s in said(paused)]
+
+
+def test_skip_ends_the_rest() -> None:
+    """'s' during a rest goes straight to the next set."""
+    _, base, _, _ = run()
+    rest = first(base, "Rest one minute.")
+    _, events, _, _ = run(keys=[(rest + 5, "s")])
+    assert any(e.kind == "skip" and e.text == "rest" for e in events)
+    assert (
+        first(events, "one, pull") < first(base, "one, pull") + 0
+        or [e for e in events if e.kind == "say" and e.text == "one, pull"][1].due
+        < [e for e in base if e.kind == "say" and e.text == "one, pull"][1].due - 40
+    )
+
+
+def test_skip_during_work_skips_the_exercise() -> None:
+    """'s' during a set skips the rest of that exercise."""
+    _, base, _, _ = run()
+    t = first(base, "two, pull")
+    result, events, _, _ = run(keys=[(t + 0.1, "s")])
+    assert result.sets_done == 0
+    assert any(e.kind == "skip" and e.text == "Barbell row" for e in events)
+
+
+@pytest.mark.parametrize(("key", "change"), [("+", 15.0), ("-", -15.0)])
+def test_rest_plus_minus_fifteen(key: str, change: float) -> None:
+    """+ and - move the end of the rest by 15 s."""
+    _, base, _, _ = run()
+    rest = first(base, "Rest one minute.")
+    _, events, _, _ = run(keys=[(rest + 5, key)])
+    base_go = [e.due for e in base if e.kind == "say" and e.text == "go"][1]
+    go = [e.due for e in events if e.kind == "say" and e.text == "go"][1]
+    assert go - base_go == pytest.approx(change, abs=0.01)
+
+
+def test_repeat_replays_last_cue() -> None:
+    """'r' speaks the last cue again."""
+    _, base, _, _ = run()
+    t = first(base, "Rest one minute.")
+    _, events, _, _ = run(keys=[(t + 0.5, "r")])
+    repeats = [e for e in events if e.kind == "repeat"]
+    assert repeats and repeats[0].text == "Rest one minute."
+
+
+def test_quit_needs_confirmation_and_keeps_result() -> None:
+    """q then q stops the session as aborted; q then another key goes on."""
+    _, base, _, _ = run()
+    t = first(base, "Rest one minute.")
+    result, events, _, _ = run(keys=[(t + 1, "q"), (t + 2, "q")])
+    assert result.status == "aborted" and result.sets_done == 1
+    result2, _, _, _ = run(keys=[(t + 1, "q"), (t + 2, "x")])
+    assert result2.status == "completed"
+
+
+def test_device_lost_mid_session_goes_on_in_text() -> None:
+    """When the output fails, the session continues and says so once."""
+    events: list[Event] = []
+    out = RecordingOutput()
+    out.fail_after = 5
+    env = Environment(
+        clock=FakeClock(), voice=Voice(EstimateRenderer()), output=out, sinks=[events.append]
+    )
+    result = Session(parse_routine_text(TINY), env).run()
+    assert result.status == "completed"
+    assert [e.kind for e in events].count("note") == 1
+
+
+def test_unilateral_switches_sides() -> None:
+    """A sided exercise announces the first side, switches, then does the second."""
+    text = "name: S\nexercises:\n  - {use: kroc-row, sets: 1, reps: 3, load: 50 lb, switch: 10s}\n"
+    _, events, _, _ = run(text)
+    lines = [s for _, s in said(events)]
+    assert "Right side first." in lines
+    assert "Switch sides. Left side." in lines
+    assert lines.count("three, pull") == 2
+
+
+def test_hold_counts_down() -> None:
+    """A timed hold has the halfway point and the last three seconds."""
+    text = "name: H\nexercises:\n  - {use: dead-hang, sets: 1, hold: 30s}\n"
+    _, events, _, _ = run(text)
+    go = [e.due for e in events if e.kind == "say" and e.text == "go"][0]
+    work = go + 1.0
+    assert first(events, "halfway") == pytest.approx(work + 15)
+    assert first(events, "done") == pytest.approx(work + 30)
+
+
+def test_dry_run_is_fast_for_longest_builtin() -> None:
+    """The engine never sleeps for real on the fake clock (sanity: returns at all)."""
+    from voicecoach.catalog import load
+
+    env = Environment(clock=FakeClock(), voice=Voice(EstimateRenderer()))
+    result = Session(load("pull-day"), env).run()
+    assert result.status == "completed" and env.clock.now() > 30 * 60
