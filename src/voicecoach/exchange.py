@@ -205,7 +205,7 @@ def import_file(journal: Journal, text: str, filename: str) -> ImportReport:
             raise ImportError_(
                 f"{filename}:{line_no}: expected {len(header)} fields, found {len(row)}"
             )
-        rec = dict(zip(header, row))
+        rec = dict(zip(header, row, strict=False))
         try:
             if fmt == "strong":
                 start = datetime.strptime(rec["Date"], STRONG_TIME)

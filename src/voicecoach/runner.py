@@ -117,9 +117,10 @@ def run_session(
     *,
     cache_dir: Path,
     journal_path: Path,
-    out: IO[str] = sys.stdout,
+    out: IO[str] | None = None,
 ) -> int:
     """Run (or simulate) a whole session; returns the exit status."""
+    out = out or sys.stdout
     tty = out.isatty()
     warnings: list[str] = []
     voice = build_voice(settings, cache_dir, warnings.append)

@@ -69,7 +69,7 @@ def test_plan_json_matches_text(runner: CliRunner) -> None:
     """plan --json carries the same exercises and total as the text outline."""
     data = json.loads(runner.invoke(cli, ["plan", "pull-day", "--json"]).output)
     text = runner.invoke(cli, ["plan", "pull-day"]).output
-    assert [i["name"] for i in data["items"]][0] == "Kroc row"
+    assert next(i["name"] for i in data["items"]) == "Kroc row"
     assert data["estimated_seconds"] > 0
     for item in data["items"]:
         assert item["name"] in text

@@ -63,7 +63,7 @@ def test_answers_move_the_load() -> None:
 
 def test_no_answer_keeps_load_after_timeout() -> None:
     """With no key, the question is asked twice and the load stays."""
-    result, events, session, _ = run()
+    _result, events, session, _ = run()
     asks = [t for t, s in said(events) if s.startswith("Reps in reserve?")]
     assert len(asks) == 4  # asked, re-asked, for each of two sets
     assert session.state[0].load == Weight(100, "lb")
@@ -81,7 +81,7 @@ def test_enter_ends_set_early_with_reps_reached() -> None:
     # Work starts after the intro and count-in; find it from a first run.
     _, base, _, _ = run()
     rep3 = first(base, "three, pull")
-    _, events, session, _ = run(keys=[(rep3 + 0.5, ENTER), (rep3 + 3, "1")])
+    _, events, _session, _ = run(keys=[(rep3 + 0.5, ENTER), (rep3 + 3, "1")])
     assert any("100 lb -> 95 lb" in e.text for e in events if e.kind == "load")
 
 
@@ -147,7 +147,7 @@ def test_quit_needs_confirmation_and_keeps_result() -> None:
     """q then q stops the session as aborted; q then another key goes on."""
     _, base, _, _ = run()
     t = first(base, "Rest one minute.")
-    result, events, _, _ = run(keys=[(t + 1, "q"), (t + 2, "q")])
+    result, _events, _, _ = run(keys=[(t + 1, "q"), (t + 2, "q")])
     assert result.status == "aborted" and result.sets_done == 1
     result2, _, _, _ = run(keys=[(t + 1, "q"), (t + 2, "x")])
     assert result2.status == "completed"
@@ -180,7 +180,7 @@ def test_hold_counts_down() -> None:
     """A timed hold has the halfway point and the last three seconds."""
     text = "name: H\nexercises:\n  - {use: dead-hang, sets: 1, hold: 30s}\n"
     _, events, _, _ = run(text)
-    go = [e.due for e in events if e.kind == "say" and e.text == "go"][0]
+    go = next(e.due for e in events if e.kind == "say" and e.text == "go")
     work = go + 1.0
     assert first(events, "halfway") == pytest.approx(work + 15)
     assert first(events, "done") == pytest.approx(work + 30)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from voicecoach import planner
@@ -79,7 +81,7 @@ def _assert_no_overlap(cues, durations=estimate) -> None:  # type: ignore[no-unt
         for c in cues
         if isinstance(c, (Say, Sound))
     )
-    for (a0, a1), (b0, _b1) in zip(spans, spans[1:]):
+    for (a0, a1), (b0, _b1) in itertools.pairwise(spans):
         assert a1 <= b0 + 1e-9, (a0, a1, b0)
 
 
