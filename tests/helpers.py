@@ -139,6 +139,18 @@ class MonitorRecording:
             self.proc.kill()
         self.file.close()
 
+    def wait_for_onsets(self, count: int, timeout: float = 10.0) -> list[float]:
+        """Poll the growing recording until ``count`` onsets are in it (or time runs out)."""
+        deadline = time.monotonic() + timeout
+        found: list[float] = []
+        while time.monotonic() < deadline:
+            self.file.flush()
+            found = onsets(self.samples())
+            if len(found) >= count:
+                break
+            time.sleep(0.02)  # polling a condition, not waiting for a guessed interval
+        return found
+
     def samples(self) -> array.array[int]:
         a = array.array("h")
         a.frombytes(self.path.read_bytes()[: (self.path.stat().st_size // 2) * 2])

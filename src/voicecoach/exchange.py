@@ -23,7 +23,7 @@ from typing import Any
 
 from voicecoach.journal import Journal, SetRecord
 from voicecoach.library import find_by_name
-from voicecoach.loads import Bodyweight, Level, Load, Weight, from_record
+from voicecoach.loads import Bodyweight, Level, Load, Unloaded, Weight, from_record
 
 STRONG_COLUMNS = [
     "Workout #",
@@ -71,8 +71,10 @@ def _convert(amount: float, src: str | None, dst: str) -> float:
     return round(amount * LB_PER_KG if dst == "lb" else amount / LB_PER_KG, 2)
 
 
-def _notes(row: dict[str, Any]) -> str:
+def _notes(row: dict[str, Any], order: int) -> str:
     parts = []
+    if row["set_no"] != order:  # sided sets: two rows per set; keep voicecoach's set number
+        parts.append(f"set: {row['set_no']}")
     if row["side"]:
         parts.append(f"side: {row['side']}")
     load = json.loads(row["load"])
@@ -81,6 +83,8 @@ def _notes(row: dict[str, Any]) -> str:
         parts.append("levels: " + "|".join(load["levels"]))
     if load["kind"] == "bodyweight":
         parts.append("bodyweight")
+    if load["kind"] == "none":
+        parts.append("unloaded")
     return "; ".join(parts)
 
 
@@ -135,7 +139,7 @@ def export(journal: Journal, fmt: str, unit: str) -> str:
                     rpe,
                     "",
                     seconds,
-                    _notes(r),
+                    _notes(r, order[key]),
                     "",
                 ]
             )
@@ -148,7 +152,7 @@ def export(journal: Journal, fmt: str, unit: str) -> str:
                     "",
                     r["exercise_name"],
                     "",
-                    _notes(r),
+                    _notes(r, order[key]),
                     order[key] - 1,
                     "normal",
                     f"{weight:g}",
@@ -239,6 +243,8 @@ def import_file(journal: Journal, text: str, filename: str) -> ImportReport:
         if "level" in meta:
             levels = tuple(meta.get("levels", meta["level"]).split("|"))
             load = Level(levels, levels.index(meta["level"]) if meta["level"] in levels else 0)
+        elif "unloaded" in meta:
+            load = Unloaded()
         elif "bodyweight" in meta:
             load = Bodyweight(weight, unit)
         else:
@@ -248,7 +254,7 @@ def import_file(journal: Journal, text: str, filename: str) -> ImportReport:
             {
                 "exercise": lib.key if lib else _slug(name),
                 "name": lib.name if lib else name,
-                "order": order,
+                "order": int(meta.get("set", order)),
                 "side": meta.get("side", ""),
                 "load": load,
                 "reps": reps,

@@ -1,0 +1,135 @@
+"""The journal is a real SQLite file: WAL, versioned schema, load memory, safe failures."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import deque
+from pathlib import Path
+
+import pytest
+
+from voicecoach.answers import Answer
+from voicecoach.engine import Session
+from voicecoach.environment import Environment
+from voicecoach.journal import SCHEMA_VERSION, Journal, JournalError
+from voicecoach.loads import Weight
+from voicecoach.routine import parse_routine_text
+from voicecoach.runner import carried_loads
+from voicecoach.testing import FakeClock
+from voicecoach.voice.base import Voice
+from voicecoach.voice.estimate import EstimateRenderer
+
+ROUTINE = parse_routine_text("""
+name: J
+exercises:
+  - {use: barbell-row, sets: 2, reps: 3-5, load: 100 lb, rest: 30s, tempo: [pull 1, lower 1]}
+""")
+
+
+def _session(journal: Journal, answers, carried=None, dry=False):  # type: ignore[no-untyped-def]
+    env = Environment(
+        clock=FakeClock(),
+        voice=Voice(EstimateRenderer()),
+        journal=journal,
+        answers=deque(answers),
+        virtual=True,
+    )
+    return Session(ROUTINE, env, carried=carried, dry_run=dry).run()
+
+
+def test_new_database_is_wal_and_versioned(tmp_path: Path) -> None:
+    """A fresh journal is in WAL mode with the current schema version."""
+    j = Journal(tmp_path / "j.sqlite3")
+    assert j.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert j.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_every_set_is_committed_when_it_ends(tmp_path: Path) -> None:
+    """Another connection sees each set with prescribed and performed values."""
+    path = tmp_path / "j.sqlite3"
+    result = _session(Journal(path), [Answer(None, 2), Answer(4, 0)])
+    rows = (
+        sqlite3.connect(path)
+        .execute(
+            "SELECT set_no, weight, reps, rir, target_low, target_high, next_load FROM sets"
+            " ORDER BY id"
+        )
+        .fetchall()
+    )
+    assert result.status == "completed"
+    assert [r[:6] for r in rows] == [(1, 100.0, 5, 2, 3, 5), (2, 105.0, 4, 0, 3, 5)]
+    status = sqlite3.connect(path).execute("SELECT status FROM sessions").fetchone()[0]
+    assert status == "completed"
+
+
+def test_next_session_starts_where_the_last_ended(tmp_path: Path) -> None:
+    """Load memory: the last set's chosen next load is the next session's start."""
+    j = Journal(tmp_path / "j.sqlite3")
+    _session(j, [Answer(None, 2), Answer(None, 2)])
+    carried = carried_loads(j, ROUTINE, include_dry_runs=False)
+    assert carried[0][0] == Weight(110, "lb")
+
+
+def test_dry_runs_do_not_move_real_loads(tmp_path: Path) -> None:
+    """A dry run's loads carry to the next dry run only, never to a real run."""
+    j = Journal(tmp_path / "j.sqlite3")
+    _session(j, [Answer(None, 2), Answer(None, 2)], dry=True)
+    assert carried_loads(j, ROUTINE, include_dry_runs=False) == {}
+    assert carried_loads(j, ROUTINE, include_dry_runs=True)[0][0] == Weight(110, "lb")
+
+
+def test_migration_from_empty_version_zero(tmp_path: Path) -> None:
+    """An existing empty SQLite file (version 0) is migrated, not replaced."""
+    path = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE keepme (x)")
+    con.execute("INSERT INTO keepme VALUES (42)")
+    con.commit()
+    con.close()
+    j = Journal(path)
+    assert j.db.execute("SELECT x FROM keepme").fetchone()[0] == 42
+    assert j.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    """A database from a newer voicecoach is refused with a clear message."""
+    path = tmp_path / "new.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    con.close()
+    with pytest.raises(JournalError, match="newer voicecoach"):
+        Journal(path)
+
+
+def test_corrupt_database_is_named_and_left_untouched(tmp_path: Path) -> None:
+    """A file that is not SQLite is reported by path and never rewritten."""
+    path = tmp_path / "bad.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    before = path.read_bytes()
+    with pytest.raises(JournalError) as info:
+        Journal(path)
+    assert str(path) in str(info.value)
+    assert path.read_bytes() == before
+
+
+def test_locked_database_is_a_clear_error(tmp_path: Path) -> None:
+    """A database held by another writer gives an error naming the path."""
+    path = tmp_path / "j.sqlite3"
+    j = Journal(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(JournalError) as info:
+            j.begin("R", "", "", "2026-01-01T00:00:00")
+        assert "locked" in str(info.value) and str(path) in str(info.value)
+    finally:
+        other.execute("ROLLBACK")
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
+    """A journal path under a regular file fails with the path and a fix."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(JournalError) as info:
+        Journal(blocker / "j.sqlite3")
+    assert str(blocker) in str(info.value)

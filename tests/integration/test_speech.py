@@ -1,0 +1,77 @@
+"""Real speech: pyttsx3 driving espeak-ng renders audible clips, cached on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voicecoach.clips import samples
+from voicecoach.settings import Settings
+from voicecoach.voice import SpeechUnavailable, make_voice
+
+
+@pytest.fixture(scope="module")
+def voice(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    return make_voice(Settings(), tmp_path_factory.mktemp("cache"))
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("go", 0.1, 0.6),
+        ("Rest ninety seconds.", 0.7, 2.0),
+        ("one hundred forty-five pounds", 1.0, 2.6),
+    ],
+)
+def test_renders_audible_speech_of_plausible_length(
+    voice, text: str, low: float, high: float
+) -> None:  # type: ignore[no-untyped-def]
+    """espeak-ng output has real signal and a duration that fits the words."""
+    clip = voice.clip(text)
+    assert low < clip.seconds < high
+    s = samples(clip)
+    assert max(abs(v) for v in s) > 3000
+    assert abs(s[0]) > 300  # trimmed: the clip starts with sound, not padding
+
+
+def test_second_render_is_a_cache_hit(tmp_path: Path) -> None:
+    """A new Voice with the same settings reads the clip from the disk cache."""
+    first = make_voice(Settings(), tmp_path)
+    clip = first.clip("Set two of three.")
+    second = make_voice(Settings(), tmp_path)
+    again = second.clip("Set two of three.")
+    assert second.cache.hits == 1 and second.cache.misses == 0
+    assert again.pcm == clip.pcm
+    assert len(list(tmp_path.rglob("*.wav"))) == 1
+
+
+def test_cache_key_includes_rate(tmp_path: Path) -> None:
+    """A different rate renders anew (and the clip is shorter when faster)."""
+    slow = make_voice(Settings(rate=120), tmp_path).clip("Rest ninety seconds.")
+    fast_voice = make_voice(Settings(rate=260), tmp_path)
+    fast = fast_voice.clip("Rest ninety seconds.")
+    assert fast_voice.cache.hits == 0
+    assert fast.seconds < slow.seconds
+
+
+def test_unknown_voice_lists_close_matches() -> None:
+    """An unknown voice id is an error naming close matches (pyttsx3 would ignore it)."""
+    with pytest.raises(SpeechUnavailable) as info:
+        make_voice(Settings(voice="gmw/en-USS"), None)
+    assert "gmw/en-US" in str(info.value)
+
+
+def test_unwritable_cache_dir_keeps_clips_in_memory(tmp_path: Path) -> None:
+    """A cache dir that can't be created gives one warning, and speech still works."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    v = make_voice(Settings(), blocker / "clips")
+    assert v.clip("go").seconds > 0.1
+    assert v.cache.warning and "in memory" in v.cache.warning
+
+
+def test_voices_lists_ids_names_languages(voice) -> None:  # type: ignore[no-untyped-def]
+    """The engine reports its voices with id, name and languages."""
+    rows = voice.renderer.voices()
+    assert any(r["id"] for r in rows) and all("languages" in r for r in rows)
