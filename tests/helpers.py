@@ -205,3 +205,44 @@ def spawn_in_pty(
 
 
 PYTHON = sys.executable
+
+
+class Terminal:
+    """The parent side of a pty: ``expect`` reads until text appears after the last match."""
+
+    def __init__(self, master: int):
+        self.master = master
+        self.seen = bytearray()
+        self.pos = 0
+
+    def expect(self, needle: bytes, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            at = self.seen.find(needle, self.pos)
+            if at >= 0:
+                self.pos = at + len(needle)
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            self.seen.extend(chunk)
+
+    def send(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def drain(self, timeout: float = 2.0) -> None:
+        """Read what is left after the process has exited."""
+        self.expect(b"\x00never\x00", timeout)
+
+    @property
+    def text(self) -> str:
+        return self.seen.decode(errors="replace")

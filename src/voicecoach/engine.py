@@ -130,10 +130,12 @@ class Session:
         kind = "sound" if isinstance(cue, Sound) else "say"
         self._emit(kind, text, due=at, duration=clip.seconds)
 
-    def _say_now(self, texts: list[str]) -> float:
+    def _say_now(
+        self, texts: list[str], on_key: Callable[[str, float], str | None] | None = None
+    ) -> float:
         """Speak sentences from now, in order; returns when the last one ends."""
         cues, end = planner.speech(texts, self.env.voice.duration)
-        self._play(cues, end, lambda k, o: None)
+        self._play(cues, end, on_key or (lambda k, o: None))
         return end
 
     # --- the loop ----------------------------------------------------------------------------
@@ -291,7 +293,8 @@ class Session:
         minutes = max(1, round(planner.estimate_seconds(r) / 60))
         lines = [
             f"{r.name}. {spoken.sentence(spoken.number(exercises))} "
-            f"exercise{'s' if exercises != 1 else ''}, about {spoken.number(minutes)} minutes."
+            f"exercise{'s' if exercises != 1 else ''}, about {spoken.number(minutes)} "
+            f"minute{'s' if minutes != 1 else ''}."
         ]
         if self.done_positions:
             lines.append("Picking up where you stopped.")
@@ -425,8 +428,14 @@ class Session:
         env, clock = self.env, self.env.clock
         question = "Reps in reserve?"
         self._emit("ask", "RIR")
-        end = self._say_now([question])
-        del end
+        early: list[str] = []  # a digit pressed while the question is still being spoken
+
+        def take(key: str, elapsed: float) -> str | None:
+            if key.isdigit() and not early:
+                early.append(key)
+            return None
+
+        self._say_now([question], take)
         if env.answers:
             answer = env.answers.popleft()
             deadline = clock.now() + ANSWER_DELAY
@@ -438,6 +447,10 @@ class Session:
             return answer.rir, answer.reps
         deadline = clock.now() + self.rir_timeout
         reask = clock.now() + REASK_AFTER
+        if early:
+            rir = min(5, int(early[0]))
+            self._emit("answer", str(rir))
+            return rir, None
         while True:
             wait_until = min(reask, deadline) if reask else deadline
             key = clock.wait(wait_until)

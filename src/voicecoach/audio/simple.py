@@ -28,6 +28,12 @@ class SimpleaudioOutput:
                 "simpleaudio is not installed; pip install 'voicecoach[simpleaudio]' "
                 "(it builds from source: sudo apt-get install gcc libasound2-dev)"
             ) from None
+        # simpleaudio opens the device per play: probe with 10 ms of silence so that a
+        # missing device is found now, not at the first cue.
+        try:
+            simpleaudio.play_buffer(bytes(440), 1, 2, 22050).wait_done()
+        except Exception as exc:  # SimpleaudioError derives from Exception only
+            raise AudioUnavailable(f"simpleaudio cannot open a device ({exc})") from None
         self._sa = simpleaudio
 
     def play(self, clip: Clip, at: float) -> None:

@@ -1,0 +1,207 @@
+"""End to end: ``voicecoach run`` as a subprocess in a pseudo-terminal, keys sent,
+audio recorded from the null sink, the journal checked afterwards."""
+
+from __future__ import annotations
+
+import os
+import pty
+import signal
+import sqlite3
+import subprocess
+import termios
+from pathlib import Path
+
+import pytest
+
+from helpers import PYTHON, PulseServer, Terminal, onsets, spawn_in_pty, wait_for_bytes
+
+TINY = """\
+name: Tiny E2E
+count_in: 2
+exercises:
+  - use: barbell-row
+    sets: 2
+    reps: 3-4
+    load: 100 lb
+    rest: 5s
+    tempo: [pull 1, lower 1]
+"""
+
+
+def _env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ, VOICECOACH_HOME=str(home), PYTHONUNBUFFERED="1")
+    env.update(extra or {})
+    return env
+
+
+def _journal_rows(home: Path) -> list[tuple]:
+    db = home / "data" / "journal.sqlite3"
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    return con.execute("SELECT set_no, weight, reps, rir FROM sets ORDER BY id").fetchall()
+
+
+def test_real_run_keys_audio_and_journal(
+    pulse: PulseServer, tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """RIR key raises the next load, Enter ends a set early, speech is heard, tty restored."""
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text(TINY)
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "voicecoach", "run", str(routine), "--audio", "stream"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=_env(voicecoach_home, pulse.env()),
+        start_new_session=True,
+    )
+    term = Terminal(master)
+    with pulse.record(tmp_path / "run.raw") as rec:
+        try:
+            assert term.expect(b"Reps in reserve?", 60), term.text
+            term.send(b"3")  # top of the range with RIR 3: the next set gets +5 lb
+            assert term.expect(b"[load] Barbell row: 100 lb -> 105 lb", 30), term.text
+            assert term.expect(b"set 2/2", 60), term.text
+            assert term.expect(b"two, pull", 30), term.text
+            term.send(b"\r")  # end set two early, at the start of rep two
+            assert term.expect(b"Reps in reserve?", 30), term.text
+            term.send(b"1")
+            assert proc.wait(60) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        term.expect(b"sets saved", 5)
+    assert "completed: 2 sets saved" in term.text, term.text
+    assert termios.tcgetattr(slave) == before  # the terminal modes are back
+    os.close(master)
+    os.close(slave)
+    rows = _journal_rows(voicecoach_home)
+    assert rows == [(1, 100.0, 4, 3), (2, 105.0, 1, 1)]
+    heard = onsets(rec.samples(), min_gap=0.2)
+    assert len(heard) > 15  # intro, count-in, reps, questions, summary: really played
+
+
+def test_sigkill_mid_set_keeps_finished_sets_then_resume(
+    tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """SIGKILL during set two: set one is in the journal intact; --resume finishes the rest."""
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text(TINY.replace("sets: 2", "sets: 3"))
+    env = _env(voicecoach_home)
+    args = [
+        PYTHON,
+        "-m",
+        "voicecoach",
+        "run",
+        str(routine),
+        "--audio",
+        "none",
+        "--engine",
+        "estimate",
+        "--answers",
+        "2,2,2",
+    ]
+    proc, master = spawn_in_pty(args, env)
+    seen = bytearray()
+    try:
+        assert wait_for_bytes(master, b"set 2/3", 90, seen), seen.decode()
+        assert wait_for_bytes(master, b"two, pull", 30, seen), seen.decode()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    rows = _journal_rows(voicecoach_home)
+    assert rows == [(1, 100.0, 4, 2)]
+    db = sqlite3.connect(voicecoach_home / "data" / "journal.sqlite3")
+    assert db.execute("SELECT status FROM sessions").fetchone()[0] == "running"
+
+    proc, master = spawn_in_pty([*args[:-1], "2,2", "--resume"], env)
+    seen = bytearray()
+    try:
+        assert proc.wait(120) == 0
+        wait_for_bytes(master, b"sets saved", 5, seen)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert "Picking up where you stopped" in seen.decode(errors="replace")
+    rows = _journal_rows(voicecoach_home)
+    assert [r[:2] for r in rows] == [(1, 100.0), (2, 105.0), (3, 110.0)]
+    assert db.execute("SELECT COUNT(*), MAX(status) FROM sessions").fetchone() == (1, "completed")
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_signals_exit_cleanly_and_restore_terminal(
+    tmp_path: Path, voicecoach_home: Path, signame: str
+) -> None:
+    """SIGTERM/SIGHUP: exit 143/129, session marked aborted, terminal modes restored."""
+    import pty
+    import subprocess
+
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text(TINY)
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    proc = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "voicecoach",
+            "run",
+            str(routine),
+            "--audio",
+            "none",
+            "--engine",
+            "estimate",
+        ],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=_env(voicecoach_home),
+        start_new_session=True,
+    )
+    seen = bytearray()
+    try:
+        assert wait_for_bytes(master, b"Set one of two", 60, seen), seen.decode()
+        during = termios.tcgetattr(slave)
+        assert not during[3] & termios.ICANON  # cbreak while running
+        proc.send_signal(getattr(signal, signame))
+        code = proc.wait(20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 128 + getattr(signal, signame)
+    assert termios.tcgetattr(slave) == before
+    os.close(master)
+    os.close(slave)
+    db = sqlite3.connect(voicecoach_home / "data" / "journal.sqlite3")
+    assert db.execute("SELECT status FROM sessions").fetchone()[0] == "aborted"
+
+
+def test_dry_run_loads_carry_to_next_dry_run(voicecoach_home: Path) -> None:
+    """A dry run with answers, then another: the second starts at the first's final loads."""
+    import subprocess
+
+    args = [
+        PYTHON,
+        "-m",
+        "voicecoach",
+        "run",
+        "upper-back-strength",
+        "--dry-run",
+        "--engine",
+        "estimate",
+    ]
+    env = _env(voicecoach_home)
+    first = subprocess.run(
+        [*args, "--answers", "2,2,2"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert first.returncode == 0, first.stderr
+    assert "Deadlift: 245 lb -> 255 lb" in first.stdout
+    second = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    assert "Starting where you left off: Deadlift, two hundred fifty-five pounds" in second.stdout
+    assert "SET Deadlift set 1/3 · 255 lb" in second.stdout
