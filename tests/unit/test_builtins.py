@@ -132,3 +132,12 @@ def test_schema_rejects_what_it_can(text: str) -> None:
     """Invalid files that a schema can catch fail schema validation too."""
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(load_text(text, "x").data, routine_schema())
+
+
+def test_committed_schema_is_current() -> None:
+    """docs/routine.schema.json is exactly what `voicecoach schema` prints."""
+    import json
+    from pathlib import Path
+
+    committed = Path(__file__).parents[2] / "docs" / "routine.schema.json"
+    assert json.loads(committed.read_text()) == routine_schema()
