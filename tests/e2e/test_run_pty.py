@@ -205,3 +205,30 @@ def test_dry_run_loads_carry_to_next_dry_run(voicecoach_home: Path) -> None:
     second = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
     assert "Starting where you left off: Deadlift, two hundred fifty-five pounds" in second.stdout
     assert "SET Deadlift set 1/3 · 255 lb" in second.stdout
+
+
+def test_no_audio_device_falls_back_to_text_with_one_line(
+    tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """No sound server and no card: one warning line on stderr, the run completes in text."""
+    routine = tmp_path / "one.yaml"
+    routine.write_text(
+        "name: One\ncount_in: 0\nexercises:\n"
+        "  - {use: barbell-row, sets: 1, reps: 1, tempo: [pull 1, lower 1]}\n"
+    )
+    env = _env(voicecoach_home, {"PULSE_SERVER": f"unix:{tmp_path}/no-server"})
+    done = subprocess.run(
+        [PYTHON, "-m", "voicecoach", "run", str(routine), "--answers", "2", "--no-journal"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.strip()]
+    assert warnings == [
+        "voicecoach: no audio device found, coaching in text only (run "
+        "'voicecoach doctor' to see why and how to fix it)"
+    ]
+    assert "Reps in reserve?" in done.stdout and "\x1b[" not in done.stdout

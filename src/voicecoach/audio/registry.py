@@ -32,6 +32,7 @@ def open_output(name: str, now: float) -> tuple[Output, str | None]:
     A named output that fails raises AudioUnavailable; ``auto`` tries each in
     turn and ends with text only.
     """
+    quiet_alsa()
     if name != "auto":
         factory = OUTPUTS.get(name)
         if factory is None:
@@ -54,4 +55,37 @@ def open_output(name: str, now: float) -> tuple[Output, str | None]:
             )
         except AudioUnavailable as exc:
             reasons.append(f"{candidate}: {exc}")
-    return SilentOutput(), "no audio device, coaching in text only (" + "; ".join(reasons) + ")"
+    del reasons  # the details are doctor's job; the run gets one clear line
+    return SilentOutput(), (
+        "no audio device found, coaching in text only "
+        "(run 'voicecoach doctor' to see why and how to fix it)"
+    )
+
+
+_handler = None
+
+
+def quiet_alsa() -> None:
+    """Stop libasound printing its own errors to stderr while we probe devices.
+
+    libasound reports a missing card with ten lines on stderr before we get
+    the error back; we report it ourselves in one line.
+    """
+    global _handler
+    if _handler is not None:
+        return
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("asound")
+    if not name:
+        return
+    try:
+        lib = ctypes.CDLL(name)
+        proto = ctypes.CFUNCTYPE(
+            None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+        )
+        _handler = proto(lambda *args: None)
+        lib.snd_lib_error_set_handler(_handler)
+    except (OSError, AttributeError):
+        _handler = False
