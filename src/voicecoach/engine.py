@@ -135,7 +135,8 @@ class Session:
     ) -> float:
         """Speak sentences from now, in order; returns when the last one ends."""
         cues, end = planner.speech(texts, self.env.voice.duration)
-        self._play(cues, end, on_key or (lambda k, o: None))
+        # A sentence's pause after it, so the next segment does not start on its last syllable.
+        self._play(cues, end + planner.GAP, on_key or (lambda k, o: None))
         return end
 
     # --- the loop ----------------------------------------------------------------------------

@@ -11,6 +11,9 @@ from typing import Protocol
 from voicecoach.clips import Clip, from_wav, to_wav, trim
 
 
+RENDER_RETRIES = 2
+
+
 class SpeechUnavailable(RuntimeError):
     """The speech engine cannot run; the message says how to fix it."""
 
@@ -51,6 +54,9 @@ class ClipCache:
         try:
             clip = from_wav(path.read_bytes())
         except (OSError, ValueError, EOFError):
+            self.misses += 1
+            return None
+        if not clip.pcm:  # an empty clip is never right: render it again
             self.misses += 1
             return None
         self.hits += 1
@@ -94,9 +100,23 @@ class Voice:
         if clip is None:
             clip = self.cache.get(self.renderer.identity, text)
             if clip is None:
-                clip = trim(self.renderer.render(text))
-                self.cache.put(self.renderer.identity, text, clip)
+                clip = self._render(text)
+                if clip.pcm:
+                    self.cache.put(self.renderer.identity, text, clip)
             self._memory[text] = clip
+        return clip
+
+    def _render(self, text: str) -> Clip:
+        """Render and trim; retry a silent result, which espeak-ng very rarely returns.
+
+        Seen once here: a phrase came back as pure silence and, cached, stayed
+        silent in every later run. A retry gets real speech.
+        """
+        clip = trim(self.renderer.render(text))
+        for _ in range(RENDER_RETRIES):
+            if clip.pcm or not any(ch.isalnum() for ch in text):
+                break
+            clip = trim(self.renderer.render(text))
         return clip
 
     def duration(self, text: str) -> float:
