@@ -10,7 +10,6 @@ from typing import Protocol
 
 from voicecoach.clips import Clip, from_wav, to_wav, trim
 
-
 RENDER_RETRIES = 2
 
 
