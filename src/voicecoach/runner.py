@@ -278,33 +278,43 @@ def _session_loads(
 
 
 def _prerender(routine: Routine, voice: Voice, out: IO[str] | None) -> None:
-    """Render every fixed phrase before the first word by simulating the session silently."""
+    """Render every fixed phrase before the first word, with a progress bar on a TTY.
+
+    A silent simulation with estimated durations lists the phrases; each is
+    rendered (or read from the cache); a second simulation with the real
+    durations catches the few whose choice depends on them.
+    """
     if not voice.audible:
         return
-    count = [0]
-    progress_voice = _CountingVoice(voice, count, out)
-    env = Environment(clock=FakeClock(), voice=progress_voice)  # type: ignore[arg-type]
-    Session(routine, env).run()
+    from voicecoach.voice.estimate import EstimateRenderer
+
+    collect = _Collecting(Voice(EstimateRenderer()))
+    Session(routine, Environment(clock=FakeClock(), voice=collect)).run()  # type: ignore[arg-type]
+    texts = sorted(collect.seen)
+    for n, text in enumerate(texts, start=1):
+        voice.clip(text)
+        if out is not None and (n % 5 == 0 or n == len(texts)):
+            filled = round(30 * n / len(texts))
+            print(
+                f"\r\x1b[Kpreparing speech [{'#' * filled}{'.' * (30 - filled)}] {n}/{len(texts)}",
+                end="",
+                file=out,
+                flush=True,
+            )
+    Session(routine, Environment(clock=FakeClock(), voice=voice)).run()
     if out is not None:
-        print(f"\r\x1b[Kspeech ready: {count[0]} phrases", file=out, flush=True)
+        print(f"\r\x1b[Kspeech ready: {len(texts)} phrases", file=out, flush=True)
 
 
-class _CountingVoice:
-    def __init__(self, voice: Voice, count: list[int], out: IO[str] | None):
-        self.voice, self.count, self.out = voice, count, out
+class _Collecting:
+    """A voice that remembers every phrase asked of it."""
+
+    def __init__(self, voice: Voice):
+        self.voice = voice
         self.seen: set[str] = set()
 
     def clip(self, text: str):  # type: ignore[no-untyped-def]
-        if text not in self.seen:
-            self.seen.add(text)
-            self.count[0] += 1
-            if self.out is not None and self.count[0] % 10 == 0:
-                print(
-                    f"\r\x1b[Kpreparing speech: {self.count[0]} phrases",
-                    end="",
-                    file=self.out,
-                    flush=True,
-                )
+        self.seen.add(text)
         return self.voice.clip(text)
 
     def duration(self, text: str) -> float:

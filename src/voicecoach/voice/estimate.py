@@ -6,7 +6,7 @@ version; a separate test checks the plan with real clip durations.
 
 from __future__ import annotations
 
-from voicecoach.clips import Clip, silence
+from voicecoach.clips import RATE, Clip
 
 SECONDS_PER_CHAR = 0.042  # fitted to espeak-ng at 175 wpm after trimming
 BASE_SECONDS = 0.12
@@ -20,13 +20,14 @@ class EstimateRenderer:
     audible = False
     identity = "estimate-1"
 
+    def duration(self, text: str) -> float:
+        """Known without rendering: the Voice asks this instead of measuring a clip."""
+        return estimate(text)
+
     def render(self, text: str) -> Clip:
-        # A faint tone rather than silence, so trimming keeps the estimated length.
-        clip = silence(estimate(text))
-        pcm = bytearray(clip.pcm)
-        for i in range(0, len(pcm), 4):
-            pcm[i : i + 2] = (400).to_bytes(2, "little", signed=True)
-        return Clip(bytes(pcm), clip.rate)
+        # A faint constant level rather than silence, so trimming keeps the estimated length.
+        frames = round(estimate(text) * RATE)
+        return Clip(b"\x90\x01" * frames)
 
     def voices(self) -> list[dict[str, object]]:
         return [{"id": "estimate", "name": "silent estimate", "languages": []}]
