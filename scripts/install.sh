@@ -12,8 +12,9 @@ want_test=0
 # and gcc + libasound2-dev because simpleaudio-patched builds from source.
 packages=(python3 python3-venv python3-dev gcc libespeak-ng1 espeak-ng-data
           libasound2 libasound2-dev libasound2-plugins libpulse0)
-# Tests: a private PulseAudio server with a null sink, and parec to record it.
-[ "$want_test" = 1 ] && packages+=(pulseaudio pulseaudio-utils)
+# Tests and bench: a private PulseAudio server with a null sink, parec to record it,
+# and aplay (alsa-utils), which the naive pyttsx3 baseline in bench/ plays through.
+[ "$want_test" = 1 ] && packages+=(pulseaudio pulseaudio-utils alsa-utils)
 
 missing=()
 for p in "${packages[@]}"; do

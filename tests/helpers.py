@@ -100,16 +100,17 @@ class PulseServer:
                 except subprocess.TimeoutExpired:
                     p.kill()
 
-    def record(self, path: Path) -> MonitorRecording:
-        return MonitorRecording(path, dict(os.environ, **self.env()))
+    def record(self, path: Path, rate: int = RATE) -> MonitorRecording:
+        return MonitorRecording(path, dict(os.environ, **self.env()), rate)
 
 
 class MonitorRecording:
     """``parec`` of the null sink's monitor: what a listener would hear, 16 kHz mono."""
 
-    def __init__(self, path: Path, env: dict[str, str]):
+    def __init__(self, path: Path, env: dict[str, str], rate: int = RATE):
         self.path = path
         self.env = env
+        self.rate = rate
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> MonitorRecording:
@@ -120,7 +121,7 @@ class MonitorRecording:
                 "--device=earbuds.monitor",
                 "--raw",
                 "--format=s16le",
-                f"--rate={RATE}",
+                f"--rate={self.rate}",
                 "--channels=1",
                 "--latency-msec=20",
             ],
@@ -145,7 +146,7 @@ class MonitorRecording:
         found: list[float] = []
         while time.monotonic() < deadline:
             self.file.flush()
-            found = onsets(self.samples())
+            found = onsets(self.samples(), self.rate)
             if len(found) >= count:
                 break
             time.sleep(0.02)  # polling a condition, not waiting for a guessed interval

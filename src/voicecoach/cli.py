@@ -49,7 +49,34 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(ExitStatus.SIGINT)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # the last net: a bug must not show the lifter a traceback
+            report = _crash_report(exc)
+            click.echo(
+                f"voicecoach: internal error ({type(exc).__name__}: {exc}); the details "
+                f"are in {report}. Please report it.",
+                err=True,
+            )
+            ctx.exit(ExitStatus.ERROR)
         return None
+
+
+def _crash_report(exc: BaseException) -> str:
+    """Write the traceback to the cache dir; return where (or that it could not be written)."""
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    try:
+        folder = user_paths().cache_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="crash-", suffix=".txt", dir=folder)
+        with open(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        return name
+    except OSError:
+        return "(no writable cache dir)"
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)

@@ -18,7 +18,7 @@ from voicecoach.cues import Cue, Mark, Say, Sound
 from voicecoach.environment import Environment
 from voicecoach.events import Event
 from voicecoach.journal import SetRecord
-from voicecoach.keys import ENTER
+from voicecoach.keys import ENTER, SUSPEND
 from voicecoach.loads import Level, Load, Unloaded, Weight, describe
 from voicecoach.model import Routine
 from voicecoach.progression import Decision, Outcome, decide
@@ -90,6 +90,8 @@ class Session:
                 self.state[item.slot] = SlotState(load, bonus, start_load=item.spec.load)
         self.carried = carried
         self.t0 = 0.0
+        self.suspended_at: float | None = None  # set by the runner's SIGTSTP handler
+        self.typed_ahead: list[str] = []  # digits typed before the question they answer
         self.recent: list[tuple[float, str]] = []  # (due, text) of the last cues handed over
         self.result = Result("aborted", session_id=session_id)
         self._wall0 = env.wallclock()
@@ -143,59 +145,65 @@ class Session:
     def _play(
         self, cues: list[Cue], length: float, on_key: Callable[[str, float], str | None]
     ) -> _Outcome:
-        """Play a segment from now; ``on_key`` may end it ("enter", "skip") or return None."""
+        """Play a segment; ``on_key`` may end it ("enter", "skip") or re-plan it.
+
+        The segment starts ``output.lead`` from now, so even its first clip can be
+        placed at its exact sample. Sounds are handed over ``lookahead`` early;
+        marks (rep starts) are acted on at their time. The two run on separate
+        cursors so a mark never holds a sound back.
+        """
         clock, out = self.env.clock, self.env.output
-        start = clock.now()
+        start = clock.now() + getattr(out, "lead", 0.0)
         end_at = start + length
-        i = 0
+        audible = [c for c in cues if not isinstance(c, Mark)]
+        timeline = [c for c in cues if isinstance(c, Mark)]
+        ia = im = 0
         marks: list[Mark] = []
         while True:
             now = clock.now()
-            while i < len(cues) and (
-                (isinstance(cues[i], Mark) and start + cues[i].at <= now)
-                or (not isinstance(cues[i], Mark) and start + cues[i].at - out.lookahead <= now)
-            ):
-                cue = cues[i]
-                if isinstance(cue, Mark):
-                    marks.append(cue)
-                    if cue.kind == "rep" and self.env.status:
-                        self.env.status(f"rep {cue.value}")
-                else:
-                    self._dispatch(cue, start + cue.at)
-                i += 1
-            if i >= len(cues) and now >= end_at:
+            while ia < len(audible) and start + audible[ia].at - out.lookahead <= now:
+                self._dispatch(audible[ia], start + audible[ia].at)  # type: ignore[arg-type]
+                ia += 1
+            while im < len(timeline) and start + timeline[im].at <= now:
+                mark = timeline[im]
+                marks.append(mark)
+                if mark.kind == "rep" and self.env.status:
+                    self.env.status(f"rep {mark.value}")
+                im += 1
+            if ia >= len(audible) and im >= len(timeline) and now >= end_at:
                 return _Outcome("end", now - start, marks)
             nxt = end_at
-            if i < len(cues):
-                c = cues[i]
-                nxt = start + c.at - (0 if isinstance(c, Mark) else out.lookahead)
+            if ia < len(audible):
+                nxt = min(nxt, start + audible[ia].at - out.lookahead)
+            if im < len(timeline):
+                nxt = min(nxt, start + timeline[im].at)
             key = clock.wait(max(nxt, now))
             if key is None:
                 continue
             now = clock.now()
-            if key == " " or key == "q":
-                paused_at = now
-                out.cancel_after(now)
-                quit_now = self._pause(key == "q")
-                if quit_now:
+            if key in (" ", "q", SUSPEND):
+                # After Ctrl-Z and fg, the pause began when the process was suspended.
+                paused_at = self.suspended_at if key == SUSPEND and self.suspended_at else now
+                self.suspended_at = None
+                out.cancel_after(paused_at)
+                if self._pause(key == "q"):
                     raise QuitRequested
                 shift = clock.now() - paused_at
                 start += shift
                 end_at += shift
-                # Re-dispatch what the pause cancelled.
-                while (
-                    i > 0
-                    and not isinstance(cues[i - 1], Mark)
-                    and start + cues[i - 1].at > paused_at + shift
-                ):
-                    i -= 1
+                # Hand over again what the pause cancelled; marks not yet due stay pending.
+                while ia > 0 and start + audible[ia - 1].at > paused_at + shift:
+                    ia -= 1
                 continue
             if key == "r":
                 heard = [text for at, text in self.recent if at <= now]
                 if heard:
                     self._emit("repeat", heard[-1])
-                    self._dispatch(Say(0, (heard[-1],)), now + 0.05)
+                    self._dispatch(Say(0, (heard[-1],)), now + getattr(out, "lead", 0.0))
                 continue
+            if key.isdigit():
+                # Typed ahead (or piped in early): it answers the next RIR question.
+                self.typed_ahead.append(key)
             action = on_key(key, now - start)
             if action in ("enter", "skip"):
                 out.cancel_after(now)
@@ -203,8 +211,10 @@ class Session:
             if isinstance(action, tuple):  # a re-planned segment: (cues, length)
                 new_cues, new_length = action
                 elapsed = now - start
-                cues = new_cues
-                i = next((k for k, c in enumerate(cues) if c.at > elapsed), len(cues))
+                audible = [c for c in new_cues if not isinstance(c, Mark)]
+                timeline = [c for c in new_cues if isinstance(c, Mark)]
+                ia = next((k for k, c in enumerate(audible) if c.at > elapsed), len(audible))
+                im = next((k for k, c in enumerate(timeline) if c.at > elapsed), len(timeline))
                 out.cancel_after(now)
                 end_at = start + new_length
 
@@ -214,6 +224,8 @@ class Session:
         if quitting:
             self._emit("ask", "quit?")
             self._speak_immediate("Press q again to quit, any other key to go on.")
+            if self.env.status:
+                self.env.status("quit? press q (or Ctrl-C) again to quit, any other key goes on")
             key = clock.wait(clock.now() + QUIT_CONFIRM)
             if key == "q":
                 self._emit("quit", "confirmed")
@@ -235,7 +247,7 @@ class Session:
 
     def _speak_immediate(self, text: str) -> None:
         now = self.env.clock.now()
-        self._dispatch(Say(0, (text,)), now + 0.05)
+        self._dispatch(Say(0, (text,)), now + getattr(self.env.output, "lead", 0.05))
 
     # --- the session ----------------------------------------------------------------------------
     def run(self) -> Result:
@@ -429,14 +441,9 @@ class Session:
         env, clock = self.env, self.env.clock
         question = "Reps in reserve?"
         self._emit("ask", "RIR")
-        early: list[str] = []  # a digit pressed while the question is still being spoken
-
-        def take(key: str, elapsed: float) -> str | None:
-            if key.isdigit() and not early:
-                early.append(key)
-            return None
-
-        self._say_now([question], take)
+        self._say_now([question])
+        # Typed ahead (or while the question was spoken); from a pipe, one line per question.
+        early = [self.typed_ahead.pop(0)] if self.typed_ahead else []
         if env.answers:
             answer = env.answers.popleft()
             deadline = clock.now() + ANSWER_DELAY
@@ -568,7 +575,8 @@ class Session:
 
     def _summary(self) -> None:
         r = self.result
-        lines = [f"Workout done. {spoken.number(r.sets_done)} sets."]
+        count = spoken.sentence(spoken.number(r.sets_done))
+        lines = [f"Workout done. {count} set{'' if r.sets_done == 1 else 's'}."]
         for unit, vol in r.volume.items():
             lines.append(f"Total volume {spoken.weight(round(vol), unit)}.")
         seen: set[int] = set()
@@ -581,8 +589,8 @@ class Session:
             if st.load != first and not isinstance(st.load, Unloaded):
                 way = "up" if _more(st.load, first) else "down"
                 lines.append(f"{item.spec.name} went {way} to {spoken.load(st.load)}.")
-        self._dispatch(Sound(0, "workout-done"), self.env.clock.now())
-        self._say_now(lines)
+        cues, end = planner.speech(lines, self.env.voice.duration, start=0.5)
+        self._play([Sound(0.0, "workout-done"), *cues], end + planner.GAP, lambda k, e: None)
 
 
 def _more(a: Load, b: Load) -> bool:

@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover
     tty = None  # type: ignore[assignment]
 
 ENTER = "\n"
+SUSPEND = "\x1a"  # injected after Ctrl-Z and fg: pause from the moment of suspension
 
 
 class KeySource(Protocol):
@@ -76,6 +77,10 @@ class TerminalKeys:
     def pending(self) -> str | None:
         return self._queue.popleft() if self._queue else None
 
+    def inject(self, key: str) -> None:
+        """Queue a key that did not come from the keyboard (signals: Ctrl-C, fg)."""
+        self._queue.append(key)
+
     def read_ready(self) -> None:
         data = os.read(self.fd, 64).decode("utf-8", "replace")
         for ch in data:
@@ -95,6 +100,9 @@ class LineKeys:
 
     def pending(self) -> str | None:
         return self._queue.popleft() if self._queue else None
+
+    def inject(self, key: str) -> None:
+        self._queue.append(key)
 
     def read_ready(self) -> None:
         assert self.fd is not None

@@ -307,7 +307,13 @@ class _Builder:
                 spec = self.exercise(m, sub, defaults, in_circuit=True)
                 if spec is not None:
                     specs.append(spec)
-        if rounds is None or rest is None or transition is None or len(specs) != len(members or []):
+        if (
+            rounds is None
+            or rest is None
+            or transition is None
+            or not isinstance(members, list)
+            or len(specs) != len(members)
+        ):
             return None
         return Circuit(
             name=name.strip(),

@@ -22,12 +22,12 @@ from voicecoach.audio import AudioUnavailable, open_output
 from voicecoach.audio.base import Output, SilentOutput
 from voicecoach.audio.wavfile import WavRecorder
 from voicecoach.clock import SystemClock
-from voicecoach.engine import Session
+from voicecoach.engine import QUIT_CONFIRM, Session
 from voicecoach.environment import Environment
 from voicecoach.events import Event, JsonlWriter, transcript_line
 from voicecoach.exitcodes import ExitStatus
-from voicecoach.journal import Journal
-from voicecoach.keys import TerminalKeys, open_keys
+from voicecoach.journal import Journal, JournalError
+from voicecoach.keys import SUSPEND, KeySource, TerminalKeys, open_keys
 from voicecoach.loads import Load
 from voicecoach.model import Routine
 from voicecoach.settings import Settings
@@ -92,17 +92,55 @@ def carried_loads(
 
 
 @contextlib.contextmanager
-def _signals(restore: Callable[[], None]) -> Iterator[None]:
-    """SIGTERM/SIGHUP end the run through ``finally`` blocks, so the journal and terminal
-    are put right; exit codes 143 and 129."""
+def _signals(
+    restore: Callable[[], None],
+    keys: KeySource | None,
+    clock: SystemClock | FakeClock,
+    session: Session,
+) -> Iterator[None]:
+    """Signals end or pause the run through the normal paths, so nothing is lost.
 
-    def handler(signum: int, frame: object) -> None:
+    SIGTERM/SIGHUP raise Terminated (exit 143/129) and unwind through the
+    engine's ``finally``: the journal is finished and the audio closed. The
+    first Ctrl-C asks to quit (like ``q``); a second one within the confirm
+    window quits at once. Ctrl-Z restores the terminal and stops; after
+    ``fg`` cbreak mode is back and the timeline is paused from the moment of
+    suspension.
+    """
+    interrupted_at = [-1e9]
+
+    def on_term(signum: int, frame: object) -> None:
         restore()
         raise Terminated(128 + signum)
 
-    previous = {}
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        previous[sig] = signal.signal(sig, handler)
+    def on_int(signum: int, frame: object) -> None:
+        now = clock.now()
+        inject = getattr(keys, "inject", None)
+        if inject is None or now - interrupted_at[0] < QUIT_CONFIRM + 1:
+            restore()
+            raise KeyboardInterrupt
+        interrupted_at[0] = now
+        inject("q")
+
+    def on_tstp(signum: int, frame: object) -> None:
+        session.suspended_at = clock.now()
+        session.env.output.cancel_after(clock.now())
+        restore()
+        os.kill(os.getpid(), signal.SIGSTOP)  # SIGSTOP: a stop signal that is never discarded
+        # ... continued by fg / SIGCONT
+        if isinstance(keys, TerminalKeys):
+            keys.enter_cbreak()
+        inject = getattr(keys, "inject", None)
+        if inject is not None:
+            inject(SUSPEND)
+
+    handlers = {
+        signal.SIGTERM: on_term,
+        signal.SIGHUP: on_term,
+        signal.SIGINT: on_int,
+        signal.SIGTSTP: on_tstp,
+    }
+    previous = {sig: signal.signal(sig, h) for sig, h in handlers.items()}
     try:
         yield
     finally:
@@ -129,7 +167,12 @@ def run_session(
 
     journal: Journal | None = None
     if not opts.no_journal:
-        journal = Journal(opts.db or journal_path)
+        try:
+            journal = Journal(opts.db or journal_path)
+        except JournalError as exc:
+            if opts.resume:
+                raise
+            _say_err(f"{exc}. This session will not be saved.")
 
     sinks: list[Callable[[Event], None]] = []
     transcript_file = opts.transcript.open("w", encoding="utf-8") if opts.transcript else None
@@ -214,7 +257,7 @@ def run_session(
     restore = keys.restore if isinstance(keys, TerminalKeys) else (lambda: None)
     code = ExitStatus.OK
     try:
-        with _signals(restore):
+        with _signals(restore, keys, clock, session):
             if isinstance(keys, TerminalKeys):
                 keys.enter_cbreak()
             if not opts.dry_run:

@@ -37,6 +37,7 @@ class RecordingOutput:
 
     name = "recording"
     lookahead = 0.3
+    lead = 0.0
 
     def __init__(self) -> None:
         self.played: list[tuple[float, Clip]] = []

@@ -193,3 +193,11 @@ def test_dry_run_is_fast_for_longest_builtin() -> None:
     env = Environment(clock=FakeClock(), voice=Voice(EstimateRenderer()))
     result = Session(load("pull-day"), env).run()
     assert result.status == "completed" and env.clock.now() > 30 * 60
+
+
+def test_digit_typed_ahead_answers_the_next_question() -> None:
+    """A digit pressed during the set is kept as the answer to the question that follows."""
+    _, base, _, _ = run()
+    t = first(base, "two, pull")
+    _, events, _, _ = run(keys=[(t + 0.2, "4")])
+    assert [e.text for e in events if e.kind == "answer"][0] == "4"

@@ -22,6 +22,7 @@ class Output(Protocol):
 
     name: str
     lookahead: float
+    lead: float  # how far ahead of now a new segment starts (covers the device's buffer)
 
     def start(self, now: float) -> None:
         """Open the device; ``now`` is the engine clock's current time."""
@@ -44,6 +45,7 @@ class SilentOutput:
 
     name = "none"
     lookahead = 0.0
+    lead = 0.0
 
     def start(self, now: float) -> None:
         pass

@@ -14,6 +14,7 @@ from voicecoach.clips import Clip
 class SimpleaudioOutput:
     name = "simpleaudio"
     lookahead = 0.0
+    lead = 0.0
 
     def __init__(self) -> None:
         self._plays: list[object] = []

@@ -25,7 +25,8 @@ BUFFER_MS = 60
 
 class StreamOutput:
     name = "stream"
-    lookahead = 0.3
+    lookahead = 0.3  # clips are handed to the mixer this early...
+    lead = 0.15  # ...and a segment starts this far ahead, past what the device has buffered
 
     def __init__(self, device_id: object = None, rate: int = RATE):
         self.rate = rate

@@ -17,6 +17,7 @@ from voicecoach.clips import RATE, Clip
 class WavRecorder:
     name = "wav"
     lookahead = 1e9  # virtual: any clip may be placed any time ahead
+    lead = 0.0
 
     def __init__(self, path: Path, inner: Output | None = None, rate: int = RATE):
         self.path = path
@@ -28,6 +29,7 @@ class WavRecorder:
         if inner is not None:
             self.name = f"{inner.name}+wav"
             self.lookahead = inner.lookahead
+            self.lead = inner.lead
         try:
             self._file = path.open("wb")
         except OSError as exc:

@@ -1,0 +1,24 @@
+"""The bench runs (a smoke test only: no figure passes or fails anything)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_quick_run_writes_results() -> None:
+    """bench/run.py --quick finishes, prints a table and writes its JSON."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "journal", "dry"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| figure | value |" in done.stdout
+    data = json.loads((ROOT / "bench" / "results" / "smoke.json").read_text())
+    assert any(f["name"].startswith("history (20 sessions)") for f in data["figures"])
