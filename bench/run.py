@@ -251,14 +251,14 @@ def bench_onsets(pulse: PulseServer, work: Path, report: dict) -> list[Figure]:
     s_simple = stats_ms(*cue_errors(simple["samples"], cues_sa))
 
     # The naive loop: same cue texts at the same due times, say() + runAndWait().
-    cues = "\n".join(json.dumps({"due": e["due"], "text": e["text"]}) for e in says)
+    cue_lines = "\n".join(json.dumps({"due": e["due"], "text": e["text"]}) for e in says)
     env = dict(os.environ, **pulse.env())
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with Recording(pulse, work / "naive.raw") as rec:
         t_start = time.monotonic()
         naive = subprocess.run(
             [PY, str(ROOT / "bench" / "naive_pyttsx3.py")],
-            input=cues,
+            input=cue_lines,
             text=True,
             capture_output=True,
             env=env,

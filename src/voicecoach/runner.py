@@ -58,10 +58,22 @@ def _say_err(msg: str) -> None:
     print(f"voicecoach: {msg}", file=sys.stderr)
 
 
-def build_voice(settings: Settings, cache_dir: Path | None, warn: Callable[[str], None]) -> Voice:
-    """The configured voice, or the silent estimate with one warning line."""
+def build_voice(
+    settings: Settings,
+    cache_dir: Path | None,
+    warn: Callable[[str], None],
+    routine: Routine | None = None,
+) -> Voice:
+    """The configured voice, or the silent estimate with one warning line.
+
+    With a routine, the engine is started only if one of its phrases is not
+    cached yet: a warm run never loads espeak-ng at all.
+    """
     try:
-        return make_voice(settings, cache_dir)
+        voice = make_voice(settings, cache_dir)
+        if routine is None or not all(voice.cached(t) for t in _phrases(routine)):
+            voice.start()
+        return voice
     except SpeechUnavailable as exc:
         if settings.engine == "estimate":
             raise
@@ -161,7 +173,7 @@ def run_session(
     out = out or sys.stdout
     tty = out.isatty()
     warnings: list[str] = []
-    voice = build_voice(settings, cache_dir, warnings.append)
+    voice = build_voice(settings, cache_dir, warnings.append, routine)
     for w in warnings:
         _say_err(w)
 
@@ -329,11 +341,8 @@ def _prerender(routine: Routine, voice: Voice, out: IO[str] | None) -> None:
     """
     if not voice.audible:
         return
-    from voicecoach.voice.estimate import EstimateRenderer
 
-    collect = _Collecting(Voice(EstimateRenderer()))
-    Session(routine, Environment(clock=FakeClock(), voice=collect)).run()  # type: ignore[arg-type]
-    texts = sorted(collect.seen)
+    texts = _phrases(routine)
     for n, text in enumerate(texts, start=1):
         voice.clip(text)
         if out is not None and (n % 5 == 0 or n == len(texts)):
@@ -347,6 +356,15 @@ def _prerender(routine: Routine, voice: Voice, out: IO[str] | None) -> None:
     Session(routine, Environment(clock=FakeClock(), voice=voice)).run()
     if out is not None:
         print(f"\r\x1b[Kspeech ready: {len(texts)} phrases", file=out, flush=True)
+
+
+def _phrases(routine: Routine) -> list[str]:
+    """Every phrase a session of ``routine`` says with default answers (estimated timing)."""
+    from voicecoach.voice.estimate import EstimateRenderer
+
+    collect = _Collecting(Voice(EstimateRenderer()))
+    Session(routine, Environment(clock=FakeClock(), voice=collect)).run()  # type: ignore[arg-type]
+    return sorted(collect.seen)
 
 
 class _Collecting:

@@ -58,7 +58,7 @@ def test_cache_key_includes_rate(tmp_path: Path) -> None:
 def test_unknown_voice_lists_close_matches() -> None:
     """An unknown voice id is an error naming close matches (pyttsx3 would ignore it)."""
     with pytest.raises(SpeechUnavailable) as info:
-        make_voice(Settings(voice="gmw/en-USS"), None)
+        make_voice(Settings(voice="gmw/en-USS"), None).start()
     assert "gmw/en-US" in str(info.value)
 
 

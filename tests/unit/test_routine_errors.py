@@ -195,3 +195,24 @@ def test_allow_long_lifts_the_caps() -> None:
         "name: T\nallow_long: true\nexercises:\n  - {use: kroc-row, rest: 30m}\n"
     )
     assert r.exercises()[0].rest == 1800
+
+
+def test_fifty_megabyte_file_is_refused_without_reading(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A 50 MB file is refused by size, named, before it is read."""
+    from voicecoach.yamlsafe import load_file
+
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:
+        f.truncate(50 * 1024 * 1024)
+    with pytest.raises(RoutineError) as info:
+        load_file(big)
+    assert "52 MB" in str(info.value) and str(big) in str(info.value)
+
+
+def test_python_tag_file_constructs_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A file using a Python tag is an error; the tagged object is never built."""
+    marker = tmp_path / "pwned"
+    text = f"name: !!python/object/apply:os.system ['touch {marker}']\nexercises: [kroc-row]\n"
+    with pytest.raises(RoutineError):
+        parse_routine_text(text, "evil.yaml")
+    assert not marker.exists()

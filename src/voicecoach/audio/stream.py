@@ -25,8 +25,11 @@ BUFFER_MS = 60
 
 class StreamOutput:
     name = "stream"
-    lookahead = 0.3  # clips are handed to the mixer this early...
-    lead = 0.15  # ...and a segment starts this far ahead, past what the device has buffered
+    lookahead = 0.3  # clips are handed to the mixer this early
+
+    # A new segment starts this far ahead: the device may already have asked for up to
+    # one buffer of audio, so a clip due sooner than that could not be placed exactly.
+    lead = 1.5 * BUFFER_MS / 1000 + 0.01
 
     def __init__(self, device_id: object = None, rate: int = RATE):
         self.rate = rate

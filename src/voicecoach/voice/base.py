@@ -105,6 +105,21 @@ class Voice:
             self._memory[text] = clip
         return clip
 
+    def cached(self, text: str) -> bool:
+        """True if the clip is in memory or on disk (and then loads it into memory)."""
+        if text in self._memory:
+            return True
+        clip = self.cache.get(self.renderer.identity, text)
+        if clip is not None:
+            self._memory[text] = clip
+        return clip is not None
+
+    def start(self) -> None:
+        """Start the renderer now, so a missing engine is found before the first word."""
+        start = getattr(self.renderer, "start", None)
+        if start is not None:
+            start()
+
     def _render(self, text: str) -> Clip:
         """Render and trim; retry a silent result, which espeak-ng very rarely returns.
 

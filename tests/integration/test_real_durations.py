@@ -1,0 +1,27 @@
+"""The plan with real espeak-ng clip durations: no two clips ever overlap."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from voicecoach.catalog import builtin_paths
+from voicecoach.cli import cli
+
+
+@pytest.mark.parametrize("name", sorted(builtin_paths()))
+def test_no_overlapping_speech_with_real_durations(name: str, tmp_path: Path) -> None:
+    """Every clip ends before the next begins, measured with espeak-ng's own clips."""
+    log = tmp_path / "t.jsonl"
+    result = CliRunner().invoke(cli, ["run", name, "--dry-run", "--no-journal", "--transcript",
+                                      str(log), "--answers", "2,1,3,8:0,2,-,2,1,2,0,2"])
+    assert result.exit_code == 0, result.output
+    sounds = [json.loads(x) for x in log.read_text().splitlines()]
+    sounds = sorted((e["due"], e["due"] + e["duration"], e["text"]) for e in sounds
+                    if e["kind"] in ("say", "sound"))
+    assert len(sounds) > 100
+    for (a0, a1, a), (b0, _b1, b) in zip(sounds, sounds[1:], strict=False):
+        assert a1 <= b0 + 1e-6, f"{a!r} ({a0:.3f}-{a1:.3f}) overlaps {b!r} at {b0:.3f}"
