@@ -247,3 +247,13 @@ class Terminal:
     @property
     def text(self) -> str:
         return self.seen.decode(errors="replace")
+
+
+def mini_routine(sets: int = 2, reps: str = "3", name: str = "Mini") -> str:
+    """A routine that runs in seconds of real time: one short set-up cue, no count-in,
+    one-second phases and a short rest. For the end-to-end tests."""
+    return (
+        f"name: {name}\ncount_in: 0\nexercises:\n"
+        f"  - {{use: upright-row, sets: {sets}, reps: '{reps}', load: 100 lb, rest: 3s,\n"
+        f"     tempo: [pull 1, lower 1]}}\n"
+    )

@@ -13,19 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PYTHON, PulseServer, Terminal, onsets, spawn_in_pty, wait_for_bytes
+from helpers import (
+    PYTHON,
+    PulseServer,
+    Terminal,
+    mini_routine,
+    onsets,
+    spawn_in_pty,
+    wait_for_bytes,
+)
 
-TINY = """\
-name: Tiny E2E
-count_in: 2
-exercises:
-  - use: barbell-row
-    sets: 2
-    reps: 3-4
-    load: 100 lb
-    rest: 5s
-    tempo: [pull 1, lower 1]
-"""
+TINY = mini_routine(2, "3-4", "Tiny E2E")
 
 
 def _env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -62,7 +60,7 @@ def test_real_run_keys_audio_and_journal(
         try:
             assert term.expect(b"Reps in reserve?", 60), term.text
             term.send(b"3")  # top of the range with RIR 3: the next set gets +5 lb
-            assert term.expect(b"[load] Barbell row: 100 lb -> 105 lb", 30), term.text
+            assert term.expect(b"[load] Upright row: 100 lb -> 105 lb", 30), term.text
             assert term.expect(b"set 2/2", 60), term.text
             assert term.expect(b"two, pull", 30), term.text
             term.send(b"\r")  # end set two early, at the start of rep two
@@ -88,7 +86,7 @@ def test_sigkill_mid_set_keeps_finished_sets_then_resume(
 ) -> None:
     """SIGKILL during set two: set one is in the journal intact; --resume finishes the rest."""
     routine = tmp_path / "tiny.yaml"
-    routine.write_text(TINY.replace("sets: 2", "sets: 3"))
+    routine.write_text(TINY)
     env = _env(voicecoach_home)
     args = [
         PYTHON,
@@ -101,12 +99,12 @@ def test_sigkill_mid_set_keeps_finished_sets_then_resume(
         "--engine",
         "estimate",
         "--answers",
-        "2,2,2",
+        "2,2",
     ]
     proc, master = spawn_in_pty(args, env)
     seen = bytearray()
     try:
-        assert wait_for_bytes(master, b"set 2/3", 90, seen), seen.decode()
+        assert wait_for_bytes(master, b"set 2/2", 90, seen), seen.decode()
         assert wait_for_bytes(master, b"two, pull", 30, seen), seen.decode()
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
@@ -119,18 +117,18 @@ def test_sigkill_mid_set_keeps_finished_sets_then_resume(
     db = sqlite3.connect(voicecoach_home / "data" / "journal.sqlite3")
     assert db.execute("SELECT status FROM sessions").fetchone()[0] == "running"
 
-    proc, master = spawn_in_pty([*args[:-1], "2,2", "--resume"], env)
-    seen = bytearray()
+    proc, master = spawn_in_pty([*args[:-1], "2", "--resume"], env)
+    term = Terminal(master)
     try:
-        assert proc.wait(120) == 0
-        wait_for_bytes(master, b"sets saved", 5, seen)
+        assert term.expect(b"sets saved", 120), term.text
+        assert proc.wait(30) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
         os.close(master)
-    assert "Picking up where you stopped" in seen.decode(errors="replace")
+    assert "Picking up where you stopped" in term.text
     rows = _journal_rows(voicecoach_home)
-    assert [r[:2] for r in rows] == [(1, 100.0), (2, 105.0), (3, 110.0)]
+    assert [r[:2] for r in rows] == [(1, 100.0), (2, 105.0)]
     assert db.execute("SELECT COUNT(*), MAX(status) FROM sessions").fetchone() == (1, "completed")
 
 
@@ -166,7 +164,7 @@ def test_signals_exit_cleanly_and_restore_terminal(
     )
     seen = bytearray()
     try:
-        assert wait_for_bytes(master, b"Set one of two", 60, seen), seen.decode()
+        assert wait_for_bytes(master, b"[set] Upright row set 1/2", 60, seen), seen.decode()
         during = termios.tcgetattr(slave)
         assert not during[3] & termios.ICANON  # cbreak while running
         proc.send_signal(getattr(signal, signame))
@@ -212,10 +210,7 @@ def test_no_audio_device_falls_back_to_text_with_one_line(
 ) -> None:
     """No sound server and no card: one warning line on stderr, the run completes in text."""
     routine = tmp_path / "one.yaml"
-    routine.write_text(
-        "name: One\ncount_in: 0\nexercises:\n"
-        "  - {use: barbell-row, sets: 1, reps: 1, tempo: [pull 1, lower 1]}\n"
-    )
+    routine.write_text(mini_routine(1, "1", "One"))
     env = _env(voicecoach_home, {"PULSE_SERVER": f"unix:{tmp_path}/no-server"})
     done = subprocess.run(
         [PYTHON, "-m", "voicecoach", "run", str(routine), "--answers", "2", "--no-journal"],

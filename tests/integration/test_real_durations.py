@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -16,12 +17,26 @@ from voicecoach.cli import cli
 def test_no_overlapping_speech_with_real_durations(name: str, tmp_path: Path) -> None:
     """Every clip ends before the next begins, measured with espeak-ng's own clips."""
     log = tmp_path / "t.jsonl"
-    result = CliRunner().invoke(cli, ["run", name, "--dry-run", "--no-journal", "--transcript",
-                                      str(log), "--answers", "2,1,3,8:0,2,-,2,1,2,0,2"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            name,
+            "--dry-run",
+            "--no-journal",
+            "--transcript",
+            str(log),
+            "--answers",
+            "2,1,3,8:0,2,-,2,1,2,0,2",
+        ],
+    )
     assert result.exit_code == 0, result.output
     sounds = [json.loads(x) for x in log.read_text().splitlines()]
-    sounds = sorted((e["due"], e["due"] + e["duration"], e["text"]) for e in sounds
-                    if e["kind"] in ("say", "sound"))
+    sounds = sorted(
+        (e["due"], e["due"] + e["duration"], e["text"])
+        for e in sounds
+        if e["kind"] in ("say", "sound")
+    )
     assert len(sounds) > 100
-    for (a0, a1, a), (b0, _b1, b) in zip(sounds, sounds[1:], strict=False):
+    for (a0, a1, a), (b0, _b1, b) in itertools.pairwise(sounds):
         assert a1 <= b0 + 1e-6, f"{a!r} ({a0:.3f}-{a1:.3f}) overlaps {b!r} at {b0:.3f}"

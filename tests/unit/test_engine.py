@@ -200,4 +200,4 @@ def test_digit_typed_ahead_answers_the_next_question() -> None:
     _, base, _, _ = run()
     t = first(base, "two, pull")
     _, events, _, _ = run(keys=[(t + 0.2, "4")])
-    assert [e.text for e in events if e.kind == "answer"][0] == "4"
+    assert next(e.text for e in events if e.kind == "answer") == "4"

@@ -12,33 +12,51 @@ from voicecoach.loads import Bodyweight, Level, Weight
 from voicecoach.settings import SettingsError, load_settings
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (Weight(145, "lb"), "one hundred forty-five pounds"),
-    (Weight(22.5, "kg"), "twenty-two point five kilos"),
-    (Weight(1, "kg"), "one kilo"),
-    (Bodyweight(10, "lb"), "bodyweight plus ten pounds"),
-    (Bodyweight(-30, "lb"), "bodyweight minus thirty pounds"),
-    (Bodyweight(0, "lb"), "bodyweight"),
-    (Level(("light", "medium"), 1), "level: medium"),
-    (Weight(1005, "lb"), "one thousand five pounds"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Weight(145, "lb"), "one hundred forty-five pounds"),
+        (Weight(22.5, "kg"), "twenty-two point five kilos"),
+        (Weight(1, "kg"), "one kilo"),
+        (Bodyweight(10, "lb"), "bodyweight plus ten pounds"),
+        (Bodyweight(-30, "lb"), "bodyweight minus thirty pounds"),
+        (Bodyweight(0, "lb"), "bodyweight"),
+        (Level(("light", "medium"), 1), "level: medium"),
+        (Weight(1005, "lb"), "one thousand five pounds"),
+    ],
+)
 def test_loads_are_spoken_naturally(value, text: str) -> None:  # type: ignore[no-untyped-def]
     """Loads come out as a coach would say them, never as digits."""
     assert spoken.load(value) == text
 
 
-@pytest.mark.parametrize(("seconds", "text"), [
-    (90, "ninety seconds"), (60, "one minute"), (120, "two minutes"),
-    (150, "two minutes thirty"), (30, "thirty seconds"), (1, "one second"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (90, "ninety seconds"),
+        (60, "one minute"),
+        (120, "two minutes"),
+        (150, "two minutes thirty"),
+        (30, "thirty seconds"),
+        (1, "one second"),
+    ],
+)
 def test_durations_are_spoken(seconds: int, text: str) -> None:
     """Rest lengths read naturally."""
     assert spoken.duration(seconds) == text
 
 
-@pytest.mark.parametrize(("text", "seconds"), [
-    ("90s", 90), ("1m30s", 90), ("2m", 120), ("1.5m", 90), (45, 45), ("1h", 3600),
-])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("90s", 90),
+        ("1m30s", 90),
+        ("2m", 120),
+        ("1.5m", 90),
+        (45, 45),
+        ("1h", 3600),
+    ],
+)
 def test_human_durations_parse(text, seconds: float) -> None:  # type: ignore[no-untyped-def]
     """90s, 1m30s and 2m all mean what they say."""
     assert parse_duration(text) == seconds
@@ -66,10 +84,15 @@ def test_settings_precedence(tmp_path: Path) -> None:
     assert (s.voice, s.rate, s.volume, s.audio) == ("gmw/en-US", 190, 0.9, "auto")
 
 
-@pytest.mark.parametrize(("text", "env"), [
-    ("rate = 5\n", {}), ("colour = 'red'\n", {}), ("", {"VOICECOACH_VOLUME": "loud"}),
-    ("rate = [\n", {}),
-])
+@pytest.mark.parametrize(
+    ("text", "env"),
+    [
+        ("rate = 5\n", {}),
+        ("colour = 'red'\n", {}),
+        ("", {"VOICECOACH_VOLUME": "loud"}),
+        ("rate = [\n", {}),
+    ],
+)
 def test_bad_settings_name_their_origin(tmp_path: Path, text: str, env: dict) -> None:  # type: ignore[type-arg]
     """A bad value names the file or variable it came from."""
     config = tmp_path / "config.toml"
