@@ -82,6 +82,8 @@ LONG_LIMITS = {
     "switch": 600,
     "transition": 1800,
 }
+# The heaviest loads anyone lifts are well under these; a bigger number is a typo.
+MAX_LOAD = {"lb": 1500.0, "kg": 700.0}
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*$")
 
 
@@ -457,6 +459,14 @@ class _Builder:
         except ValueError as exc:
             self.fail((*path, "load"), str(exc))
             return Unloaded()
+        if isinstance(load, (Weight, Bodyweight)):
+            cap = MAX_LOAD[load.unit] * (10 if self.limits is LONG_LIMITS else 1)
+            if abs(load.amount) > cap:
+                self.fail(
+                    (*path, "load"),
+                    f"{load.amount:g} {load.unit} is more than the limit "
+                    f"of {cap:g} {load.unit}; check the number, or set allow_long: true",
+                )
         return load
 
     def sides(
