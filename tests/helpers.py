@@ -257,3 +257,28 @@ def mini_routine(sets: int = 2, reps: str = "3", name: str = "Mini") -> str:
         f"  - {{use: upright-row, sets: {sets}, reps: '{reps}', load: 100 lb, rest: 3s,\n"
         f"     tempo: [pull 1, lower 1]}}\n"
     )
+
+
+def voicecoach_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment for a voicecoach subprocess: its own home, unbuffered output."""
+    return dict(os.environ, VOICECOACH_HOME=str(home), PYTHONUNBUFFERED="1", **extra)
+
+
+def start_in_terminal(
+    args: list[str], env: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], Terminal, int, list]:  # type: ignore[type-arg]
+    """Start ``voicecoach ARGS`` on a new pty; returns the process, its terminal, the pty's
+    slave fd (kept open so its modes can be checked after exit) and those modes now."""
+    import termios
+
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "voicecoach", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    return proc, Terminal(master), slave, before

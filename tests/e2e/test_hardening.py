@@ -6,7 +6,6 @@ Each runs the real CLI in a subprocess and checks the terminal's modes afterward
 from __future__ import annotations
 
 import os
-import pty
 import signal
 import sqlite3
 import subprocess
@@ -14,41 +13,17 @@ import termios
 import time
 from pathlib import Path
 
-from helpers import PYTHON, Terminal, mini_routine
+from helpers import PYTHON, mini_routine, start_in_terminal, voicecoach_env
 
 TINY = mini_routine(2, "3", "Tiny Hardening")
 ONE = mini_routine(1, "2", "One Set")
 
 
-def _env(home: Path, **extra: str) -> dict[str, str]:
-    return dict(os.environ, VOICECOACH_HOME=str(home), PYTHONUNBUFFERED="1", **extra)
-
-
 def _start(tmp_path: Path, home: Path, *extra: str):  # type: ignore[no-untyped-def]
     routine = tmp_path / "tiny.yaml"
     routine.write_text(TINY)
-    master, slave = pty.openpty()
-    before = termios.tcgetattr(slave)
-    proc = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "voicecoach",
-            "run",
-            str(routine),
-            "--audio",
-            "none",
-            "--engine",
-            "estimate",
-            *extra,
-        ],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=_env(home),
-        start_new_session=True,
-    )
-    return proc, Terminal(master), slave, before
+    args = ["run", str(routine), "--audio", "none", "--engine", "estimate", *extra]
+    return start_in_terminal(args, voicecoach_env(home))
 
 
 def _status(home: Path) -> str:
@@ -148,7 +123,7 @@ def test_answers_from_a_pipe(tmp_path: Path, voicecoach_home: Path) -> None:
             "3",
         ],
         input="3\n",
-        env=_env(voicecoach_home),
+        env=voicecoach_env(voicecoach_home),
         capture_output=True,
         text=True,
         timeout=180,
@@ -184,7 +159,7 @@ def test_stdin_dev_null_runs_with_defaults(tmp_path: Path, voicecoach_home: Path
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        env=_env(voicecoach_home),
+        env=voicecoach_env(voicecoach_home),
         timeout=180,
     )
     wall = time.monotonic() - start
@@ -219,7 +194,7 @@ def test_unwritable_journal_warns_and_runs(tmp_path: Path, voicecoach_home: Path
             str(blocker / "j.sqlite3"),
         ],
         stdin=subprocess.DEVNULL,
-        env=_env(voicecoach_home),
+        env=voicecoach_env(voicecoach_home),
         capture_output=True,
         text=True,
         timeout=120,
@@ -237,7 +212,7 @@ def test_unwritable_home_still_coaches(tmp_path: Path) -> None:
     done = subprocess.run(
         [PYTHON, "-m", "voicecoach", "run", str(routine), "--audio", "none", "--answers", "2"],
         stdin=subprocess.DEVNULL,
-        env=_env(blocker / "home"),
+        env=voicecoach_env(blocker / "home"),
         capture_output=True,
         text=True,
         timeout=120,
@@ -269,7 +244,9 @@ def test_missing_espeak_falls_back_to_text(tmp_path: Path, voicecoach_home: Path
     )
     routine = tmp_path / "tiny.yaml"
     routine.write_text(ONE)
-    env = _env(voicecoach_home, PYTHONPATH=f"{shim}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    env = voicecoach_env(
+        voicecoach_home, PYTHONPATH=f"{shim}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
+    )
     done = subprocess.run(
         [
             PYTHON,

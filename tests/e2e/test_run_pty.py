@@ -20,6 +20,8 @@ from helpers import (
     mini_routine,
     onsets,
     spawn_in_pty,
+    start_in_terminal,
+    voicecoach_env,
     wait_for_bytes,
 )
 
@@ -27,9 +29,7 @@ TINY = mini_routine(2, "3-4", "Tiny E2E")
 
 
 def _env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ, VOICECOACH_HOME=str(home), PYTHONUNBUFFERED="1")
-    env.update(extra or {})
-    return env
+    return voicecoach_env(home, **(extra or {}))
 
 
 def _journal_rows(home: Path) -> list[tuple]:
@@ -137,31 +137,13 @@ def test_signals_exit_cleanly_and_restore_terminal(
     tmp_path: Path, voicecoach_home: Path, signame: str
 ) -> None:
     """SIGTERM/SIGHUP: exit 143/129, session marked aborted, terminal modes restored."""
-    import pty
-    import subprocess
-
     routine = tmp_path / "tiny.yaml"
     routine.write_text(TINY)
-    master, slave = pty.openpty()
-    before = termios.tcgetattr(slave)
-    proc = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "voicecoach",
-            "run",
-            str(routine),
-            "--audio",
-            "none",
-            "--engine",
-            "estimate",
-        ],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=_env(voicecoach_home),
-        start_new_session=True,
+    proc, term, slave, before = start_in_terminal(
+        ["run", str(routine), "--audio", "none", "--engine", "estimate"],
+        _env(voicecoach_home),
     )
+    master = term.master
     seen = bytearray()
     try:
         assert wait_for_bytes(master, b"[set] Upright row set 1/2", 60, seen), seen.decode()
