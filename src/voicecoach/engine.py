@@ -80,6 +80,7 @@ class Session:
         self.items = work_items(routine)
         self.done_positions = resume_from or set()
         self.session_id = session_id
+        self.resumed = session_id is not None  # a session id is only passed in to resume
         self.rir_timeout = rir_timeout if rir_timeout is not None else routine.rir_timeout
         self.dry_run = dry_run
         self.state: dict[int, SlotState] = {}
@@ -309,7 +310,7 @@ class Session:
             f"exercise{'s' if exercises != 1 else ''}, about {spoken.number(minutes)} "
             f"minute{'s' if minutes != 1 else ''}."
         ]
-        if self.done_positions:
+        if self.resumed:
             lines.append("Picking up where you stopped.")
         moved = []
         for item in self.items:

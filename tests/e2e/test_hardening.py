@@ -270,3 +270,36 @@ def test_missing_espeak_falls_back_to_text(tmp_path: Path, voicecoach_home: Path
     lines = [x for x in done.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and "apt-get install libespeak-ng1" in lines[0], done.stderr
     assert "Reps in reserve?" in done.stdout
+
+
+def test_plain_run_offers_to_resume_an_unfinished_session(
+    tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """After a quit mid-workout, a plain run asks once; 'y' picks up where it stopped."""
+    proc, term, slave, _ = _start(tmp_path, voicecoach_home)
+    try:
+        assert term.expect(b"[set] Upright row set 1/2", 60), term.text
+        term.send(b"q")
+        assert term.expect(b"Press q again", 20), term.text
+        term.send(b"q")
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(slave)
+    assert _status(voicecoach_home) == "aborted"
+    proc, term, slave, _ = _start(tmp_path, voicecoach_home, "--answers", "2,2")
+    try:
+        assert term.expect(b"Resume it? [y/N]", 30), term.text
+        term.send(b"y\n")
+        assert term.expect(b"Picking up where you stopped", 30), term.text
+        term.send(b"q")
+        assert term.expect(b"Press q again", 20), term.text
+        term.send(b"q")
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(slave)
+    con = sqlite3.connect(voicecoach_home / "data" / "journal.sqlite3")
+    assert con.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 1
