@@ -10,7 +10,7 @@ start, so the rest of the timeline moves with it and nothing is bunched.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from voicecoach import planner, spoken
@@ -386,12 +386,7 @@ class Session:
                 return True
             reps, hold_done = self._reps_done(spec, outcome, rep_count, seg)
             records.append((side, reps, hold_done, started, env.clock.now()))
-        if spec.hold is None:
-            rir, reps_answer = self._ask_rir(scripted)
-        else:
-            rir, reps_answer = None, None
-            if scripted is not None and scripted.reps is None and scripted.rir is None:
-                env.answers.popleft()
+        rir = self._ask_rir() if spec.hold is None else None  # a hold has no RIR question
         decision = decide(
             st.load,
             Outcome(records[-1][1], rir),
@@ -400,7 +395,6 @@ class Session:
             spec.progression,
             st.rep_bonus,
         )
-        del reps_answer
         self._record(item, st, records, rir, decision)
         self._announce_decision(item, st.load, decision, rir)
         st.load, st.rep_bonus = decision.load, decision.rep_bonus
@@ -438,7 +432,7 @@ class Session:
 
         self._play(resolve(cues, self.env.voice.duration), length, lambda k, e: None)
 
-    def _ask_rir(self, scripted: object) -> tuple[int | None, int | None]:
+    def _ask_rir(self) -> int | None:
         env, clock = self.env, self.env.clock
         question = "Reps in reserve?"
         self._emit("ask", "RIR")
@@ -453,13 +447,13 @@ class Session:
             self._emit("answer", "-" if answer.rir is None else str(answer.rir))
             if answer.rir is None:
                 self._say_now(["No answer. The load stays."])
-            return answer.rir, answer.reps
+            return answer.rir
         deadline = clock.now() + self.rir_timeout
         reask = clock.now() + REASK_AFTER
         if early:
             rir = min(5, int(early[0]))
             self._emit("answer", str(rir))
-            return rir, None
+            return rir
         while True:
             wait_until = min(reask, deadline) if reask else deadline
             key = clock.wait(wait_until)
@@ -471,12 +465,12 @@ class Session:
                 if clock.now() >= deadline:
                     self._emit("answer", "-")
                     self._say_now(["No answer. The load stays."])
-                    return None, None
+                    return None
                 continue
             if key.isdigit():
                 rir = min(5, int(key))
                 self._emit("answer", str(rir))
-                return rir, None
+                return rir
             if key == "r":
                 self._say_now([question])
 
@@ -600,4 +594,4 @@ def _more(a: Load, b: Load) -> bool:
     return getattr(a, "amount", 0) > getattr(b, "amount", 0)
 
 
-__all__ = ["HELP", "QuitRequested", "Result", "Session", "replace"]
+__all__ = ["HELP", "QuitRequested", "Result", "Session"]

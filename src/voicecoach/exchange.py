@@ -23,7 +23,7 @@ from typing import Any
 
 from voicecoach.journal import Journal, SetRecord
 from voicecoach.library import find_by_name
-from voicecoach.loads import Bodyweight, Level, Load, Unloaded, Weight, from_record
+from voicecoach.loads import Bodyweight, Level, Load, Unloaded, Weight
 
 STRONG_COLUMNS = [
     "Workout #",
@@ -319,4 +319,4 @@ def _slug(name: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
 
 
-__all__ = ["ImportError_", "export", "from_record", "import_file"]
+__all__ = ["ImportError_", "export", "import_file"]
