@@ -62,16 +62,16 @@ def build_voice(
     settings: Settings,
     cache_dir: Path | None,
     warn: Callable[[str], None],
-    routine: Routine | None = None,
+    phrases: list[str] | None = None,
 ) -> Voice:
     """The configured voice, or the silent estimate with one warning line.
 
-    With a routine, the engine is started only if one of its phrases is not
-    cached yet: a warm run never loads espeak-ng at all.
+    Given the session's phrases, the engine is started only if one of them is
+    not cached yet: a warm run never loads espeak-ng at all.
     """
     try:
         voice = make_voice(settings, cache_dir)
-        if routine is None or not all(voice.cached(t) for t in _phrases(routine)):
+        if phrases is None or not all(voice.cached(t) for t in phrases):
             voice.start()
         return voice
     except SpeechUnavailable as exc:
@@ -173,7 +173,8 @@ def run_session(
     out = out or sys.stdout
     tty = out.isatty()
     warnings: list[str] = []
-    voice = build_voice(settings, cache_dir, warnings.append, routine)
+    phrases = _phrases(routine)  # one silent simulation, used to check and fill the cache
+    voice = build_voice(settings, cache_dir, warnings.append, phrases)
     for w in warnings:
         _say_err(w)
 
@@ -273,7 +274,7 @@ def run_session(
             if isinstance(keys, TerminalKeys):
                 keys.enter_cbreak()
             if not opts.dry_run:
-                _prerender(routine, voice, out if tty else None)
+                _prerender(routine, voice, phrases, out if tty else None)
             result = session.run()
             if isinstance(output, WavRecorder):
                 output.extend_to(clock.now())
@@ -332,17 +333,16 @@ def _session_loads(
     return out
 
 
-def _prerender(routine: Routine, voice: Voice, out: IO[str] | None) -> None:
+def _prerender(routine: Routine, voice: Voice, texts: list[str], out: IO[str] | None) -> None:
     """Render every fixed phrase before the first word, with a progress bar on a TTY.
 
-    A silent simulation with estimated durations lists the phrases; each is
-    rendered (or read from the cache); a second simulation with the real
-    durations catches the few whose choice depends on them.
+    ``texts`` come from a silent simulation with estimated durations
+    (:func:`_phrases`); each is rendered (or read from the cache); a second
+    simulation with the real durations catches the few whose choice depends
+    on them.
     """
     if not voice.audible:
         return
-
-    texts = _phrases(routine)
     for n, text in enumerate(texts, start=1):
         voice.clip(text)
         if out is not None and (n % 5 == 0 or n == len(texts)):
