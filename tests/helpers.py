@@ -173,38 +173,6 @@ def onsets(
     return out
 
 
-def wait_for_bytes(fd: int, needle: bytes, timeout: float, seen: bytearray) -> bool:
-    """Read a pty until ``needle`` appears (event-driven, no sleeps); True if it did."""
-    deadline = time.monotonic() + timeout
-    while needle not in seen:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            return needle in seen
-        if not chunk:
-            return needle in seen
-        seen.extend(chunk)
-    return True
-
-
-def spawn_in_pty(
-    args: list[str], env: dict[str, str], cwd: Path | None = None
-) -> tuple[subprocess.Popen[bytes], int]:
-    """Start a process with a new pseudo-terminal as its stdin/stdout/stderr."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, start_new_session=True
-    )
-    os.close(slave)
-    return proc, master
-
-
 PYTHON = sys.executable
 
 
@@ -282,3 +250,19 @@ def start_in_terminal(
         start_new_session=True,
     )
     return proc, Terminal(master), slave, before
+
+
+def run_voicecoach(
+    args: list[str], env: dict[str, str], timeout: float = 180, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    """``voicecoach ARGS`` to completion with no stdin (unless given), output captured."""
+    if "input" not in kwargs:
+        kwargs.setdefault("stdin", subprocess.DEVNULL)
+    return subprocess.run(
+        [PYTHON, "-m", "voicecoach", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,
+    )  # type: ignore[call-overload]

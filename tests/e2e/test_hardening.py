@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
 import termios
 import time
 from pathlib import Path
 
-from helpers import PYTHON, mini_routine, start_in_terminal, voicecoach_env
+from helpers import mini_routine, run_voicecoach, start_in_terminal, voicecoach_env
 
 TINY = mini_routine(2, "3", "Tiny Hardening")
 ONE = mini_routine(1, "2", "One Set")
@@ -108,11 +107,8 @@ def test_answers_from_a_pipe(tmp_path: Path, voicecoach_home: Path) -> None:
     """With stdin a pipe, each line is a key: a digit line answers the RIR question."""
     routine = tmp_path / "tiny.yaml"
     routine.write_text(ONE)
-    done = subprocess.run(
+    done = run_voicecoach(
         [
-            PYTHON,
-            "-m",
-            "voicecoach",
             "run",
             str(routine),
             "--audio",
@@ -122,10 +118,8 @@ def test_answers_from_a_pipe(tmp_path: Path, voicecoach_home: Path) -> None:
             "--rir-timeout",
             "3",
         ],
+        voicecoach_env(voicecoach_home),
         input="3\n",
-        env=voicecoach_env(voicecoach_home),
-        capture_output=True,
-        text=True,
         timeout=180,
     )
     assert done.returncode == 0, done.stderr
@@ -142,11 +136,8 @@ def test_stdin_dev_null_runs_with_defaults(tmp_path: Path, voicecoach_home: Path
     routine.write_text(ONE)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    done = subprocess.run(
+    done = run_voicecoach(
         [
-            PYTHON,
-            "-m",
-            "voicecoach",
             "run",
             str(routine),
             "--audio",
@@ -156,10 +147,7 @@ def test_stdin_dev_null_runs_with_defaults(tmp_path: Path, voicecoach_home: Path
             "--rir-timeout",
             "8",
         ],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=voicecoach_env(voicecoach_home),
+        voicecoach_env(voicecoach_home),
         timeout=180,
     )
     wall = time.monotonic() - start
@@ -177,11 +165,8 @@ def test_unwritable_journal_warns_and_runs(tmp_path: Path, voicecoach_home: Path
     blocker.write_text("")
     routine = tmp_path / "tiny.yaml"
     routine.write_text(ONE)
-    done = subprocess.run(
+    done = run_voicecoach(
         [
-            PYTHON,
-            "-m",
-            "voicecoach",
             "run",
             str(routine),
             "--audio",
@@ -193,10 +178,7 @@ def test_unwritable_journal_warns_and_runs(tmp_path: Path, voicecoach_home: Path
             "--db",
             str(blocker / "j.sqlite3"),
         ],
-        stdin=subprocess.DEVNULL,
-        env=voicecoach_env(voicecoach_home),
-        capture_output=True,
-        text=True,
+        voicecoach_env(voicecoach_home),
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
@@ -209,13 +191,9 @@ def test_unwritable_home_still_coaches(tmp_path: Path) -> None:
     blocker.write_text("")
     routine = tmp_path / "tiny.yaml"
     routine.write_text(ONE)
-    done = subprocess.run(
-        [PYTHON, "-m", "voicecoach", "run", str(routine), "--audio", "none", "--answers", "2"],
-        stdin=subprocess.DEVNULL,
-        env=voicecoach_env(blocker / "home"),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = run_voicecoach(
+        ["run", str(routine), "--audio", "none", "--answers", "2"],
+        voicecoach_env(blocker / "home"),
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "will not be saved" in done.stderr
@@ -247,11 +225,8 @@ def test_missing_espeak_falls_back_to_text(tmp_path: Path, voicecoach_home: Path
     env = voicecoach_env(
         voicecoach_home, PYTHONPATH=f"{shim}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
     )
-    done = subprocess.run(
+    done = run_voicecoach(
         [
-            PYTHON,
-            "-m",
-            "voicecoach",
             "run",
             str(routine),
             "--audio",
@@ -260,10 +235,7 @@ def test_missing_espeak_falls_back_to_text(tmp_path: Path, voicecoach_home: Path
             "2",
             "--no-journal",
         ],
-        stdin=subprocess.DEVNULL,
-        env=env,
-        capture_output=True,
-        text=True,
+        env,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr

@@ -4,25 +4,20 @@ audio recorded from the null sink, the journal checked afterwards."""
 from __future__ import annotations
 
 import os
-import pty
 import signal
 import sqlite3
-import subprocess
 import termios
 from pathlib import Path
 
 import pytest
 
 from helpers import (
-    PYTHON,
     PulseServer,
-    Terminal,
     mini_routine,
     onsets,
-    spawn_in_pty,
+    run_voicecoach,
     start_in_terminal,
     voicecoach_env,
-    wait_for_bytes,
 )
 
 TINY = mini_routine(2, "3-4", "Tiny E2E")
@@ -45,17 +40,10 @@ def test_real_run_keys_audio_and_journal(
     """RIR key raises the next load, Enter ends a set early, speech is heard, tty restored."""
     routine = tmp_path / "tiny.yaml"
     routine.write_text(TINY)
-    master, slave = pty.openpty()
-    before = termios.tcgetattr(slave)
-    proc = subprocess.Popen(
-        [PYTHON, "-m", "voicecoach", "run", str(routine), "--audio", "stream"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=_env(voicecoach_home, pulse.env()),
-        start_new_session=True,
+    proc, term, slave, before = start_in_terminal(
+        ["run", str(routine), "--audio", "stream"], _env(voicecoach_home, pulse.env())
     )
-    term = Terminal(master)
+    master = term.master
     with pulse.record(tmp_path / "run.raw") as rec:
         try:
             assert term.expect(b"Reps in reserve?", 60), term.text
@@ -89,9 +77,6 @@ def test_sigkill_mid_set_keeps_finished_sets_then_resume(
     routine.write_text(TINY)
     env = _env(voicecoach_home)
     args = [
-        PYTHON,
-        "-m",
-        "voicecoach",
         "run",
         str(routine),
         "--audio",
@@ -101,31 +86,31 @@ def test_sigkill_mid_set_keeps_finished_sets_then_resume(
         "--answers",
         "2,2",
     ]
-    proc, master = spawn_in_pty(args, env)
-    seen = bytearray()
+    proc, term, slave, _ = start_in_terminal(args, env)
     try:
-        assert wait_for_bytes(master, b"set 2/2", 90, seen), seen.decode()
-        assert wait_for_bytes(master, b"two, pull", 30, seen), seen.decode()
+        assert term.expect(b"set 2/2", 90), term.text
+        assert term.expect(b"two, pull", 30), term.text
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     finally:
         if proc.poll() is None:
             proc.kill()
-        os.close(master)
+        os.close(term.master)
+        os.close(slave)
     rows = _journal_rows(voicecoach_home)
     assert rows == [(1, 100.0, 4, 2)]
     db = sqlite3.connect(voicecoach_home / "data" / "journal.sqlite3")
     assert db.execute("SELECT status FROM sessions").fetchone()[0] == "running"
 
-    proc, master = spawn_in_pty([*args[:-1], "2", "--resume"], env)
-    term = Terminal(master)
+    proc, term, slave, _ = start_in_terminal([*args[:-1], "2", "--resume"], env)
     try:
         assert term.expect(b"sets saved", 120), term.text
         assert proc.wait(30) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
-        os.close(master)
+        os.close(term.master)
+        os.close(slave)
     assert "Picking up where you stopped" in term.text
     rows = _journal_rows(voicecoach_home)
     assert [r[:2] for r in rows] == [(1, 100.0), (2, 105.0)]
@@ -143,10 +128,8 @@ def test_signals_exit_cleanly_and_restore_terminal(
         ["run", str(routine), "--audio", "none", "--engine", "estimate"],
         _env(voicecoach_home),
     )
-    master = term.master
-    seen = bytearray()
     try:
-        assert wait_for_bytes(master, b"[set] Upright row set 1/2", 60, seen), seen.decode()
+        assert term.expect(b"[set] Upright row set 1/2", 60), term.text
         during = termios.tcgetattr(slave)
         assert not during[3] & termios.ICANON  # cbreak while running
         proc.send_signal(getattr(signal, signame))
@@ -156,7 +139,7 @@ def test_signals_exit_cleanly_and_restore_terminal(
             proc.kill()
     assert code == 128 + getattr(signal, signame)
     assert termios.tcgetattr(slave) == before
-    os.close(master)
+    os.close(term.master)
     os.close(slave)
     db = sqlite3.connect(voicecoach_home / "data" / "journal.sqlite3")
     assert db.execute("SELECT status FROM sessions").fetchone()[0] == "aborted"
@@ -164,25 +147,13 @@ def test_signals_exit_cleanly_and_restore_terminal(
 
 def test_dry_run_loads_carry_to_next_dry_run(voicecoach_home: Path) -> None:
     """A dry run with answers, then another: the second starts at the first's final loads."""
-    import subprocess
 
-    args = [
-        PYTHON,
-        "-m",
-        "voicecoach",
-        "run",
-        "upper-back-strength",
-        "--dry-run",
-        "--engine",
-        "estimate",
-    ]
+    args = ["run", "upper-back-strength", "--dry-run", "--engine", "estimate"]
     env = _env(voicecoach_home)
-    first = subprocess.run(
-        [*args, "--answers", "2,2,2"], env=env, capture_output=True, text=True, timeout=60
-    )
+    first = run_voicecoach([*args, "--answers", "2,2,2"], env)
     assert first.returncode == 0, first.stderr
     assert "Deadlift: 245 lb -> 255 lb" in first.stdout
-    second = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    second = run_voicecoach(args, env)
     assert "Starting where you left off: Deadlift, two hundred fifty-five pounds" in second.stdout
     assert "SET Deadlift set 1/3 · 255 lb" in second.stdout
 
@@ -194,14 +165,7 @@ def test_no_audio_device_falls_back_to_text_with_one_line(
     routine = tmp_path / "one.yaml"
     routine.write_text(mini_routine(1, "1", "One"))
     env = _env(voicecoach_home, {"PULSE_SERVER": f"unix:{tmp_path}/no-server"})
-    done = subprocess.run(
-        [PYTHON, "-m", "voicecoach", "run", str(routine), "--answers", "2", "--no-journal"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_voicecoach(["run", str(routine), "--answers", "2", "--no-journal"], env)
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if line.strip()]
     assert warnings == [
