@@ -274,7 +274,7 @@ class Session:
                 skip_slot = None
                 nxt = todo[n + 1] if n + 1 < len(todo) else None
                 previewed = n > 0 and todo[n - 1].rest_after > 0
-                skipped = self._item(item, previewed)
+                skipped = self._item(item, previewed, nxt)
                 if skipped:
                     self._emit("skip", item.spec.name)
                     skip_slot = item.slot
@@ -353,7 +353,7 @@ class Session:
             )
         return lines
 
-    def _item(self, item: WorkItem, previewed: bool) -> bool:
+    def _item(self, item: WorkItem, previewed: bool, nxt: WorkItem | None = None) -> bool:
         """Run one set (all its sides), ask RIR, record it. True if the lifter skipped it."""
         spec, env = item.spec, self.env
         st = self.state[item.slot]
@@ -364,6 +364,7 @@ class Session:
         sides: list[str | None] = list(spec.sides) or [None]
         records = []
         self._emit("set", item.label + f" · {describe(st.load)}")
+        self._foresee(item, nxt, rep_count)
         if env.status:
             env.status(f"{item.label} · {describe(st.load)}")
         for k, side in enumerate(sides):
@@ -396,8 +397,12 @@ class Session:
             st.rep_bonus,
         )
         self._record(item, st, records, rir, decision)
-        self._announce_decision(item, st.load, decision, rir)
+        lines, event = self._decision_lines(item, st.load, decision, rir)
+        if event:
+            self._emit("load", event)
         st.load, st.rep_bonus = decision.load, decision.rep_bonus
+        if lines:
+            self._say_now(lines)
         return False
 
     def _reps_done(
@@ -474,8 +479,12 @@ class Session:
             if key == "r":
                 self._say_now([question])
 
-    def _announce_decision(self, item: WorkItem, old: Load, d: Decision, rir: int | None) -> None:
+    def _decision_lines(
+        self, item: WorkItem, old: Load, d: Decision, rir: int | None
+    ) -> tuple[list[str], str | None]:
+        """What the coach says after an answer, and the load event to show (pure)."""
         lines = []
+        event = None
         if rir is not None:
             lines.append(f"{spoken.number(rir)}{' or more' if rir == 5 else ''} in reserve.")
         later = [it for it in self.items if it.slot == item.slot and it.position > item.position]
@@ -484,16 +493,36 @@ class Session:
             way = "up" if d.direction > 0 else "down"
             target = d.load.name if isinstance(d.load, Level) else spoken.load(d.load)
             lines.append(f"{when}: {way} to {target}.")
-            self._emit(
-                "load", f"{item.spec.name}: {describe(old)} -> {describe(d.load)} ({d.reason})"
-            )
+            event = f"{item.spec.name}: {describe(old)} -> {describe(d.load)} ({d.reason})"
         elif d.rep_bonus != self.state[item.slot].rep_bonus:
             lines.append(f"{when}: one more rep.")
-            self._emit("load", f"{item.spec.name}: reps +1 ({d.reason})")
+            event = f"{item.spec.name}: reps +1 ({d.reason})"
         elif rir is not None and not isinstance(d.load, Unloaded):
             lines.append(f"{when}: same load.")
-        if lines:
-            self._say_now(lines)
+        return lines, event
+
+    def _foresee(self, item: WorkItem, nxt: WorkItem | None, reps: int) -> None:
+        """Render, during the set, what every possible answer would make the coach say.
+
+        RIR 0 to 5 (and no answer) can give up to six next loads; each one's
+        confirmation and the next set's preview are queued first, so the
+        answer is confirmed at once whatever it is.
+        """
+        spec, st = item.spec, self.state[item.slot]
+        texts = ["Reps in reserve?", "No answer. The load stays."]
+        for rir in (None, 0, 1, 2, 3, 4, 5):
+            d = decide(
+                st.load, Outcome(reps, rir), spec.reps, spec.rir, spec.progression, st.rep_bonus
+            )
+            texts += self._decision_lines(item, st.load, d, rir)[0]
+            if nxt is not None:
+                saved = st.load, st.rep_bonus
+                st.load, st.rep_bonus = d.load, d.rep_bonus
+                try:
+                    texts += self._preview(item, nxt)
+                finally:
+                    st.load, st.rep_bonus = saved
+        self.env.voice.want(texts, urgent=True)
 
     def _record(
         self, item: WorkItem, st: SlotState, records: list[tuple], rir: int | None, d: Decision
@@ -530,12 +559,17 @@ class Session:
                 ),
             )
 
-    def _rest(self, item: WorkItem, nxt: WorkItem, rest: float) -> None:
+    def _preview(self, item: WorkItem, nxt: WorkItem) -> list[str]:
+        """What the rest after ``item`` says about ``nxt``, from the current loads."""
         preview = self._header(nxt, full=nxt.first_of_exercise)
         if nxt.slot == item.slot and nxt.circuit is None:
-            preview = ["Next: " + preview[0][0].lower() + preview[0][1:], *preview[1:]]
-        elif nxt.circuit is None or nxt.circuit is not item.circuit:
-            preview = ["Next up: " + preview[0], *preview[1:]]
+            return ["Next: " + preview[0][0].lower() + preview[0][1:], *preview[1:]]
+        if nxt.circuit is None or nxt.circuit is not item.circuit:
+            return ["Next up: " + preview[0], *preview[1:]]
+        return preview
+
+    def _rest(self, item: WorkItem, nxt: WorkItem, rest: float) -> None:
+        preview = self._preview(item, nxt)
         if item.rest_kind == "transition":
             cues, end = planner.speech(preview, self.env.voice.duration)
             length = max(rest, end + 3.5)

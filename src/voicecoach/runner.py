@@ -13,7 +13,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -66,21 +66,42 @@ def build_voice(
 ) -> Voice:
     """The configured voice, or the silent estimate with one warning line.
 
-    Given the session's phrases, the engine is started only if one of them is
-    not cached yet: a warm run never loads espeak-ng at all.
+    Given the session's phrases (in the order it speaks them), the engines are
+    started only if one of them is not cached yet, so a warm run never starts
+    a speech worker; the missing phrases are then rendered in the background,
+    first phrase first. An engine that cannot start is skipped for the next
+    (Piper, then espeak-ng); with none, the session coaches in text.
     """
     try:
-        voice = make_voice(settings, cache_dir)
-        if phrases is None or not all(voice.cached(t) for t in phrases):
-            voice.start()
-        return voice
+        voice = make_voice(settings, cache_dir, warn)
     except SpeechUnavailable as exc:
         if settings.engine == "estimate":
             raise
         warn(f"speech unavailable: {exc}. Coaching in text only.")
-        from dataclasses import replace
-
         return make_voice(replace(settings, engine="estimate"), None)
+    missing = [t for t in phrases or [] if not voice.cached(t)]
+    if phrases is None or missing:
+        reasons = []
+        for renderer in voice.renderers:
+            try:
+                start = getattr(renderer, "start", None)
+                if start is not None:
+                    start()
+                break
+            except Exception as exc:  # RenderError: this engine is out; try the next
+                voice.failed[renderer.name] = str(exc)
+                reasons.append(str(exc))
+        else:
+            voice.close()
+            warn(f"speech unavailable: {'; '.join(reasons)}. Coaching in text only.")
+            return make_voice(replace(settings, engine="estimate"), None)
+        if voice.failed and voice.renderer.name in voice.failed:
+            warn(
+                f"the {voice.renderer.name} voice is unavailable "
+                f"({voice.failed[voice.renderer.name]}); using espeak-ng"
+            )
+        voice.want(missing)
+    return voice
 
 
 def carried_loads(
@@ -169,30 +190,96 @@ def run_session(
     journal_path: Path,
     out: IO[str] | None = None,
 ) -> int:
-    """Run (or simulate) a whole session; returns the exit status."""
+    """Run (or simulate) a whole session; returns the exit status.
+
+    SIGTERM and SIGHUP are handled from the first line, so a signal while the
+    speech worker starts is the same clean exit (143/129) as one mid-set.
+    """
     out = out or sys.stdout
-    tty = out.isatty()
-    warnings: list[str] = []
-    phrases = _phrases(routine)  # one silent simulation, used to check and fill the cache
-    voice = build_voice(settings, cache_dir, warnings.append, phrases)
-    for w in warnings:
-        _say_err(w)
-
+    out.isatty()
+    previous = {sig: signal.signal(sig, _terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
     journal: Journal | None = None
-    if not opts.no_journal:
-        try:
-            journal = Journal(opts.db or journal_path)
-        except JournalError as exc:
-            if opts.resume:
-                raise
-            _say_err(f"{exc}. This session will not be saved.")
+    voice: Voice | None = None
+    try:
+        if not opts.no_journal:
+            try:
+                journal = Journal(opts.db or journal_path)
+            except JournalError as exc:
+                if opts.resume:
+                    raise
+                _say_err(f"{exc}. This session will not be saved.")
+        keys = None if opts.dry_run else open_keys()
+        session_id, done, carried = _continuation(routine, opts, journal, keys, out)
+        # One silent simulation from where this session starts: every phrase it will
+        # say with the expected answers, in order, so the first is rendered first.
+        phrases = _phrases(routine, carried, done)
+        voice = build_voice(settings, cache_dir, _say_err, phrases)
+        return _run(routine, settings, opts, voice, journal, keys, session_id, done, carried, out)
+    except Terminated as exc:
+        return exc.code
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        if voice is not None:
+            voice.close()
+        if journal is not None:
+            journal.close()
 
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(128 + signum)
+
+
+def _continuation(
+    routine: Routine,
+    opts: RunOptions,
+    journal: Journal | None,
+    keys: KeySource | None,
+    out: IO[str],
+) -> tuple[int | None, set[int], dict[int, tuple[Load, int]]]:
+    """Which session this is (new or resumed), its finished positions, and carried loads."""
+    session_id: int | None = None
+    done: set[int] = set()
+    if journal is not None:
+        unfinished = journal.unfinished(routine.name)
+        want = opts.resume
+        if (
+            unfinished is not None
+            and want is None
+            and not opts.dry_run
+            and isinstance(keys, TerminalKeys)
+        ):
+            want = _ask_resume(out)
+        if want and unfinished is not None:
+            session_id = unfinished
+            done = {pos for pos, _ in journal.done_positions(unfinished)}
+            journal.reopen(unfinished)
+        elif want:
+            _say_err(f"no unfinished session of {routine.name!r} to resume; starting fresh")
+    carried = {} if opts.fresh else carried_loads(journal, routine, opts.dry_run)
+    if session_id is not None and journal is not None:
+        carried.update(_session_loads(journal, session_id, routine))
+    return session_id, done, carried
+
+
+def _run(
+    routine: Routine,
+    settings: Settings,
+    opts: RunOptions,
+    voice: Voice,
+    journal: Journal | None,
+    keys: KeySource | None,
+    session_id: int | None,
+    done: set[int],
+    carried: dict[int, tuple[Load, int]],
+    out: IO[str],
+) -> int:
+    tty = out.isatty()
     sinks: list[Callable[[Event], None]] = []
     transcript_file = opts.transcript.open("w", encoding="utf-8") if opts.transcript else None
     if transcript_file:
         sinks.append(JsonlWriter(transcript_file))
 
-    keys = None
     output: Output
     if opts.dry_run:
         clock = FakeClock()
@@ -201,7 +288,6 @@ def run_session(
         sinks.append(lambda e: print(transcript_line(e), file=out))
         status = None
     else:
-        keys = open_keys()
         clock = SystemClock(keys)
         name = "none" if not voice.audible else settings.audio
         try:
@@ -220,30 +306,6 @@ def run_session(
         sinks.append(display.event)
         status = display.status if tty else None
         print(_help_line(), file=out)
-
-    session_id: int | None = None
-    done: set[int] = set()
-    if journal is not None:
-        unfinished = journal.unfinished(routine.name)
-        want = opts.resume
-        if (
-            unfinished is not None
-            and want is None
-            and not opts.dry_run
-            and keys is not None
-            and isinstance(keys, TerminalKeys)
-        ):
-            want = _ask_resume(out)
-        if want and unfinished is not None:
-            session_id = unfinished
-            done = {pos for pos, _ in journal.done_positions(unfinished)}
-            journal.reopen(unfinished)
-        elif want:
-            _say_err(f"no unfinished session of {routine.name!r} to resume; starting fresh")
-
-    carried = {} if opts.fresh else carried_loads(journal, routine, opts.dry_run)
-    if session_id is not None and journal is not None:
-        carried.update(_session_loads(journal, session_id, routine))
 
     env = Environment(
         clock=clock,
@@ -273,8 +335,6 @@ def run_session(
         with _signals(restore, keys, clock, session):
             if isinstance(keys, TerminalKeys):
                 keys.enter_cbreak()
-            if not opts.dry_run:
-                _prerender(routine, voice, phrases, out if tty else None)
             result = session.run()
             if isinstance(output, WavRecorder):
                 output.extend_to(clock.now())
@@ -288,8 +348,6 @@ def run_session(
         out.flush()
         if transcript_file:
             transcript_file.close()
-        if journal is not None:
-            journal.close()
     if code == ExitStatus.OK and not opts.dry_run:
         print(f"{result.status}: {result.sets_done} sets saved", file=out)
     return int(code)
@@ -333,38 +391,18 @@ def _session_loads(
     return out
 
 
-def _prerender(routine: Routine, voice: Voice, texts: list[str], out: IO[str] | None) -> None:
-    """Render every fixed phrase before the first word, with a progress bar on a TTY.
-
-    ``texts`` come from a silent simulation with estimated durations
-    (:func:`_phrases`); each is rendered (or read from the cache); a second
-    simulation with the real durations catches the few whose choice depends
-    on them.
-    """
-    if not voice.audible:
-        return
-    for n, text in enumerate(texts, start=1):
-        voice.clip(text)
-        if out is not None and (n % 5 == 0 or n == len(texts)):
-            filled = round(30 * n / len(texts))
-            print(
-                f"\r\x1b[Kpreparing speech [{'#' * filled}{'.' * (30 - filled)}] {n}/{len(texts)}",
-                end="",
-                file=out,
-                flush=True,
-            )
-    Session(routine, Environment(clock=FakeClock(), voice=voice)).run()
-    if out is not None:
-        print(f"\r\x1b[Kspeech ready: {len(texts)} phrases", file=out, flush=True)
-
-
-def _phrases(routine: Routine) -> list[str]:
-    """Every phrase a session of ``routine`` says with default answers (estimated timing)."""
+def _phrases(
+    routine: Routine,
+    carried: dict[int, tuple[Load, int]] | None = None,
+    done: set[int] | None = None,
+) -> list[str]:
+    """Every phrase a session of ``routine`` says with default answers, in order of speech."""
     from voicecoach.voice.estimate import EstimateRenderer
 
     collect = _Collecting(Voice(EstimateRenderer()))
-    Session(routine, Environment(clock=FakeClock(), voice=collect)).run()  # type: ignore[arg-type]
-    return sorted(collect.seen)
+    env = Environment(clock=FakeClock(), voice=collect)  # type: ignore[arg-type]
+    Session(routine, env, carried=carried or {}, resume_from=done or set()).run()
+    return list(collect.seen)
 
 
 class _Collecting:
@@ -372,11 +410,14 @@ class _Collecting:
 
     def __init__(self, voice: Voice):
         self.voice = voice
-        self.seen: set[str] = set()
+        self.seen: dict[str, None] = {}  # ordered: the order of speech
 
     def clip(self, text: str):  # type: ignore[no-untyped-def]
-        self.seen.add(text)
+        self.seen.setdefault(text)
         return self.voice.clip(text)
 
     def duration(self, text: str) -> float:
         return self.clip(text).seconds
+
+    def want(self, texts: object, urgent: bool = False) -> None:
+        """Foreseen phrases are rendered at run time, set by set; the list skips them."""

@@ -23,12 +23,13 @@ else:  # pragma: no cover - 3.10
 class Settings:
     """Everything a user may set once and forget."""
 
-    engine: str = "pyttsx3"  # speech engine: pyttsx3 | estimate (silent, for previews)
-    voice: str | None = None  # engine voice id; None = the engine's default
+    engine: str = "auto"  # auto | piper | espeak (pyttsx3) | estimate (silent, for previews)
+    voice: str | None = None  # "engine:voice" (piper:joe, espeak:en-us) or an engine voice id
     rate: int = 175  # words per minute
     volume: float = 1.0  # 0.0 to 1.0
     audio: str = "auto"  # auto | stream | simpleaudio | wav | none
     rir_timeout: float | None = None  # seconds; None = the routine's (default 20)
+    cache_mb: int = 200  # the phrase cache's bound on disk; oldest-used clips go first
 
 
 _ENV = {
@@ -38,6 +39,7 @@ _ENV = {
     "volume": "VOICECOACH_VOLUME",
     "audio": "VOICECOACH_AUDIO",
     "rir_timeout": "VOICECOACH_RIR_TIMEOUT",
+    "cache_mb": "VOICECOACH_CACHE_MB",
 }
 
 
@@ -59,12 +61,18 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             return volume
         if name == "rir_timeout":
             return float(value)
+        if name == "cache_mb":
+            size = int(value)
+            if size < 1:
+                raise ValueError
+            return size
         return str(value)
     except (TypeError, ValueError):
         valid = {
             "rate": "a whole number of words per minute from 80 to 400",
             "volume": "a number from 0.0 to 1.0",
             "rir_timeout": "seconds",
+            "cache_mb": "a whole number of megabytes, 1 or more",
         }.get(name, "text")
         raise SettingsError(f"{origin}: {name} = {value!r} is not valid; use {valid}") from None
 

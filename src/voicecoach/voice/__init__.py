@@ -1,6 +1,6 @@
-"""Speech: engines that render text to PCM, a disk cache, and the Voice that ties them."""
+"""Speech: engines in worker processes, a checked and cached clip per phrase, rendered ahead."""
 
 from voicecoach.voice.base import SpeechUnavailable, Voice
-from voicecoach.voice.registry import ENGINES, make_voice
+from voicecoach.voice.registry import make_voice
 
-__all__ = ["ENGINES", "SpeechUnavailable", "Voice", "make_voice"]
+__all__ = ["SpeechUnavailable", "Voice", "make_voice"]

@@ -1,43 +1,67 @@
-"""The Voice: rendered, trimmed, cached clips and their durations."""
+"""The Voice: clips by text, from memory, the disk cache, or a render ahead of the playhead.
+
+Why it is shaped like this (issue 12): a render must never end a session,
+and the lifter must never wait on one. So:
+
+- rendering happens ahead of need, on one background thread, in the order
+  the session will speak (:meth:`Voice.want`); the engine loop only waits
+  when it asks for a phrase nobody foresaw, and then it jumps the queue;
+- every clip is checked (:mod:`.check`); a bad one is rendered again, then
+  by the next engine, and as a last resort becomes a short tone (the text is
+  on screen anyway). One line on stderr says so, the first time only;
+- only good clips are cached, so a failure never outlives the session.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import math
 import os
 import tempfile
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from voicecoach.clips import Clip, from_wav, to_wav, trim
+from voicecoach.clips import RATE, Clip, from_wav, to_wav, trim
+from voicecoach.voice.check import clip_problem
 
-RENDER_RETRIES = 2
+RENDER_TRIES = 2  # per engine: one retry, then the next engine
+DEFAULT_CACHE_BYTES = 200 * 1024 * 1024  # ~4,000 phrases of espeak or Piper
 
 
 class SpeechUnavailable(RuntimeError):
-    """The speech engine cannot run; the message says how to fix it."""
+    """No speech engine can run; the message says how to fix it."""
 
 
 class Renderer(Protocol):
     """One speech engine, configured once."""
 
-    identity: str  # engine, version, voice, rate and volume: part of the cache key
+    identity: str  # engine, version, voice, rate, volume and processing: the cache key
+    name: str
 
     def render(self, text: str) -> Clip:
-        """Render one phrase to PCM (untrimmed)."""
+        """Render one phrase to PCM; may raise (RenderError or anything else)."""
 
 
 class ClipCache:
-    """Content-addressed clips on disk: ``sha256(identity + text).wav``.
+    """Content-addressed clips on disk, ``sha256(identity + text).wav``, bounded in size.
 
+    A read refreshes the file's time, so :meth:`shrink` removes the least
+    recently used clips first. A corrupt entry is deleted and rendered again.
     A full or read-only cache dir is not an error: the clip stays in memory
     and one warning is kept for the caller to show.
     """
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, max_bytes: int = DEFAULT_CACHE_BYTES):
         self.folder = folder
+        self.max_bytes = max_bytes
         self.hits = 0
         self.misses = 0
         self.warning: str | None = None
+        self.written = 0
 
     def _path(self, identity: str, text: str) -> Path | None:
         if self.folder is None:
@@ -47,17 +71,24 @@ class ClipCache:
 
     def get(self, identity: str, text: str) -> Clip | None:
         path = self._path(identity, text)
-        if path is None or not path.is_file():
+        if path is None:
             self.misses += 1
             return None
         try:
-            clip = from_wav(path.read_bytes())
-        except (OSError, ValueError, EOFError):
+            data = path.read_bytes()
+        except OSError:
             self.misses += 1
             return None
-        if not clip.pcm:  # an empty clip is never right: render it again
+        try:
+            clip = from_wav(data)
+            if not clip.pcm:
+                raise ValueError("empty clip")
+        except (ValueError, EOFError, Exception):  # wave raises wave.Error too
             self.misses += 1
+            path.unlink(missing_ok=True)
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
         self.hits += 1
         return clip
 
@@ -72,6 +103,7 @@ class ClipCache:
                 with os.fdopen(fd, "wb") as f:
                     f.write(to_wav(clip))
                 os.replace(tmp, path)
+                self.written += 1
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
@@ -81,29 +113,109 @@ class ClipCache:
                 "clips are kept in memory for this run only"
             )
 
+    def entries(self) -> list[tuple[float, int, Path]]:
+        """(last used, bytes, path) of every clip on disk."""
+        if self.folder is None or not self.folder.is_dir():
+            return []
+        out = []
+        for sub in os.scandir(self.folder):
+            if not sub.is_dir():
+                continue
+            for e in os.scandir(sub.path):
+                if e.name.endswith(".wav"):
+                    st = e.stat()
+                    out.append((st.st_mtime, st.st_size, Path(e.path)))
+        return out
+
+    def shrink(self) -> int:
+        """Remove the least recently used clips until the cache fits; returns how many."""
+        entries = self.entries()
+        total = sum(size for _, size, _ in entries)
+        removed = 0
+        for _, size, path in sorted(entries):
+            if total <= self.max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+            removed += 1
+        return removed
+
+    def clear(self) -> tuple[int, int]:
+        """Remove every clip; returns (clips, bytes) removed."""
+        entries = self.entries()
+        for _, _, path in entries:
+            path.unlink(missing_ok=True)
+        return len(entries), sum(size for _, size, _ in entries)
+
+
+def tone(seconds: float = 0.25, freq: float = 880.0) -> Clip:
+    """The last-resort cue when no engine can say a phrase: a soft beep."""
+    import array
+
+    n = int(seconds * RATE)
+    fade = int(0.01 * RATE)
+    a = array.array("h", [0] * n)
+    for i in range(n):
+        env = min(1.0, i / fade, (n - 1 - i) / fade)
+        a[i] = int(9000 * env * math.sin(2 * math.pi * freq * i / RATE))
+    return Clip(a.tobytes())
+
 
 class Voice:
-    """Clips by text: memory first, then the disk cache, then the renderer."""
+    """Clips by text: memory, then the disk cache, then the renderers in order."""
 
-    def __init__(self, renderer: Renderer, cache: ClipCache | None = None):
-        self.renderer = renderer
+    def __init__(
+        self,
+        renderers: Renderer | Sequence[Renderer],
+        cache: ClipCache | None = None,
+        warn: Callable[[str], None] | None = None,
+    ):
+        self.renderers = list(renderers) if isinstance(renderers, Sequence) else [renderers]
+        self.renderer = self.renderers[0]
         self.cache = cache or ClipCache(None)
+        self.warn = warn or (lambda message: None)
+        self.failed: dict[str, str] = {}  # renderer name -> why it is out for this session
+        self.fallbacks: list[str] = []  # phrases not spoken by the primary engine
+        self.ready_at: dict[str, float] = {}  # text -> monotonic time its clip was ready
         self._memory: dict[str, Clip] = {}
+        self._inflight: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+        self._todo: deque[str] = deque()
+        self._wake = threading.Condition(self._lock)
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._warned = False
 
     @property
     def audible(self) -> bool:
         return getattr(self.renderer, "audible", True)
 
+    # --- asking for clips -------------------------------------------------------------
     def clip(self, text: str) -> Clip:
-        clip = self._memory.get(text)
-        if clip is None:
-            clip = self.cache.get(self.renderer.identity, text)
-            if clip is None:
-                clip = self._render(text)
-                if clip.pcm:
-                    self.cache.put(self.renderer.identity, text, clip)
-            self._memory[text] = clip
-        return clip
+        """The clip for ``text``; renders it now (jumping the queue) if nobody has yet."""
+        while True:
+            with self._lock:
+                found = self._memory.get(text)
+                if found is not None:
+                    return found
+                event = self._inflight.get(text)
+                mine = event is None
+                if mine:
+                    event = self._inflight[text] = threading.Event()
+            assert event is not None
+            if not mine:
+                event.wait()
+                continue
+            try:
+                clip = self.cache.get(self.renderer.identity, text) or self._produce(text)
+                with self._lock:
+                    self._memory[text] = clip
+                    self.ready_at.setdefault(text, _now())
+                return clip
+            finally:
+                with self._lock:
+                    del self._inflight[text]
+                event.set()
 
     def cached(self, text: str) -> bool:
         """True if the clip is in memory or on disk (and then loads it into memory)."""
@@ -111,27 +223,10 @@ class Voice:
             return True
         clip = self.cache.get(self.renderer.identity, text)
         if clip is not None:
-            self._memory[text] = clip
+            with self._lock:
+                self._memory[text] = clip
+                self.ready_at.setdefault(text, _now())
         return clip is not None
-
-    def start(self) -> None:
-        """Start the renderer now, so a missing engine is found before the first word."""
-        start = getattr(self.renderer, "start", None)
-        if start is not None:
-            start()
-
-    def _render(self, text: str) -> Clip:
-        """Render and trim; retry a silent result, which espeak-ng very rarely returns.
-
-        Seen once here: a phrase came back as pure silence and, cached, stayed
-        silent in every later run. A retry gets real speech.
-        """
-        clip = trim(self.renderer.render(text))
-        for _ in range(RENDER_RETRIES):
-            if clip.pcm or not any(ch.isalnum() for ch in text):
-                break
-            clip = trim(self.renderer.render(text))
-        return clip
 
     def duration(self, text: str) -> float:
         known = getattr(self.renderer, "duration", None)
@@ -139,9 +234,103 @@ class Voice:
             return float(known(text))
         return self.clip(text).seconds
 
-    def prerender(self, texts: list[str], progress: object = None) -> None:
-        """Render every phrase before the first word, so the session never waits on speech."""
-        for text in texts:
-            self.clip(text)
-            if callable(progress):
-                progress()
+    def want(self, texts: Iterable[str], urgent: bool = False) -> None:
+        """Render these in the background, in this order; ``urgent`` puts them first."""
+        if getattr(self.renderer, "duration", None) is not None:
+            return  # the estimate engine needs no rendering
+        with self._lock:
+            new = [t for t in dict.fromkeys(texts) if t not in self._memory]
+            if not new:
+                return
+            if urgent:
+                self._todo.extendleft(reversed(new))
+            else:
+                self._todo.extend(new)
+            if self._thread is None and not self._closed:
+                self._thread = threading.Thread(
+                    target=self._background, name="voicecoach-render-ahead", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+
+    def pending(self) -> int:
+        with self._lock:
+            return sum(1 for t in self._todo if t not in self._memory)
+
+    def start(self) -> None:
+        """Start the primary engine now (e.g. to show its error before the first word)."""
+        start = getattr(self.renderer, "start", None)
+        if start is not None:
+            start()
+
+    def close(self) -> None:
+        """Stop rendering ahead, stop the engines, and keep the cache within its bound."""
+        with self._lock:
+            self._closed = True
+            self._todo.clear()
+            self._wake.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        for r in self.renderers:
+            close = getattr(r, "close", None)
+            if close is not None:
+                close()
+        if self.cache.written:
+            with contextlib.suppress(OSError):
+                self.cache.shrink()
+
+    # --- behind the scenes ------------------------------------------------------------
+    def _background(self) -> None:
+        while True:
+            with self._lock:
+                while not self._todo and not self._closed:
+                    self._wake.wait()
+                if self._closed:
+                    return
+                text = self._todo.popleft()
+            try:
+                self.clip(text)
+            except Exception as exc:  # never let the render-ahead thread die
+                self._warn_once(f"rendering ahead failed ({exc})")
+
+    def _produce(self, text: str) -> Clip:
+        """Render and check; retry, then the next engine, then a tone."""
+        problem = "no speech engine"
+        for r in self.renderers:
+            if not getattr(r, "audible", True):
+                return trim(r.render(text))  # the silent estimate: nothing to check
+            name = getattr(r, "name", r.identity)
+            if name in self.failed:
+                continue
+            for _ in range(RENDER_TRIES):
+                try:
+                    clip = trim(r.render(text))
+                except Exception as exc:  # engines fail in their own ways: never fatal here
+                    problem = str(exc) or type(exc).__name__
+                    if getattr(exc, "fatal", False):
+                        self.failed[name] = problem
+                        break
+                    continue
+                problem = clip_problem(clip, text) or ""
+                if not problem:
+                    if r is not self.renderer:
+                        self.fallbacks.append(text)
+                    self.cache.put(r.identity, text, clip)
+                    return clip
+            self._warn_once(
+                f"the {name} voice could not say {text!r} ({problem}); "
+                + ("using the next voice" if r is not self.renderers[-1] else "showing it as text")
+            )
+        self.fallbacks.append(text)
+        return tone()
+
+    def _warn_once(self, message: str) -> None:
+        if not self._warned:
+            self._warned = True
+            self.warn(message)
+
+
+def _now() -> float:
+    import time
+
+    return time.monotonic()

@@ -19,6 +19,7 @@ def estimate(text: str) -> float:
 class EstimateRenderer:
     audible = False
     identity = "estimate-1"
+    name = "estimate"
 
     def duration(self, text: str) -> float:
         """Known without rendering: the Voice asks this instead of measuring a clip."""

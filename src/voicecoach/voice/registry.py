@@ -1,4 +1,8 @@
-"""Speech engines by name (STYLE.md §6): adding Piper later touches only this file."""
+"""Build the configured Voice: the chosen engine first, espeak-ng behind it, the cache around.
+
+Engines themselves are listed in :mod:`.engines`; this module only turns
+settings into renderers.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,31 @@ from pathlib import Path
 
 from voicecoach.settings import Settings
 from voicecoach.voice.base import ClipCache, Renderer, SpeechUnavailable, Voice
+from voicecoach.voice.engines import ENGINES, EngineSpec, fallbacks, parse_voice
 from voicecoach.voice.estimate import EstimateRenderer
 
-
-def _pyttsx3(settings: Settings) -> Renderer:
-    from voicecoach.voice.pyttsx3_engine import Pyttsx3Renderer
-
-    return Pyttsx3Renderer(settings.voice, settings.rate, settings.volume)
+ENGINE_CHOICES = ["auto", *ENGINES, "pyttsx3", "estimate"]
 
 
-def _estimate(settings: Settings) -> Renderer:
-    return EstimateRenderer()
-
-
-ENGINES: dict[str, Callable[[Settings], Renderer]] = {
-    "pyttsx3": _pyttsx3,
-    "estimate": _estimate,
-}
-
-
-def make_voice(settings: Settings, cache_dir: Path | None) -> Voice:
-    """Build the configured voice; raises SpeechUnavailable with a fix if it can't start."""
-    factory = ENGINES.get(settings.engine)
-    if factory is None:
+def primary_spec(settings: Settings) -> EngineSpec:
+    """The engine and voice the settings ask for; SpeechUnavailable if unknown."""
+    engine, voice = parse_voice(settings.engine, settings.voice)
+    if engine not in ENGINES:
         raise SpeechUnavailable(
-            f"unknown speech engine {settings.engine!r}; use one of {', '.join(ENGINES)}"
+            f"unknown speech engine {engine!r}; use one of {', '.join(ENGINE_CHOICES)}"
         )
-    renderer = factory(settings)
-    cache = ClipCache(cache_dir if settings.engine != "estimate" else None)
-    return Voice(renderer, cache)
+    return EngineSpec(engine, voice, settings.rate, settings.volume)
+
+
+def make_voice(
+    settings: Settings,
+    cache_dir: Path | None,
+    warn: Callable[[str], None] | None = None,
+) -> Voice:
+    """The configured voice. Engines start lazily, in their own worker processes."""
+    if settings.engine == "estimate":
+        return Voice(EstimateRenderer())
+    from voicecoach.voice.worker_client import WorkerRenderer
+
+    renderers: list[Renderer] = [WorkerRenderer(s) for s in fallbacks(primary_spec(settings))]
+    return Voice(renderers, ClipCache(cache_dir, settings.cache_mb * 1024 * 1024), warn)
