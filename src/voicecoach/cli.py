@@ -256,13 +256,17 @@ def _settings(**flags: object):  # type: ignore[no-untyped-def]
 
 
 VOICE_OPTIONS = [
-    click.option("--voice", help="Voice id (see 'voicecoach voices')."),
+    click.option(
+        "--voice",
+        help="ENGINE:VOICE, e.g. piper:joe or espeak:en-us (see 'voicecoach voices').",
+    ),
     click.option("--rate", type=int, help="Speech rate in words per minute (80-400)."),
     click.option("--volume", type=float, help="Speech volume, 0.0 to 1.0."),
     click.option(
         "--engine",
-        type=click.Choice(["pyttsx3", "estimate"]),
-        help="Speech engine; 'estimate' is silent and only times the speech.",
+        type=click.Choice(["auto", "piper", "espeak", "pyttsx3", "estimate"]),
+        help="Speech engine (default auto: the best installed one); 'pyttsx3' is espeak; "
+        "'estimate' is silent and only times the speech.",
     ),
 ]
 
@@ -422,23 +426,86 @@ def say(
 @cli.command(context_settings=CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
 def voices(as_json: bool) -> None:
-    """List the speech engine's voices: id, name and language.
+    """List every engine's voices: id, licence, sample rate; the default is marked.
+
+    The default is the voice that scored best on the intelligibility bench
+    (bench/intelligibility.py) among those installed.
 
     \b
     Examples:
       voicecoach voices
       voicecoach voices --json
-      voicecoach run pull-day --voice gmw/en-US
+      voicecoach run pull-day --voice piper:joe
+      voicecoach run pull-day --voice espeak:en-us
     """
-    from voicecoach.voice import make_voice
+    from voicecoach.voice.listing import all_voices
 
-    v = make_voice(_settings(), None)
-    rows = v.renderer.voices()  # type: ignore[attr-defined]
+    rows = all_voices()
     if as_json:
         _dump(rows)
         return
     for row in rows:
-        click.echo(f"{row['id']:<24} {row['name']:<28} {','.join(row['languages'])}")
+        mark = "*" if row["default"] else ("-" if not row["installed"] else " ")
+        click.echo(
+            f"{mark} {row['id']:<26} {row['name'][:28]:<28} {','.join(row['languages']):<8} "
+            f"{row['sample_rate']} Hz  {row['licence']}"
+        )
+    click.echo("* default   - not installed (pip install 'voicecoach[neural]')")
+
+
+@cli.group(context_settings=CONTEXT)
+def cache() -> None:
+    """The phrase cache: rendered speech, kept so the next run starts at once.
+
+    \b
+    Examples:
+      voicecoach cache info
+      voicecoach cache clear
+    """
+
+
+@cache.command("info", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def cache_info(as_json: bool) -> None:
+    """Show where the cache is, how many clips it holds, and its size bound.
+
+    \b
+    Examples:
+      voicecoach cache info --json
+    """
+    from voicecoach.voice.base import ClipCache
+
+    settings = _settings()
+    c = ClipCache(user_paths().clip_cache, settings.cache_mb * 1024 * 1024)
+    entries = c.entries()
+    data = {
+        "path": str(c.folder),
+        "clips": len(entries),
+        "bytes": sum(size for _, size, _ in entries),
+        "max_bytes": c.max_bytes,
+    }
+    if as_json:
+        _dump(data)
+        return
+    click.echo(
+        f"{data['path']}: {data['clips']} clips, {data['bytes'] / 1e6:.1f} MB "
+        f"of {settings.cache_mb} MB (cache_mb); least recently used clips go first"
+    )
+
+
+@cache.command("clear", context_settings=CONTEXT)
+def cache_clear() -> None:
+    """Delete every cached clip; the next run renders what it needs again.
+
+    \b
+    Examples:
+      voicecoach cache clear
+    """
+    from voicecoach.voice.base import ClipCache
+
+    c = ClipCache(user_paths().clip_cache)
+    clips, size = c.clear()
+    click.echo(f"removed {clips} clips ({size / 1e6:.1f} MB) from {c.folder}")
 
 
 @cli.command(context_settings=CONTEXT)

@@ -21,23 +21,19 @@ class Check:
     essential: bool = True
 
 
-def _speech(settings: Settings) -> Check:
-    from voicecoach.voice import SpeechUnavailable, make_voice
-    from voicecoach.voice.pyttsx3_engine import install_hint
+def _speech(settings: Settings) -> list[Check]:
+    """One check per engine; only the default being broken with no fallback is fatal."""
+    from voicecoach.voice.engines import ENGINES, default_engine
+    from voicecoach.voice.listing import engine_health
 
-    try:
-        voice = make_voice(settings, None)
-        clip = voice.clip("check")
-        count = len(voice.renderer.voices())  # type: ignore[attr-defined]
-    except SpeechUnavailable as exc:
-        return Check("speech engine", False, str(exc), install_hint())
-    if clip.seconds <= 0:
-        return Check("speech engine", False, "the engine rendered silence", install_hint())
-    return Check(
-        "speech engine",
-        True,
-        f"{settings.engine}: {count} voices, a test phrase rendered {clip.seconds:.2f} s of audio",
-    )
+    default = default_engine()
+    checks = []
+    for name in ENGINES:
+        ok, detail, fix = engine_health(settings, name)
+        if name == default:
+            detail += " (the default voice)"
+        checks.append(Check(f"speech engine '{name}'", ok, detail, fix, essential=name == "espeak"))
+    return checks
 
 
 def _output(name: str, essential: bool) -> Check:
@@ -91,16 +87,17 @@ def _terminal() -> Check:
 
 def run_checks(settings: Settings, paths: Paths) -> list[Check]:
     checks = [
-        _speech(settings),
+        *_speech(settings),
         _output("stream", essential=False),
         _output("simpleaudio", essential=False),
         _terminal(),
         _writable("cache folder", paths.cache_dir),
         _writable("journal folder", paths.data_dir),
     ]
-    stream_ok = checks[1].ok or checks[2].ok
+    first = next(n for n, c in enumerate(checks) if c.name.startswith("audio output"))
+    stream_ok = checks[first].ok or checks[first + 1].ok
     checks.insert(
-        3,
+        first + 2,
         Check(
             "any audio output",
             stream_ok,

@@ -14,8 +14,11 @@ from voicecoach.voice import make_voice
 
 
 def speak(text: str, settings: Settings, cache_dir: Path, record: Path | None) -> int:
-    voice = make_voice(settings, cache_dir)
-    clip = voice.clip(text)
+    voice = make_voice(settings, cache_dir, lambda m: print(f"voicecoach: {m}", file=sys.stderr))
+    try:
+        clip = voice.clip(text)
+    finally:
+        voice.close()
     if record is not None:
         record.write_bytes(to_wav(clip))
     clock = SystemClock()

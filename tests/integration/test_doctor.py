@@ -11,10 +11,11 @@ from voicecoach.cli import cli
 
 
 def test_doctor_with_audio(pulse: PulseServer) -> None:
-    """With the null sink running, speech and the stream output check out."""
+    """With the null sink running, both speech engines and the stream output check out."""
     result = CliRunner().invoke(cli, ["doctor", "--json"])
     checks = {c["name"]: c for c in json.loads(result.output)}
-    assert checks["speech engine"]["ok"]
+    assert checks["speech engine 'espeak'"]["ok"]
+    assert checks["speech engine 'piper'"]["ok"], checks["speech engine 'piper'"]
     assert checks["audio output 'stream'"]["ok"]
     assert result.exit_code == 0
 
@@ -26,5 +27,5 @@ def test_doctor_without_audio_device(monkeypatch, tmp_path) -> None:  # type: ig
     checks = {c["name"]: c for c in json.loads(result.output)}
     assert not checks["audio output 'stream'"]["ok"]
     assert "apt-get install" in checks["audio output 'stream'"]["fix"]
-    assert checks["speech engine"]["ok"]
+    assert checks["speech engine 'espeak'"]["ok"]
     assert result.exit_code == 0  # audio is not essential: run falls back to text

@@ -58,8 +58,8 @@ def test_cache_key_includes_rate(tmp_path: Path) -> None:
 def test_unknown_voice_lists_close_matches() -> None:
     """An unknown voice id is an error naming close matches (pyttsx3 would ignore it)."""
     with pytest.raises(SpeechUnavailable) as info:
-        make_voice(Settings(voice="gmw/en-USS"), None).start()
-    assert "gmw/en-US" in str(info.value)
+        make_voice(Settings(voice="espeak:gmw/en-USS"), None).start()
+    assert "gmw/en-us" in str(info.value)
 
 
 def test_unwritable_cache_dir_keeps_clips_in_memory(tmp_path: Path) -> None:
@@ -71,7 +71,11 @@ def test_unwritable_cache_dir_keeps_clips_in_memory(tmp_path: Path) -> None:
     assert v.cache.warning and "in memory" in v.cache.warning
 
 
-def test_voices_lists_ids_names_languages(voice) -> None:  # type: ignore[no-untyped-def]
-    """The engine reports its voices with id, name and languages."""
-    rows = voice.renderer.voices()
-    assert any(r["id"] for r in rows) and all("languages" in r for r in rows)
+def test_voices_lists_every_engine_with_licence_and_rate() -> None:
+    """Voices of both engines are listed with licence and sample rate; one is the default."""
+    from voicecoach.voice.listing import all_voices
+
+    rows = all_voices()
+    assert {r["engine"] for r in rows} == {"piper", "espeak"}
+    assert all(r["licence"] and r["sample_rate"] == 22050 for r in rows)
+    assert sum(r["default"] for r in rows) == 1

@@ -215,6 +215,7 @@ class Voice:
             finally:
                 with self._lock:
                     del self._inflight[text]
+                    self._wake.notify_all()
                 event.set()
 
     def cached(self, text: str) -> bool:
@@ -251,7 +252,20 @@ class Voice:
                     target=self._background, name="voicecoach-render-ahead", daemon=True
                 )
                 self._thread.start()
-            self._wake.notify()
+            self._wake.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until everything wanted so far is rendered; False on timeout."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._todo or self._inflight:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._wake.wait(left)
+        return True
 
     def pending(self) -> int:
         with self._lock:
@@ -261,14 +275,17 @@ class Voice:
         """Start the primary engine now (e.g. to show its error before the first word)."""
         start = getattr(self.renderer, "start", None)
         if start is not None:
-            start()
+            try:
+                start()
+            except Exception as exc:  # RenderError: say what is wrong, the way callers expect
+                raise SpeechUnavailable(str(exc)) from None
 
     def close(self) -> None:
         """Stop rendering ahead, stop the engines, and keep the cache within its bound."""
         with self._lock:
             self._closed = True
             self._todo.clear()
-            self._wake.notify()
+            self._wake.notify_all()
         if self._thread is not None:
             self._thread.join(timeout=10)
         for r in self.renderers:
@@ -309,6 +326,8 @@ class Voice:
                     problem = str(exc) or type(exc).__name__
                     if getattr(exc, "fatal", False):
                         self.failed[name] = problem
+                        break
+                    if not getattr(exc, "retry", True):
                         break
                     continue
                 problem = clip_problem(clip, text) or ""

@@ -24,6 +24,10 @@ def primary_spec(settings: Settings) -> EngineSpec:
         raise SpeechUnavailable(
             f"unknown speech engine {engine!r}; use one of {', '.join(ENGINE_CHOICES)}"
         )
+    if engine == "piper" and voice is None:
+        from voicecoach.voice.piper_engine import DEFAULT_VOICE
+
+        voice = DEFAULT_VOICE
     return EngineSpec(engine, voice, settings.rate, settings.volume)
 
 
