@@ -482,7 +482,11 @@ DB_OPTION = click.option(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--exercise", "exercise_name", help="Show one exercise set by set, with a plot.")
+@click.option(
+    "--exercise",
+    "exercise_name",
+    help="Show one exercise set by set (its last --limit sessions), with plots of all of them.",
+)
 @click.option("--limit", default=20, show_default=True, help="How many recent sessions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the data as JSON.")
 @DB_OPTION
@@ -513,7 +517,7 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
                     f"{r['sets']:>3} sets  {minutes:>7}  {r['status']}"
                 )
             return
-        rows = h.exercise(journal, exercise_name)
+        rows = h.exercise(journal, exercise_name, limit)
         if as_json:
             _dump(rows)
             return
@@ -532,12 +536,12 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
                 f"{r['date']}  set {r['set']}{side}: {load} × {r['reps']} @ RIR {rir}"
                 + (f"  e1RM {r['e1rm']:g}" if r["e1rm"] else "")
             )
-        weights = h.best_per_session(rows, "weight")
+        weights, e1rms = h.per_session(journal, exercise_name)
         if weights:
             click.echo()
             click.echo(h.plot(weights, "Working load per session"))
             click.echo()
-            click.echo(h.plot(h.best_per_session(rows, "e1rm"), "Estimated 1RM per session"))
+            click.echo(h.plot(e1rms, "Estimated 1RM per session"))
     finally:
         journal.close()
 
@@ -578,13 +582,13 @@ def export(fmt: str, unit: str, output: Path | None, db: Path | None) -> None:
 
     journal = _journal(db)
     try:
-        text = do_export(journal, fmt, unit)
+        if output:
+            with output.open("w", encoding="utf-8", newline="") as f:
+                do_export(journal, fmt, unit, f)
+        else:
+            do_export(journal, fmt, unit, click.get_text_stream("stdout"))
     finally:
         journal.close()
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
 
 
 @cli.command("import", context_settings=CONTEXT)
@@ -604,7 +608,8 @@ def import_cmd(file: Path, db: Path | None) -> None:
 
     journal = _journal(db)
     try:
-        report = import_file(journal, file.read_text(encoding="utf-8-sig"), str(file))
+        with file.open(encoding="utf-8-sig", newline="") as lines:
+            report = import_file(journal, lines, str(file))
     except ImportError_ as exc:
         click.echo(f"voicecoach: {exc}; nothing was imported", err=True)
         raise SystemExit(ExitStatus.USAGE) from None

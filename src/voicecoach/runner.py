@@ -319,9 +319,7 @@ def _session_loads(
     journal: Journal, session_id: int, routine: Routine
 ) -> dict[int, tuple[Load, int]]:
     """On resume, each exercise continues from the load its last finished set chose."""
-    import json
-
-    from voicecoach.loads import from_record
+    from voicecoach.sane import stored_load
 
     rows = journal.done_positions(session_id)
     by_position = {it.position: it for it in work_items(routine)}
@@ -329,7 +327,10 @@ def _session_loads(
     for (pos, _side), row in sorted(rows.items()):
         item = by_position.get(pos)
         if item is not None and row["next_load"]:
-            out[item.slot] = (from_record(json.loads(row["next_load"])), row["next_rep_bonus"])
+            try:  # the journal is never trusted (issue 15, finding 2)
+                out[item.slot] = (stored_load(row["next_load"]), int(row["next_rep_bonus"]))
+            except ValueError as exc:
+                journal.warn(f"skipped the load of set {row['id']} on resume: {exc}")
     return out
 
 
