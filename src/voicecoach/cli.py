@@ -629,6 +629,124 @@ def import_cmd(file: Path, db: Path | None) -> None:
         )
 
 
+@cli.group(context_settings=CONTEXT)
+def journal() -> None:
+    """Check, salvage and recover the journal (where every set is kept).
+
+    \b
+    Examples:
+      voicecoach journal check
+      voicecoach journal salvage
+      voicecoach journal recover
+    """
+
+
+@journal.command("check", context_settings=CONTEXT)
+@click.option("--salvage", "then_salvage", is_flag=True, help="If damaged, salvage it too.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@DB_OPTION
+def journal_check(then_salvage: bool, as_json: bool, db: Path | None) -> None:
+    """Run SQLite's integrity check on the journal and say what to do; exit 1 if damaged.
+
+    \b
+    Examples:
+      voicecoach journal check
+      voicecoach journal check --salvage
+      voicecoach journal check --db ./journal.sqlite3 --json
+    """
+    from voicecoach import journal_repair
+
+    path = db or user_paths().journal
+    report = journal_repair.check(path)
+    if as_json:
+        _dump(report.__dict__)
+    else:
+        click.echo(f"{path}: " + ("ok" if report.ok else "DAMAGED"))
+        for problem in report.problems[:10]:
+            click.echo(f"  {problem}")
+        if report.ok:
+            click.echo(f"  {report.sessions} sessions, {report.sets} sets")
+        click.echo(f"  backups: {len(report.backups)} in {journal_repair.backup_dir(path)}")
+        for f in report.recovery_files:
+            click.echo(f"  unsaved sets waiting in {f}")
+        click.echo(report.advice)
+    if not report.ok and path.exists():
+        if then_salvage:
+            _salvage(path, None)
+        raise SystemExit(ExitStatus.ERROR)
+
+
+@journal.command("salvage", context_settings=CONTEXT)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The new file (default: JOURNAL.salvaged-DATE.sqlite3 beside it).",
+)
+@DB_OPTION
+def journal_salvage(output: Path | None, db: Path | None) -> None:
+    """Copy every readable session and set of a damaged journal into a new file.
+
+    The damaged journal is left as it was. Afterwards, move it aside and put the
+    new file in its place (or pass the new file with --db).
+
+    \b
+    Examples:
+      voicecoach journal salvage
+      voicecoach journal salvage --db ./journal.sqlite3 -o ./saved.sqlite3
+    """
+    path = db or user_paths().journal
+    if not path.exists():
+        raise JournalError(f"{path} does not exist; nothing to salvage")
+    _salvage(path, output)
+
+
+def _salvage(path: Path, output: Path | None) -> None:
+    from voicecoach import journal_repair
+
+    report = journal_repair.salvage(path, output)
+    lost = sum(report.unreadable.values())
+    click.echo(
+        f"salvaged {report.rows.get('sessions', 0)} sessions and {report.rows.get('sets', 0)} "
+        f"sets into {report.target}" + (f"; {lost} rows could not be read" if lost else "")
+    )
+    click.echo(f"to use it: mv {path} {path}.damaged && mv {report.target} {path}")
+
+
+@journal.command("recover", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@DB_OPTION
+def journal_recover(files: tuple[Path, ...], db: Path | None) -> None:
+    """Take sets that could not be saved (a full disk, say) into the journal.
+
+    With no FILE, every recovery file left for this journal is taken in (the
+    next run does this by itself too). Each file is taken in once.
+
+    \b
+    Examples:
+      voicecoach journal recover
+      voicecoach journal recover journal.sqlite3.recovery-20260101-101500-4242.jsonl
+    """
+    from voicecoach import journal_repair
+
+    journal = _journal(db)
+    try:
+        todo = list(files) or journal_repair.recovery_files(journal.path)
+        if not todo:
+            click.echo("no unsaved sets are waiting")
+            return
+        report = journal_repair.recover(journal, todo)
+    finally:
+        journal.close()
+    for f in report.files:
+        click.echo(f"recovered from {f}")
+    click.echo(f"{report.sets} sets recovered into {journal.path}")
+    for problem in report.problems:
+        click.echo(f"voicecoach: {problem}", err=True)
+    if report.problems:
+        raise SystemExit(ExitStatus.ERROR)
+
+
 def run_cli(argv: list[str]) -> int:
     """Run the CLI and return its exit status (click's standalone mode does the exiting)."""
     try:

@@ -529,6 +529,11 @@ class Session:
                     next_rep_bonus=d.rep_bonus,
                 ),
             )
+        # A journal that could not write keeps the set and says so once, aloud (issue 15).
+        notice = getattr(self.env.journal, "take_notice", lambda: None)()
+        if notice:
+            self._emit("note", notice)
+            self._say_now([notice])
 
     def _rest(self, item: WorkItem, nxt: WorkItem, rest: float) -> None:
         preview = self._header(nxt, full=nxt.first_of_exercise)

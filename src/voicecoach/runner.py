@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sqlite3
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from voicecoach.journal import Journal, JournalError
 from voicecoach.keys import SUSPEND, KeySource, TerminalKeys, open_keys
 from voicecoach.loads import Load
 from voicecoach.model import Routine
+from voicecoach.safejournal import SafeJournal
 from voicecoach.settings import Settings
 from voicecoach.testing import FakeClock
 from voicecoach.voice import SpeechUnavailable, make_voice
@@ -181,7 +183,7 @@ def run_session(
     journal: Journal | None = None
     if not opts.no_journal:
         try:
-            journal = Journal(opts.db or journal_path)
+            journal = _open_journal(opts.db or journal_path, backup=not opts.dry_run)
         except JournalError as exc:
             if opts.resume:
                 raise
@@ -293,6 +295,24 @@ def run_session(
     if code == ExitStatus.OK and not opts.dry_run:
         print(f"{result.status}: {result.sets_done} sets saved", file=out)
     return int(code)
+
+
+def _open_journal(path: Path, backup: bool) -> SafeJournal:
+    """The session's journal (issue 15): unsaved sets of earlier runs taken in, a backup
+    taken, and writes that fail kept rather than lost. Neither step can stop a workout."""
+    from voicecoach import journal_repair
+
+    journal = SafeJournal(path, warn=_say_err)
+    try:
+        journal_repair.recover_waiting(journal, _say_err)
+    except (OSError, JournalError) as exc:
+        _say_err(f"could not take in the unsaved sets of an earlier run: {exc}")
+    if backup:
+        try:
+            journal_repair.backup(journal)
+        except (OSError, sqlite3.Error) as exc:
+            _say_err(f"could not back up the journal {path}: {exc}")
+    return journal
 
 
 def _help_line() -> str:
