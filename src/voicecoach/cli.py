@@ -586,7 +586,7 @@ def export(fmt: str, unit: str, output: Path | None, db: Path | None) -> None:
             with output.open("w", encoding="utf-8", newline="") as f:
                 do_export(journal, fmt, unit, f)
         else:
-            do_export(journal, fmt, unit, click.get_text_stream("stdout"))
+            do_export(journal, fmt, unit, sys.stdout)
     finally:
         journal.close()
 

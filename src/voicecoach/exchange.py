@@ -149,6 +149,9 @@ def export(journal: Journal, fmt: str, unit: str, out: IO[str]) -> int:
         header = [c.replace("weight_kg", "weight_lbs") if unit == "lb" else c for c in HEVY_COLUMNS]
         w = csv.writer(out, lineterminator="\n")
         w.writerow(header)
+        # QUOTE_MINIMAL leaves a lone CR unquoted when the line ends in LF, which splits the
+        # row on reading; the rare row with one is written fully quoted instead.
+        quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     workout_no: dict[int, int] = {}
     order: dict[tuple[int, str], int] = {}
     last_sid = None
@@ -187,7 +190,7 @@ def export(journal: Journal, fmt: str, unit: str, out: IO[str]) -> int:
                 ]
             )
         else:
-            w.writerow(
+            (quoted if "\r" in title + name + notes else w).writerow(
                 [
                     title,
                     start.strftime(HEVY_TIME),
