@@ -26,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from helpers import PulseServer, onsets  # noqa: E402
 from voicecoach.clips import samples  # noqa: E402
@@ -559,6 +560,10 @@ def main() -> int:
                 figures += bench_dry_run(work, report)
             if not only or "journal" in only:
                 figures += bench_journal(work, report)
+            if not only or "journal_scale" in only:
+                from journal_scale import bench_journal_scale
+
+                figures += bench_journal_scale(work, report, Figure, QUICK)
         finally:
             pulse.stop()
     report["figures"] = [dict(f.__dict__, ratio=f.ratio) for f in figures]

@@ -549,7 +549,11 @@ DB_OPTION = click.option(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--exercise", "exercise_name", help="Show one exercise set by set, with a plot.")
+@click.option(
+    "--exercise",
+    "exercise_name",
+    help="Show one exercise set by set (its last --limit sessions), with plots of all of them.",
+)
 @click.option("--limit", default=20, show_default=True, help="How many recent sessions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the data as JSON.")
 @DB_OPTION
@@ -580,7 +584,7 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
                     f"{r['sets']:>3} sets  {minutes:>7}  {r['status']}"
                 )
             return
-        rows = h.exercise(journal, exercise_name)
+        rows = h.exercise(journal, exercise_name, limit)
         if as_json:
             _dump(rows)
             return
@@ -599,12 +603,12 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
                 f"{r['date']}  set {r['set']}{side}: {load} × {r['reps']} @ RIR {rir}"
                 + (f"  e1RM {r['e1rm']:g}" if r["e1rm"] else "")
             )
-        weights = h.best_per_session(rows, "weight")
+        weights, e1rms = h.per_session(journal, exercise_name)
         if weights:
             click.echo()
             click.echo(h.plot(weights, "Working load per session"))
             click.echo()
-            click.echo(h.plot(h.best_per_session(rows, "e1rm"), "Estimated 1RM per session"))
+            click.echo(h.plot(e1rms, "Estimated 1RM per session"))
     finally:
         journal.close()
 
@@ -645,13 +649,13 @@ def export(fmt: str, unit: str, output: Path | None, db: Path | None) -> None:
 
     journal = _journal(db)
     try:
-        text = do_export(journal, fmt, unit)
+        if output:
+            with output.open("w", encoding="utf-8", newline="") as f:
+                do_export(journal, fmt, unit, f)
+        else:
+            do_export(journal, fmt, unit, sys.stdout)
     finally:
         journal.close()
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
 
 
 @cli.command("import", context_settings=CONTEXT)
@@ -671,7 +675,8 @@ def import_cmd(file: Path, db: Path | None) -> None:
 
     journal = _journal(db)
     try:
-        report = import_file(journal, file.read_text(encoding="utf-8-sig"), str(file))
+        with file.open(encoding="utf-8-sig", newline="") as lines:
+            report = import_file(journal, lines, str(file))
     except ImportError_ as exc:
         click.echo(f"voicecoach: {exc}; nothing was imported", err=True)
         raise SystemExit(ExitStatus.USAGE) from None
@@ -689,6 +694,124 @@ def import_cmd(file: Path, db: Path | None) -> None:
             "not in the exercise library (kept under their own names): "
             + ", ".join(report.unmatched)
         )
+
+
+@cli.group(context_settings=CONTEXT)
+def journal() -> None:
+    """Check, salvage and recover the journal (where every set is kept).
+
+    \b
+    Examples:
+      voicecoach journal check
+      voicecoach journal salvage
+      voicecoach journal recover
+    """
+
+
+@journal.command("check", context_settings=CONTEXT)
+@click.option("--salvage", "then_salvage", is_flag=True, help="If damaged, salvage it too.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@DB_OPTION
+def journal_check(then_salvage: bool, as_json: bool, db: Path | None) -> None:
+    """Run SQLite's integrity check on the journal and say what to do; exit 1 if damaged.
+
+    \b
+    Examples:
+      voicecoach journal check
+      voicecoach journal check --salvage
+      voicecoach journal check --db ./journal.sqlite3 --json
+    """
+    from voicecoach import journal_repair
+
+    path = db or user_paths().journal
+    report = journal_repair.check(path)
+    if as_json:
+        _dump(report.__dict__)
+    else:
+        click.echo(f"{path}: " + ("ok" if report.ok else "DAMAGED"))
+        for problem in report.problems[:10]:
+            click.echo(f"  {problem}")
+        if report.ok:
+            click.echo(f"  {report.sessions} sessions, {report.sets} sets")
+        click.echo(f"  backups: {len(report.backups)} in {journal_repair.backup_dir(path)}")
+        for f in report.recovery_files:
+            click.echo(f"  unsaved sets waiting in {f}")
+        click.echo(report.advice)
+    if not report.ok and path.exists():
+        if then_salvage:
+            _salvage(path, None)
+        raise SystemExit(ExitStatus.ERROR)
+
+
+@journal.command("salvage", context_settings=CONTEXT)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The new file (default: JOURNAL.salvaged-DATE.sqlite3 beside it).",
+)
+@DB_OPTION
+def journal_salvage(output: Path | None, db: Path | None) -> None:
+    """Copy every readable session and set of a damaged journal into a new file.
+
+    The damaged journal is left as it was. Afterwards, move it aside and put the
+    new file in its place (or pass the new file with --db).
+
+    \b
+    Examples:
+      voicecoach journal salvage
+      voicecoach journal salvage --db ./journal.sqlite3 -o ./saved.sqlite3
+    """
+    path = db or user_paths().journal
+    if not path.exists():
+        raise JournalError(f"{path} does not exist; nothing to salvage")
+    _salvage(path, output)
+
+
+def _salvage(path: Path, output: Path | None) -> None:
+    from voicecoach import journal_repair
+
+    report = journal_repair.salvage(path, output)
+    lost = sum(report.unreadable.values())
+    click.echo(
+        f"salvaged {report.rows.get('sessions', 0)} sessions and {report.rows.get('sets', 0)} "
+        f"sets into {report.target}" + (f"; {lost} rows could not be read" if lost else "")
+    )
+    click.echo(f"to use it: mv {path} {path}.damaged && mv {report.target} {path}")
+
+
+@journal.command("recover", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@DB_OPTION
+def journal_recover(files: tuple[Path, ...], db: Path | None) -> None:
+    """Take sets that could not be saved (a full disk, say) into the journal.
+
+    With no FILE, every recovery file left for this journal is taken in (the
+    next run does this by itself too). Each file is taken in once.
+
+    \b
+    Examples:
+      voicecoach journal recover
+      voicecoach journal recover journal.sqlite3.recovery-20260101-101500-4242.jsonl
+    """
+    from voicecoach import journal_repair
+
+    journal = _journal(db)
+    try:
+        todo = list(files) or journal_repair.recovery_files(journal.path)
+        if not todo:
+            click.echo("no unsaved sets are waiting")
+            return
+        report = journal_repair.recover(journal, todo)
+    finally:
+        journal.close()
+    for f in report.files:
+        click.echo(f"recovered from {f}")
+    click.echo(f"{report.sets} sets recovered into {journal.path}")
+    for problem in report.problems:
+        click.echo(f"voicecoach: {problem}", err=True)
+    if report.problems:
+        raise SystemExit(ExitStatus.ERROR)
 
 
 def run_cli(argv: list[str]) -> int:

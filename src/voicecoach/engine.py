@@ -560,6 +560,11 @@ class Session:
                     next_rep_bonus=d.rep_bonus,
                 ),
             )
+        # A journal that could not write keeps the set and says so once, aloud (issue 15).
+        notice = getattr(self.env.journal, "take_notice", lambda: None)()
+        if notice:
+            self._emit("note", notice)
+            self._say_now([notice])
 
     def _preview(self, item: WorkItem, nxt: WorkItem) -> list[str]:
         """What the rest after ``item`` says about ``nxt``, from the current loads."""

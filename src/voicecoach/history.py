@@ -8,6 +8,7 @@ from typing import Any
 
 from voicecoach.journal import Journal
 from voicecoach.progression import epley
+from voicecoach.sane import MAX_REPS, MAX_WEIGHT, stored_row_problem
 
 
 def sessions(journal: Journal, limit: int = 20) -> list[dict[str, Any]]:
@@ -22,16 +23,39 @@ def sessions(journal: Journal, limit: int = 20) -> list[dict[str, Any]]:
     return rows
 
 
-def exercise(journal: Journal, name: str) -> list[dict[str, Any]]:
-    """Every set of one exercise (id or name), oldest first, with its e1RM where it has one."""
-    rows = journal.query(
-        "SELECT t.*, s.started_at AS session_start FROM sets t JOIN sessions s"
-        " ON s.id = t.session_id WHERE s.dry_run = 0 AND (t.exercise = ? OR"
-        " lower(t.exercise_name) = lower(?)) ORDER BY t.ended_at, t.id",
-        (name, name),
-    )
+_MATCH = "(t.exercise = ? OR lower(t.exercise_name) = lower(?))"  # both halves indexed
+
+
+def exercise(journal: Journal, name: str, sessions: int = 20) -> list[dict[str, Any]]:
+    """The sets of one exercise (id or name) in its last ``sessions`` sessions, oldest first.
+
+    Bounded on purpose: at a million sets, listing every one took 38 s and
+    3 GB (issue 15, finding 13); :func:`per_session` covers the whole history.
+    Rows that fail the checks in :mod:`voicecoach.sane` are skipped with a warning.
+    """
+    picked = [
+        r["session_id"]
+        for r in journal.stream(
+            "SELECT t.session_id, MAX(t.ended_at) AS last FROM sets t JOIN sessions s"
+            f" ON s.id = t.session_id WHERE s.dry_run = 0 AND {_MATCH}"
+            " GROUP BY t.session_id ORDER BY last DESC LIMIT ?",
+            (name, name, sessions),
+        )
+    ]
+    if not picked:
+        return []
+    marks = ",".join("?" * len(picked))
     out = []
-    for r in rows:
+    for r in journal.stream(
+        "SELECT t.*, s.started_at AS session_start FROM sets t JOIN sessions s"
+        f" ON s.id = t.session_id WHERE t.session_id IN ({marks}) AND {_MATCH}"
+        " ORDER BY t.ended_at, t.id",
+        (*picked, name, name),
+    ):
+        problem = stored_row_problem(r)
+        if problem:
+            journal.warn(f"skipped set {r['id']} in {journal.path}: {problem}")
+            continue
         e1rm = None
         if r["weight"] is not None and r["reps"]:
             e1rm = round(epley(r["weight"], r["reps"] + (r["rir"] or 0)), 1)
@@ -51,6 +75,31 @@ def exercise(journal: Journal, name: str) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def per_session(
+    journal: Journal, name: str, points: int = 60
+) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """Best working load and best e1RM per day over the last ``points`` days, for the plots.
+
+    Aggregated by SQLite, so memory does not grow with the journal; numbers
+    outside the bounds of :mod:`voicecoach.sane` are left out.
+    """
+    cap = max(MAX_WEIGHT.values())
+    rows = journal.query(
+        "SELECT substr(s.started_at, 1, 10) AS day, MAX(t.weight) AS w,"
+        " MAX(CASE WHEN t.reps > 0 THEN t.weight * (1 + (t.reps + COALESCE(t.rir, 0)) / 30.0)"
+        " END) AS e FROM sets t JOIN sessions s ON s.id = t.session_id"
+        f" WHERE s.dry_run = 0 AND {_MATCH} AND t.weight BETWEEN ? AND ?"
+        " AND (t.reps IS NULL OR t.reps BETWEEN 0 AND ?)"
+        " AND (t.rir IS NULL OR t.rir BETWEEN 0 AND 10)"
+        " GROUP BY day ORDER BY day DESC LIMIT ?",
+        (name, name, -cap, cap, MAX_REPS, points),
+    )
+    rows.reverse()
+    weights = [(r["day"], float(r["w"])) for r in rows if r["w"] is not None]
+    e1rms = [(r["day"], round(float(r["e"]), 1)) for r in rows if r["e"] is not None]
+    return weights, e1rms
 
 
 def plot(points: list[tuple[str, float]], label: str, width: int = 60, height: int = 10) -> str:
@@ -74,15 +123,6 @@ def plot(points: list[tuple[str, float]], label: str, width: int = 60, height: i
     rows.append(" " * 9 + "└" + "─" * len(values))
     rows.append(" " * 10 + f"{dates[0]} … {dates[-1]}" if len(dates) > 1 else " " * 10 + dates[0])
     return f"{label}\n" + "\n".join(rows)
-
-
-def best_per_session(rows: list[dict[str, Any]], key: str) -> list[tuple[str, float]]:
-    by_date: dict[str, float] = {}
-    for r in rows:
-        v = r.get(key)
-        if v is not None:
-            by_date[r["date"]] = max(by_date.get(r["date"], v), v)
-    return sorted(by_date.items())
 
 
 def _seconds(start: str | None, end: str | None) -> int | None:

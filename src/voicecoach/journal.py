@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voicecoach.loads import Load, from_record, to_record
+from voicecoach.loads import Load, to_record
+from voicecoach.sane import stored_load
 
 MIGRATIONS: list[str] = [
     # 0 -> 1
@@ -60,7 +62,18 @@ MIGRATIONS: list[str] = [
     CREATE INDEX sets_by_exercise ON sets (exercise, ended_at);
     CREATE INDEX sessions_by_start ON sessions (started_at);
     """,
+    # 1 -> 2: ``history --exercise "Kroc row"`` looks sets up by name as well as by id; with
+    # this index both halves of its OR use an index (38 s at 1 M sets without it, issue 15).
+    """
+    CREATE INDEX IF NOT EXISTS sets_by_name ON sets (lower(exercise_name), ended_at);
+    """,
 ]
+# A journal written before ``user_version`` was set has the version-1 tables at version 0;
+# it is adopted (checked, then stamped 1) instead of failing on CREATE TABLE (issue 15, #3).
+V1_TABLES = {
+    "sessions": {"id", "routine_name", "started_at", "status", "dry_run", "source", "import_key"},
+    "sets": {"id", "session_id", "position", "exercise", "exercise_name", "load", "next_load"},
+}
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -94,8 +107,10 @@ class SetRecord:
 class Journal:
     """A connection to the journal file, opened (and migrated) on construction."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, warn: Callable[[str], None] | None = None):
         self.path = path
+        # Where a skipped bad row is reported; the CLI's default is one line on stderr.
+        self.warn: Callable[[str], None] = warn or _stderr_warning
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
@@ -118,6 +133,9 @@ class Journal:
                 f"{self.path} was written by a newer voicecoach (schema "
                 f"{version}); upgrade voicecoach to read it"
             )
+        if version == 0 and self._has_v1_tables():
+            self.db.execute("PRAGMA user_version = 1")
+            version = 1
         for target in range(version, SCHEMA_VERSION):
             # One transaction per step: a crash mid-migration leaves the old version intact.
             try:
@@ -130,10 +148,32 @@ class Journal:
                     self.db.execute("ROLLBACK")
                 raise
 
+    def _has_v1_tables(self) -> bool:
+        """Whether version-0 tables are voicecoach's own (adopt) or absent (create)."""
+        found = False
+        for table, needed in V1_TABLES.items():
+            columns = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if not columns:
+                continue
+            found = True
+            if not needed <= columns:
+                raise JournalError(
+                    f"{self.path} has a {table!r} table that is not voicecoach's (missing "
+                    f"{', '.join(sorted(needed - columns))}); point --db at another file"
+                )
+        return found
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        """A query whose damage (a corrupt page) becomes a JournalError naming the fix."""
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(_explain(self.path, exc)) from None
+
     def _write(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         try:
             return self.db.execute(sql, params)
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:  # full disk, read-only, I/O error, corrupt page
             raise JournalError(_explain(self.path, exc)) from None
 
     # --- sessions ------------------------------------------------------------------
@@ -198,20 +238,31 @@ class Journal:
 
     # --- reading --------------------------------------------------------------------
     def carried_load(self, exercise: str, *, include_dry_runs: bool) -> tuple[Load, int] | None:
-        """The load (and rep bonus) the last session of ``exercise`` ended with."""
-        row = self.db.execute(
-            "SELECT sets.next_load, sets.load, sets.next_rep_bonus FROM sets"
+        """The load (and rep bonus) the last session of ``exercise`` ended with.
+
+        A stored load that is not believable (NaN, negative, absurd: issue 15,
+        finding 2) is skipped with a warning and the set before it is used.
+        """
+        cur = self._read(
+            "SELECT sets.next_load, sets.load, sets.next_rep_bonus, sets.id FROM sets"
             " JOIN sessions ON sessions.id = sets.session_id"
             " WHERE sets.exercise = ? AND (? OR sessions.dry_run = 0)"
-            " ORDER BY sets.ended_at DESC, sets.id DESC LIMIT 1",
+            " ORDER BY sets.ended_at DESC, sets.id DESC",
             (exercise, int(include_dry_runs)),
-        ).fetchone()
-        if row is None:
-            return None
-        return from_record(json.loads(row[0] or row[1])), int(row[2] or 0)
+        )
+        for next_load, load, bonus, set_id in cur:
+            try:
+                found = stored_load(next_load or load)
+                rep_bonus = int(bonus or 0)
+            except (ValueError, TypeError) as exc:
+                self.warn(f"skipped set {set_id} of {exercise} in {self.path}: {exc}")
+                continue
+            cur.close()
+            return found, max(0, min(rep_bonus, 100))
+        return None
 
     def unfinished(self, routine_name: str) -> int | None:
-        row = self.db.execute(
+        row = self._read(
             "SELECT id FROM sessions WHERE routine_name = ? AND status != 'completed'"
             " AND source = 'voicecoach' ORDER BY started_at DESC, id DESC LIMIT 1",
             (routine_name,),
@@ -221,7 +272,7 @@ class Journal:
     def done_positions(self, session_id: int) -> dict[tuple[int, str], sqlite3.Row]:
         self.db.row_factory = sqlite3.Row
         try:
-            rows = self.db.execute(
+            rows = self._read(
                 "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session_id,)
             ).fetchall()
         finally:
@@ -229,22 +280,46 @@ class Journal:
         return {(r["position"], r["side"]): r for r in rows}
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        self.db.row_factory = sqlite3.Row
+        return list(self.stream(sql, params))
+
+    def stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
+        """Rows one at a time from a cursor: memory stays flat at a million sets (issue 15, #13)."""
+        cur = self.db.cursor()
+        cur.row_factory = sqlite3.Row
         try:
-            return [dict(r) for r in self.db.execute(sql, params).fetchall()]
+            cur.execute(sql, params)
+            while True:
+                row = cur.fetchone()
+                if row is None:
+                    return
+                yield dict(row)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(_explain(self.path, exc)) from None
         finally:
-            self.db.row_factory = None
+            cur.close()
 
     def iter_sets(self) -> Iterator[dict[str, Any]]:
-        yield from self.query(
+        """Every real (not dry-run) set, oldest first; rows that fail the checks are skipped."""
+        from voicecoach.sane import stored_row_problem
+
+        for row in self.stream(
             "SELECT sets.*, sessions.routine_name, sessions.started_at AS session_start,"
             " sessions.ended_at AS session_end, sessions.id AS sid FROM sets"
             " JOIN sessions ON sessions.id = sets.session_id WHERE sessions.dry_run = 0"
             " ORDER BY sessions.started_at, sessions.id, sets.id"
-        )
+        ):
+            problem = stored_row_problem(row)
+            if problem:
+                self.warn(f"skipped set {row['id']} in {self.path}: {problem}")
+                continue
+            yield row
 
     def close(self) -> None:
         self.db.close()
+
+
+def _stderr_warning(text: str) -> None:
+    print(f"voicecoach: warning: {text}", file=sys.stderr)
 
 
 def _flat(load: Load) -> tuple[float | None, str | None, str | None]:
@@ -262,9 +337,12 @@ def _explain(path: Path, exc: Exception) -> str:
         return f"the journal {path} is locked by another program; close it and try again"
     if "not a database" in text or "malformed" in text:
         return (
-            f"the journal {path} is not a readable SQLite database ({text}); it was left "
-            "untouched: move it aside or point --db elsewhere"
+            f"the journal {path} is damaged ({text}); it was left untouched. Run "
+            f"'voicecoach journal salvage --db {path}' to copy every readable set into a "
+            "new file, or point --db elsewhere"
         )
+    if "full" in text:
+        return f"the disk holding the journal {path} is full ({text})"
     if "readonly" in text or "unable to open" in text:
         return f"cannot write the journal {path} ({text}); check its permissions or use --db"
     return f"journal {path}: {text}"

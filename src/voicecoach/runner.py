@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sqlite3
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from voicecoach.journal import Journal, JournalError
 from voicecoach.keys import SUSPEND, KeySource, TerminalKeys, open_keys
 from voicecoach.loads import Load
 from voicecoach.model import Routine
+from voicecoach.safejournal import SafeJournal
 from voicecoach.settings import Settings
 from voicecoach.testing import FakeClock
 from voicecoach.voice import SpeechUnavailable, make_voice
@@ -196,14 +198,13 @@ def run_session(
     speech worker starts is the same clean exit (143/129) as one mid-set.
     """
     out = out or sys.stdout
-    out.isatty()
     previous = {sig: signal.signal(sig, _terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
     journal: Journal | None = None
     voice: Voice | None = None
     try:
         if not opts.no_journal:
             try:
-                journal = Journal(opts.db or journal_path)
+                journal = _open_journal(opts.db or journal_path, backup=not opts.dry_run)
             except JournalError as exc:
                 if opts.resume:
                     raise
@@ -353,6 +354,24 @@ def _run(
     return int(code)
 
 
+def _open_journal(path: Path, backup: bool) -> SafeJournal:
+    """The session's journal (issue 15): unsaved sets of earlier runs taken in, a backup
+    taken, and writes that fail kept rather than lost. Neither step can stop a workout."""
+    from voicecoach import journal_repair
+
+    journal = SafeJournal(path, warn=_say_err)
+    try:
+        journal_repair.recover_waiting(journal, _say_err)
+    except (OSError, JournalError) as exc:
+        _say_err(f"could not take in the unsaved sets of an earlier run: {exc}")
+    if backup:
+        try:
+            journal_repair.backup(journal)
+        except (OSError, sqlite3.Error) as exc:
+            _say_err(f"could not back up the journal {path}: {exc}")
+    return journal
+
+
 def _help_line() -> str:
     from voicecoach.engine import HELP
 
@@ -377,9 +396,7 @@ def _session_loads(
     journal: Journal, session_id: int, routine: Routine
 ) -> dict[int, tuple[Load, int]]:
     """On resume, each exercise continues from the load its last finished set chose."""
-    import json
-
-    from voicecoach.loads import from_record
+    from voicecoach.sane import stored_load
 
     rows = journal.done_positions(session_id)
     by_position = {it.position: it for it in work_items(routine)}
@@ -387,7 +404,10 @@ def _session_loads(
     for (pos, _side), row in sorted(rows.items()):
         item = by_position.get(pos)
         if item is not None and row["next_load"]:
-            out[item.slot] = (from_record(json.loads(row["next_load"])), row["next_rep_bonus"])
+            try:  # the journal is never trusted (issue 15, finding 2)
+                out[item.slot] = (stored_load(row["next_load"]), int(row["next_rep_bonus"]))
+            except ValueError as exc:
+                journal.warn(f"skipped the load of set {row['id']} on resume: {exc}")
     return out
 
 

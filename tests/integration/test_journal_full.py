@@ -1,0 +1,135 @@
+"""A journal write that fails (a full disk) loses no set: it is kept, retried and recovered.
+
+Issue 15, finding 1. The failure is injected at the journal's one write path
+(``Connection.execute`` of the real SQLite connection) with the error SQLite
+raises on a full disk; tests/e2e/test_full_disk.py fills a real tmpfs.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from voicecoach import journal as journal_module
+from voicecoach.cli import cli
+
+ROUTINE = """\
+name: Full
+exercises:
+  - {use: barbell-row, sets: 4, reps: 3-5, load: 100 lb, rest: 30s, tempo: [pull 1, lower 1]}
+"""
+
+
+class _Disk:
+    """Whether the (simulated) disk is full, and after how many sets it fills."""
+
+    full_after: int | None = None
+    sets_written = 0
+
+
+class FullDiskConnection(sqlite3.Connection):
+    """A real SQLite connection whose writes fail as on a full disk once the disk is 'full'."""
+
+    def execute(self, sql: str, params: object = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+        writes = sql.lstrip().upper().startswith(("INSERT", "UPDATE"))
+        if writes and _Disk.full_after is not None and _Disk.sets_written >= _Disk.full_after:
+            raise sqlite3.OperationalError("database or disk is full")
+        cur = super().execute(sql, params)  # type: ignore[arg-type]
+        if writes and "INTO sets" in sql:
+            _Disk.sets_written += 1
+        return cur
+
+
+@pytest.fixture
+def disk(monkeypatch: pytest.MonkeyPatch) -> type[_Disk]:
+    _Disk.full_after, _Disk.sets_written = None, 0
+    connect = functools.partial(sqlite3.connect, factory=FullDiskConnection)
+    monkeypatch.setattr(journal_module.sqlite3, "connect", connect)
+    return _Disk
+
+
+def _run(tmp_path: Path, db: Path) -> tuple[int, str, str]:
+    routine = tmp_path / "full.yaml"
+    routine.write_text(ROUTINE)
+    r = CliRunner().invoke(
+        cli, ["run", str(routine), "--dry-run", "--answers", "2,2,2,2", "--db", str(db)]
+    )
+    return r.exit_code, r.stdout, r.stderr
+
+
+def _sets(db: Path) -> list[tuple[int, float]]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT set_no, weight FROM sets ORDER BY set_no").fetchall()
+    finally:
+        con.close()
+
+
+def test_disk_full_mid_session_exits_0_and_keeps_sets_in_a_recovery_file(
+    tmp_path: Path, disk: type[_Disk]
+) -> None:
+    """The disk fills after set one: exit 0, said aloud once, sets 2-4 in a recovery file."""
+    db = tmp_path / "journal.sqlite3"
+    disk.full_after = 1
+    code, out, err = _run(tmp_path, db)
+    assert code == 0, err
+    assert out.count('SAY "Saving failed; your sets are kept."') == 1
+    assert err.count("Saving failed") == 1 and "disk is full" in err
+    assert "voicecoach journal recover" in err
+    assert _sets(db) == [(1, 100.0)]
+    files = list(tmp_path.glob("journal.sqlite3.recovery-*.jsonl"))
+    assert len(files) == 1 and len(files[0].read_text().splitlines()) == 4  # 3 sets + finish
+
+
+def test_journal_recover_takes_the_kept_sets_in(tmp_path: Path, disk: type[_Disk]) -> None:
+    """After space is freed, 'journal recover' adds every kept set and marks the file done."""
+    db = tmp_path / "journal.sqlite3"
+    disk.full_after = 1
+    assert _run(tmp_path, db)[0] == 0
+    disk.full_after = None
+    r = CliRunner().invoke(cli, ["journal", "recover", "--db", str(db)])
+    assert r.exit_code == 0, r.stderr
+    assert "3 sets recovered" in r.stdout
+    assert _sets(db) == [(1, 100.0), (2, 105.0), (3, 110.0), (4, 115.0)]
+    status = sqlite3.connect(db).execute("SELECT COUNT(*), MAX(status) FROM sessions").fetchone()
+    assert status == (1, "completed")
+    assert not list(tmp_path.glob("*.recovery-*.jsonl"))
+    again = CliRunner().invoke(cli, ["journal", "recover", "--db", str(db)])
+    assert "no unsaved sets" in again.output
+
+
+def test_next_run_takes_the_kept_sets_in(tmp_path: Path, disk: type[_Disk]) -> None:
+    """The next run takes the recovery file in by itself, and says so."""
+    db = tmp_path / "journal.sqlite3"
+    disk.full_after = 1
+    assert _run(tmp_path, db)[0] == 0
+    disk.full_after = None
+    code, _out, err = _run(tmp_path, db)
+    assert code == 0
+    assert "recovered 3 unsaved sets" in err
+    assert len(_sets(db)) == 8
+
+
+def test_a_write_that_works_again_saves_the_kept_sets_at_the_next_set(
+    tmp_path: Path, disk: type[_Disk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure that passes (space freed mid-session) is retried at the next set boundary."""
+    db = tmp_path / "journal.sqlite3"
+    from voicecoach.safejournal import SafeJournal
+
+    real_record = SafeJournal.record
+
+    def record(self, session_id, s):  # type: ignore[no-untyped-def]
+        disk.full_after = 1 if s.set_no == 2 else None  # only set two meets a full disk
+        real_record(self, session_id, s)
+
+    monkeypatch.setattr(SafeJournal, "record", record)
+    code, _out, err = _run(tmp_path, db)
+    assert code == 0
+    assert "can be written again" in err
+    assert _sets(db) == [(1, 100.0), (2, 105.0), (3, 110.0), (4, 115.0)]
+    assert not list(tmp_path.glob("*.recovery-*.jsonl"))
