@@ -2,7 +2,7 @@
 
 ``VOICECOACH_TEST_FAULT`` picks the fault, for phrases containing
 ``VOICECOACH_TEST_FAULT_MATCH`` (every phrase if unset), in whichever engine
-renders them:
+renders them (or only in ``VOICECOACH_TEST_FAULT_ENGINE``):
 
 - ``empty``: the engine returns zero bytes (what pyttsx3's espeak driver did);
 - ``raise``: the engine raises;
@@ -20,6 +20,7 @@ import os
 
 FAULT = os.environ.get("VOICECOACH_TEST_FAULT")
 MATCH = os.environ.get("VOICECOACH_TEST_FAULT_MATCH", "")
+ONLY = os.environ.get("VOICECOACH_TEST_FAULT_ENGINE")  # "piper" or "espeak": that one only
 
 
 def _patch() -> None:
@@ -27,8 +28,12 @@ def _patch() -> None:
     import sys
 
     targets = {
-        "voicecoach.voice.espeak_engine": "EspeakEngine",
-        "voicecoach.voice.piper_engine": "PiperEngine",
+        name: cls
+        for name, cls, engine in (
+            ("voicecoach.voice.espeak_engine", "EspeakEngine", "espeak"),
+            ("voicecoach.voice.piper_engine", "PiperEngine", "piper"),
+        )
+        if ONLY in (None, engine)
     }
 
     def wrap(cls: type) -> None:
