@@ -357,16 +357,23 @@ def run(
     """
     from voicecoach.answers import parse_answers
     from voicecoach.catalog import load
-    from voicecoach.runner import RunOptions, run_session
+    from voicecoach.runner import EarlyOutput, RunOptions, run_session
 
     try:
         scripted = parse_answers(answers) if answers else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--answers") from None
-    r = load(routine)
     settings = _settings(
         audio=audio, rir_timeout=rir_timeout, voice=voice, rate=rate, volume=volume, engine=engine
     )
+    # The audio device opens while the routine and journal load: off the first word's path.
+    early = None if dry_run or settings.engine == "estimate" else EarlyOutput(settings.audio)
+    try:
+        r = load(routine)
+    except BaseException:
+        if early is not None:
+            early.discard()
+        raise
     paths = user_paths()
     code = run_session(
         r,
@@ -383,6 +390,7 @@ def run(
         ),
         cache_dir=paths.clip_cache,
         journal_path=paths.journal,
+        audio=early,
     )
     raise SystemExit(code)
 

@@ -92,6 +92,7 @@ class Session:
         self.carried = carried
         self.t0 = 0.0
         self.suspended_at: float | None = None  # set by the runner's SIGTSTP handler
+        self._segments = 0  # segments played so far
         self.typed_ahead: list[str] = []  # digits typed before the question they answer
         self.recent: list[tuple[float, str]] = []  # (due, text) of the last cues handed over
         self.result = Result("aborted", session_id=session_id)
@@ -154,7 +155,10 @@ class Session:
         cursors so a mark never holds a sound back.
         """
         clock, out = self.env.clock, self.env.output
-        start = clock.now() + getattr(out, "lead", 0.0)
+        # The lead lets a segment's first clip land on its exact sample; the session's
+        # very first words have nothing to line up with, so they start at once.
+        start = clock.now() + (getattr(out, "lead", 0.0) if self._segments else 0.0)
+        self._segments += 1
         end_at = start + length
         audible = [c for c in cues if not isinstance(c, Mark)]
         timeline = [c for c in cues if isinstance(c, Mark)]
@@ -364,7 +368,6 @@ class Session:
         sides: list[str | None] = list(spec.sides) or [None]
         records = []
         self._emit("set", item.label + f" · {describe(st.load)}")
-        self._foresee(item, nxt, rep_count)
         if env.status:
             env.status(f"{item.label} · {describe(st.load)}")
         for k, side in enumerate(sides):
@@ -377,6 +380,8 @@ class Session:
             seg = planner.work_segment(
                 spec, spec.tempo, rep_count, intro, beats, env.voice.duration
             )
+            if k == 0:  # the answer's phrases are due when the last side ends
+                self._foresee(item, nxt, rep_count, env.clock.now() + seg.length * len(sides))
             started = env.clock.now()
             outcome = self._play(
                 seg.cues,
@@ -501,7 +506,7 @@ class Session:
             lines.append(f"{when}: same load.")
         return lines, event
 
-    def _foresee(self, item: WorkItem, nxt: WorkItem | None, reps: int) -> None:
+    def _foresee(self, item: WorkItem, nxt: WorkItem | None, reps: int, due: float) -> None:
         """Render, during the set, what every possible answer would make the coach say.
 
         RIR 0 to 5 (and no answer) can give up to six next loads; each one's
@@ -524,7 +529,7 @@ class Session:
                     texts += self._preview(item, nxt)
                 finally:
                     st.load, st.rep_bonus = saved
-        self.env.voice.want(texts, urgent=True)
+        self.env.voice.want(texts, due=due)
 
     def _record(
         self, item: WorkItem, st: SlotState, records: list[tuple], rir: int | None, d: Decision

@@ -12,6 +12,7 @@ import os
 import signal
 import sqlite3
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -64,7 +65,7 @@ def build_voice(
     settings: Settings,
     cache_dir: Path | None,
     warn: Callable[[str], None],
-    phrases: list[str] | None = None,
+    phrases: list[tuple[str, float]] | None = None,
 ) -> Voice:
     """The configured voice, or the silent estimate with one warning line.
 
@@ -81,8 +82,10 @@ def build_voice(
             raise
         warn(f"speech unavailable: {exc}. Coaching in text only.")
         return make_voice(replace(settings, engine="estimate"), None)
-    missing = [t for t in phrases or [] if not voice.cached(t)]
-    if phrases is None or missing:
+    missing = [(t, at) for t, at in phrases or [] if not voice.cached(t)]
+    if phrases is None or (missing and missing[0] == phrases[0]):
+        # Cold: the first word needs an engine now, so start it here, where a missing
+        # engine can still turn the session into text-only coaching with one line.
         reasons = []
         for renderer in voice.renderers:
             try:
@@ -97,12 +100,16 @@ def build_voice(
             voice.close()
             warn(f"speech unavailable: {'; '.join(reasons)}. Coaching in text only.")
             return make_voice(replace(settings, engine="estimate"), None)
-        if voice.failed and voice.renderer.name in voice.failed:
+        if voice.renderer.name in voice.failed:
             warn(
                 f"the {voice.renderer.name} voice is unavailable "
                 f"({voice.failed[voice.renderer.name]}); using espeak-ng"
             )
-        voice.want(missing)
+    # Warm: the first words are cached; anything new renders in the background, and
+    # the engine starts there, off the path to the first word. Earliest due first.
+    t0 = time.monotonic()
+    for text, at in missing:
+        voice.want([text], due=t0 + at)
     return voice
 
 
@@ -191,6 +198,7 @@ def run_session(
     cache_dir: Path,
     journal_path: Path,
     out: IO[str] | None = None,
+    audio: EarlyOutput | None = None,
 ) -> int:
     """Run (or simulate) a whole session; returns the exit status.
 
@@ -201,6 +209,8 @@ def run_session(
     previous = {sig: signal.signal(sig, _terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
     journal: Journal | None = None
     voice: Voice | None = None
+    if audio is None and not opts.dry_run:
+        audio = EarlyOutput(settings.audio)
     try:
         if not opts.no_journal:
             try:
@@ -215,16 +225,60 @@ def run_session(
         # say with the expected answers, in order, so the first is rendered first.
         phrases = _phrases(routine, carried, done)
         voice = build_voice(settings, cache_dir, _say_err, phrases)
-        return _run(routine, settings, opts, voice, journal, keys, session_id, done, carried, out)
+        return _run(
+            routine, settings, opts, voice, journal, keys, session_id, done, carried, out, audio
+        )
     except Terminated as exc:
         return exc.code
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+        if audio is not None:
+            audio.discard()
         if voice is not None:
             voice.close()
         if journal is not None:
             journal.close()
+
+
+class EarlyOutput:
+    """The audio device, opened on a thread while the routine and journal load.
+
+    Opening a PulseAudio stream takes a good part of the time to the first
+    word; done in parallel, the first word does not wait for it.
+    """
+
+    def __init__(self, name: str):
+        import threading
+        import time
+
+        self._result: tuple[Output, str | None] | None = None
+        self._error: AudioUnavailable | None = None
+        self._taken = False
+
+        def open_it() -> None:
+            try:
+                self._result = open_output(name, time.monotonic())
+            except AudioUnavailable as exc:
+                self._error = exc
+
+        self._thread = threading.Thread(target=open_it, name="voicecoach-audio-open", daemon=True)
+        self._thread.start()
+
+    def take(self) -> tuple[Output, str | None]:
+        self._thread.join()
+        self._taken = True
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+    def discard(self) -> None:
+        """Close the device if the session never took it (text only, or an early exit)."""
+        if not self._taken:
+            self._thread.join()
+            if self._result is not None:
+                self._result[0].close()
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -274,6 +328,7 @@ def _run(
     done: set[int],
     carried: dict[int, tuple[Load, int]],
     out: IO[str],
+    audio: EarlyOutput | None,
 ) -> int:
     tty = out.isatty()
     sinks: list[Callable[[Event], None]] = []
@@ -290,9 +345,9 @@ def _run(
         status = None
     else:
         clock = SystemClock(keys)
-        name = "none" if not voice.audible else settings.audio
+        assert audio is not None
         try:
-            output, note = open_output(name, clock.now())
+            output, note = audio.take() if voice.audible else (SilentOutput(), None)
         except AudioUnavailable as exc:
             _say_err(f"{exc}. Coaching in text only.")
             output, note = SilentOutput(), None
@@ -415,29 +470,32 @@ def _phrases(
     routine: Routine,
     carried: dict[int, tuple[Load, int]] | None = None,
     done: set[int] | None = None,
-) -> list[str]:
-    """Every phrase a session of ``routine`` says with default answers, in order of speech."""
+) -> list[tuple[str, float]]:
+    """Every phrase a session of ``routine`` says with default answers, with when it is
+    first needed (seconds from the start, estimated), in order of speech."""
     from voicecoach.voice.estimate import EstimateRenderer
 
-    collect = _Collecting(Voice(EstimateRenderer()))
-    env = Environment(clock=FakeClock(), voice=collect)  # type: ignore[arg-type]
+    clock = FakeClock()
+    collect = _Collecting(Voice(EstimateRenderer()), clock)
+    env = Environment(clock=clock, voice=collect)  # type: ignore[arg-type]
     Session(routine, env, carried=carried or {}, resume_from=done or set()).run()
-    return list(collect.seen)
+    return list(collect.seen.items())
 
 
 class _Collecting:
     """A voice that remembers every phrase asked of it."""
 
-    def __init__(self, voice: Voice):
+    def __init__(self, voice: Voice, clock: FakeClock):
         self.voice = voice
-        self.seen: dict[str, None] = {}  # ordered: the order of speech
+        self.clock = clock
+        self.seen: dict[str, float] = {}  # text -> first needed; ordered: order of speech
 
     def clip(self, text: str):  # type: ignore[no-untyped-def]
-        self.seen.setdefault(text)
+        self.seen.setdefault(text, self.clock.now())
         return self.voice.clip(text)
 
     def duration(self, text: str) -> float:
         return self.clip(text).seconds
 
-    def want(self, texts: object, urgent: bool = False) -> None:
+    def want(self, texts: object, due: float = 0.0) -> None:
         """Foreseen phrases are rendered at run time, set by set; the list skips them."""

@@ -117,8 +117,8 @@ def test_render_ahead_runs_in_order_in_the_background() -> None:
     v.close()
 
 
-def test_urgent_phrases_jump_the_queue() -> None:
-    """Phrases wanted as urgent are rendered before those queued earlier."""
+def test_sooner_due_phrases_jump_the_queue() -> None:
+    """Phrases due sooner are rendered before those queued earlier but due later."""
     gate = threading.Event()
 
     class Gated(Scripted):
@@ -128,8 +128,8 @@ def test_urgent_phrases_jump_the_queue() -> None:
 
     r = Gated("a")
     v = Voice(r)
-    v.want(["a1", "a2", "a3"])
-    v.want(["now"], urgent=True)
+    v.want(["a1", "a2", "a3"], due=100.0)
+    v.want(["now"], due=10.0)
     gate.set()
     for text in ("a1", "a2", "a3", "now"):
         v.clip(text)

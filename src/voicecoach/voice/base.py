@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 import math
 import os
 import tempfile
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -180,7 +180,8 @@ class Voice:
         self._memory: dict[str, Clip] = {}
         self._inflight: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
-        self._todo: deque[str] = deque()
+        self._todo: list[tuple[float, int, str]] = []  # heap: (due, order, text)
+        self._order = 0
         self._wake = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -235,18 +236,21 @@ class Voice:
             return float(known(text))
         return self.clip(text).seconds
 
-    def want(self, texts: Iterable[str], urgent: bool = False) -> None:
-        """Render these in the background, in this order; ``urgent`` puts them first."""
+    def want(self, texts: Iterable[str], due: float = math.inf) -> None:
+        """Render these in the background, earliest ``due`` first, then in the given order.
+
+        ``due`` is when the first of them may be spoken, on the session's clock;
+        phrases wanted again with an earlier due time move up the queue.
+        """
         if getattr(self.renderer, "duration", None) is not None:
             return  # the estimate engine needs no rendering
         with self._lock:
             new = [t for t in dict.fromkeys(texts) if t not in self._memory]
             if not new:
                 return
-            if urgent:
-                self._todo.extendleft(reversed(new))
-            else:
-                self._todo.extend(new)
+            for text in new:
+                self._order += 1
+                heapq.heappush(self._todo, (due, self._order, text))
             if self._thread is None and not self._closed:
                 self._thread = threading.Thread(
                     target=self._background, name="voicecoach-render-ahead", daemon=True
@@ -269,7 +273,7 @@ class Voice:
 
     def pending(self) -> int:
         with self._lock:
-            return sum(1 for t in self._todo if t not in self._memory)
+            return sum(1 for _, _, t in self._todo if t not in self._memory)
 
     def start(self) -> None:
         """Start the primary engine now (e.g. to show its error before the first word)."""
@@ -304,7 +308,9 @@ class Voice:
                     self._wake.wait()
                 if self._closed:
                     return
-                text = self._todo.popleft()
+                text = heapq.heappop(self._todo)[2]
+                if text in self._memory:
+                    continue
             try:
                 self.clip(text)
             except Exception as exc:  # never let the render-ahead thread die
