@@ -131,8 +131,7 @@ def test_sooner_due_phrases_jump_the_queue() -> None:
     v.want(["a1", "a2", "a3"], due=100.0)
     v.want(["now"], due=10.0)
     gate.set()
-    for text in ("a1", "a2", "a3", "now"):
-        v.clip(text)
+    assert v.wait_idle(10)
     assert r.calls.index("now") <= 1  # at most the one already being rendered went first
     v.close()
 
