@@ -30,7 +30,10 @@ from voicecoach.journal import Journal, JournalError
 from voicecoach.keys import SUSPEND, KeySource, TerminalKeys, open_keys
 from voicecoach.loads import Load
 from voicecoach.model import Routine
+from voicecoach.safetext import clean
 from voicecoach.settings import Settings
+from voicecoach.stdout import ClosedStdout
+from voicecoach.terminal import GuardedStream, caps_for, width_of
 from voicecoach.testing import FakeClock
 from voicecoach.voice import SpeechUnavailable, make_voice
 from voicecoach.voice.base import Voice
@@ -55,7 +58,10 @@ class Terminated(Exception):
 
 
 def _say_err(msg: str) -> None:
-    print(f"voicecoach: {msg}", file=sys.stderr)
+    if sys.stderr is None:  # started with 2>&-: nowhere to say it
+        return
+    with contextlib.suppress(OSError, ValueError):
+        print(f"voicecoach: {clean(msg)}", file=sys.stderr, flush=True)
 
 
 def build_voice(
@@ -112,8 +118,10 @@ def _signals(
 ) -> Iterator[None]:
     """Signals end or pause the run through the normal paths, so nothing is lost.
 
-    SIGTERM/SIGHUP raise Terminated (exit 143/129) and unwind through the
-    engine's ``finally``: the journal is finished and the audio closed. The
+    SIGTERM/SIGHUP/SIGQUIT raise Terminated (exit 143/129/131) and unwind
+    through the engine's ``finally``: the journal is finished, the audio
+    closed and the terminal restored exactly (SIGQUIT's default would dump
+    core and leave echo off, issue 15 finding 8). The
     first Ctrl-C asks to quit (like ``q``); a second one within the confirm
     window quits at once. Ctrl-Z restores the terminal and stops; after
     ``fg`` cbreak mode is back and the timeline is paused from the moment of
@@ -149,6 +157,7 @@ def _signals(
     handlers = {
         signal.SIGTERM: on_term,
         signal.SIGHUP: on_term,
+        signal.SIGQUIT: on_term,
         signal.SIGINT: on_int,
         signal.SIGTSTP: on_tstp,
     }
@@ -170,8 +179,16 @@ def run_session(
     out: IO[str] | None = None,
 ) -> int:
     """Run (or simulate) a whole session; returns the exit status."""
-    out = out or sys.stdout
-    tty = out.isatty()
+    # The screen is secondary: a closed or broken stdout never ends a workout.
+    inner = out or sys.stdout
+    screen = GuardedStream(
+        None if isinstance(inner, ClosedStdout) else inner,
+        on_lost=lambda: _say_err("standard output is gone; coaching goes on by voice"),
+    )
+    if screen.lost:
+        _say_err("standard output is closed; coaching goes on by voice")
+    out = screen  # type: ignore[assignment]
+    caps = caps_for(screen)
     warnings: list[str] = []
     phrases = _phrases(routine)  # one silent simulation, used to check and fill the cache
     voice = build_voice(settings, cache_dir, warnings.append, phrases)
@@ -198,8 +215,9 @@ def run_session(
         clock = FakeClock()
         output = WavRecorder(opts.record) if opts.record else SilentOutput()
         output.start(clock.now())
-        sinks.append(lambda e: print(transcript_line(e), file=out))
+        sinks.append(lambda e: print(clean(transcript_line(e)), file=out))
         status = None
+        display = None
     else:
         keys = open_keys()
         clock = SystemClock(keys)
@@ -216,9 +234,9 @@ def run_session(
             output.start(clock.now())
         from voicecoach.display import Display
 
-        display = Display(out, tty)
+        display = Display(out, caps, lambda: width_of(screen))
         sinks.append(display.event)
-        status = display.status if tty else None
+        status = display.status if caps.live else None
         print(_help_line(), file=out)
 
     session_id: int | None = None
@@ -274,22 +292,25 @@ def run_session(
             if isinstance(keys, TerminalKeys):
                 keys.enter_cbreak()
             if not opts.dry_run:
-                _prerender(routine, voice, phrases, out if tty else None)
+                _prerender(routine, voice, phrases, out if caps.live else None)
             result = session.run()
             if isinstance(output, WavRecorder):
                 output.extend_to(clock.now())
     except KeyboardInterrupt:
         code = ExitStatus.SIGINT
-        _say_err("interrupted; every finished set is saved")
     except Terminated as exc:
         code = exc.code
     finally:
         restore()
+        if display is not None:
+            display.finish()  # the lines below start on a clean line, not after the status
         out.flush()
         if transcript_file:
             transcript_file.close()
         if journal is not None:
             journal.close()
+    if code == ExitStatus.SIGINT:
+        _say_err("interrupted; every finished set is saved")
     if code == ExitStatus.OK and not opts.dry_run:
         print(f"{result.status}: {result.sets_done} sets saved", file=out)
     return int(code)
