@@ -154,13 +154,10 @@ def _signals(
         if inject is not None:
             inject(SUSPEND)
 
-    handlers = {
-        signal.SIGTERM: on_term,
-        signal.SIGHUP: on_term,
-        signal.SIGQUIT: on_term,
-        signal.SIGINT: on_int,
-        signal.SIGTSTP: on_tstp,
-    }
+    wanted = {"SIGTERM": on_term, "SIGHUP": on_term, "SIGQUIT": on_term, "SIGINT": on_int}
+    wanted["SIGTSTP"] = on_tstp
+    # Windows has only SIGINT and SIGTERM of these.
+    handlers = {getattr(signal, n): h for n, h in wanted.items() if hasattr(signal, n)}
     previous = {sig: signal.signal(sig, h) for sig, h in handlers.items()}
     try:
         yield
