@@ -66,9 +66,15 @@ def imported(tmp_path: Path, voicecoach_home: Path) -> dict[str, str]:
     env = voicecoach_env(voicecoach_home)
     done = run_voicecoach(["import", str(_csv(tmp_path))], env)
     assert done.returncode == 0, done.stderr
-    _assert_clean(done)
-    assert "\\x1b]52" in done.stdout  # the unmatched names are listed, visibly escaped
     return env
+
+
+def test_import_lists_hostile_names_visibly(tmp_path: Path, voicecoach_home: Path) -> None:
+    """import names the exercises it could not match with their escapes shown, not obeyed."""
+    done = run_voicecoach(["import", str(_csv(tmp_path))], voicecoach_env(voicecoach_home))
+    assert done.returncode == 0, done.stderr
+    _assert_clean(done)
+    assert "Row \\x1b]52;c;aGVsbG8=\\x07" in done.stdout
 
 
 @pytest.mark.parametrize(
