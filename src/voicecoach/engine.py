@@ -142,9 +142,6 @@ class Session:
 
             self.env.output = SilentOutput()
         kind = "sound" if isinstance(cue, Sound) else "say"
-        if kind == "say" and cue.kind in ("rep", "phase"):
-            phase = text if cue.kind == "phase" else text.partition(", ")[2]
-            self._show(detail=f"rep {self._rep}" + (f" · {phase}" if phase else ""))
         self._emit(kind, text, due=at, duration=clip.seconds)
 
     def _say_now(
@@ -180,7 +177,10 @@ class Session:
         end_at = start + length
         audible = [c for c in cues if not isinstance(c, Mark)]
         timeline = [c for c in cues if isinstance(c, Mark)]
-        ia = im = 0
+        # The status line follows the rep and phase words when they are heard, not when
+        # they are handed over (lookahead early), so it never runs ahead of the voice.
+        phases = _phase_cues(audible) if self.env.status is not None else []
+        ia = im = ip = 0
         marks: list[Mark] = []
         while True:
             now = clock.now()
@@ -194,6 +194,11 @@ class Session:
                     self._rep = int(mark.value)
                     self._show(detail=f"rep {self._rep}")
                 im += 1
+            while ip < len(phases) and start + phases[ip].at <= now:
+                cue = phases[ip]
+                word = cue.text if cue.kind == "phase" else cue.text.partition(", ")[2]
+                self._show(detail=f"rep {self._rep}" + (f" · {word}" if word else ""))
+                ip += 1
             if ia >= len(audible) and im >= len(timeline) and now >= end_at:
                 return _Outcome("end", now - start, marks)
             nxt = end_at
@@ -209,6 +214,8 @@ class Session:
                 nxt = min(nxt, start + audible[ia].at - out.lookahead)
             if im < len(timeline):
                 nxt = min(nxt, start + timeline[im].at)
+            if ip < len(phases):
+                nxt = min(nxt, start + phases[ip].at)
             key = clock.wait(max(nxt, now))
             if key is None:
                 continue
@@ -248,6 +255,8 @@ class Session:
                 audible = [c for c in new_cues if not isinstance(c, Mark)]
                 timeline = [c for c in new_cues if isinstance(c, Mark)]
                 ia = next((k for k, c in enumerate(audible) if c.at > elapsed), len(audible))
+                phases = _phase_cues(audible) if self.env.status is not None else []
+                ip = next((k for k, c in enumerate(phases) if c.at > elapsed), len(phases))
                 im = next((k for k, c in enumerate(timeline) if c.at > elapsed), len(timeline))
                 out.cancel_after(now)
                 end_at = start + new_length
@@ -665,6 +674,11 @@ class Session:
                 lines.append(f"{item.spec.name} went {way} to {spoken.load(st.load)}.")
         cues, end = planner.speech(lines, self.env.voice.duration, start=0.5)
         self._play([Sound(0.0, "workout-done"), *cues], end + planner.GAP, lambda k, e: None)
+
+
+def _phase_cues(cues: list[Cue]) -> list[Say]:
+    """The rep numbers and phase words of a segment, for the status line."""
+    return [c for c in cues if isinstance(c, Say) and c.kind in ("rep", "phase")]
 
 
 def _set_label(item: WorkItem) -> str:

@@ -109,3 +109,12 @@ def test_quit_prompt_does_not_stay_in_the_status_line() -> None:
     asked = [s.detail for t, s in shown if t < 11.0][-1]
     after = [s.detail for t, s in shown if t >= 11.0]
     assert asked.startswith("quit?") and not after[0].startswith("quit?")
+
+
+def test_status_follows_the_voice_not_the_lookahead() -> None:
+    """Each rep's phase words show with that rep's number, when they are heard."""
+    _, shown, events = _run(TWO_SETS)
+    pulls = [(t, s.detail) for t, s in shown if s.detail.endswith("· pull")]
+    assert [d for _, d in pulls] == [f"rep {n} · pull" for n in (1, 2, 3)] * 2
+    heard = [e.due for e in events if e.kind == "say" and e.text.endswith(", pull")]
+    assert [round(t, 6) for t, _ in pulls] == [round(t, 6) for t in heard]
