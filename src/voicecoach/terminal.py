@@ -7,8 +7,8 @@ Decided once per stream from facts, not guessed per call site:
   escape sequence at all (issue 15, finding 9);
 * colour and other SGR attributes only where cursor codes are allowed and
   ``NO_COLOR`` is unset or empty (https://no-color.org);
-* the width from ``COLUMNS`` or the terminal itself, asked again on every
-  redraw so a resized window is followed.
+* the width from the terminal itself (``COLUMNS`` when there is none), asked
+  again on every redraw so a resized window is followed.
 
 :class:`GuardedStream` keeps a workout going when its screen goes away: a
 closed stdout or a broken pipe must never end a session (the voice and the
@@ -45,17 +45,22 @@ def caps_for(stream: object, environ: Mapping[str, str] | None = None) -> Caps:
 
 
 def width_of(stream: object, environ: Mapping[str, str] | None = None) -> int:
-    """Columns of the terminal behind ``stream``: ``COLUMNS`` first, as ``shutil`` does."""
+    """Columns of the terminal behind ``stream``, asked of the terminal itself.
+
+    Unlike ``shutil.get_terminal_size``, the terminal wins over ``COLUMNS``: a
+    shell that exported ``COLUMNS`` does not update it when the window is
+    resized mid-workout. ``COLUMNS`` is the fallback when there is no terminal.
+    """
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns  # type: ignore[attr-defined]
+        if columns > 0:
+            return columns
+    except (AttributeError, OSError, ValueError):
+        pass
     env = os.environ if environ is None else environ
     try:
         columns = int(env.get("COLUMNS", ""))
-        if columns > 0:
-            return columns
     except ValueError:
-        pass
-    try:
-        columns = os.get_terminal_size(stream.fileno()).columns  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
         return DEFAULT_WIDTH
     return columns if columns > 0 else DEFAULT_WIDTH
 

@@ -80,8 +80,26 @@ def test_a_pipe_gets_nothing() -> None:
     assert caps_for(io.StringIO(), {"TERM": "xterm"}) == Caps(live=False, color=False)
 
 
-def test_width_prefers_columns() -> None:
-    """COLUMNS wins, as in shutil.get_terminal_size; without a terminal, 80."""
+def test_width_asks_the_terminal_before_columns() -> None:
+    """A pty's own size wins over a stale COLUMNS (the window may have been resized)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 57, 0, 0))
+        with os.fdopen(os.dup(slave), "w") as stream:
+            assert width_of(stream, {"COLUMNS": "100"}) == 57
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_width_without_a_terminal() -> None:
+    """No terminal: COLUMNS if set, else 80."""
     assert width_of(io.StringIO(), {"COLUMNS": "40"}) == 40
     assert width_of(io.StringIO(), {}) == 80
 
