@@ -233,13 +233,18 @@ def voicecoach_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def start_in_terminal(
-    args: list[str], env: dict[str, str]
+    args: list[str], env: dict[str, str], columns: int | None = None
 ) -> tuple[subprocess.Popen[bytes], Terminal, int, list]:  # type: ignore[type-arg]
     """Start ``voicecoach ARGS`` on a new pty; returns the process, its terminal, the pty's
-    slave fd (kept open so its modes can be checked after exit) and those modes now."""
+    slave fd (kept open so its modes can be checked after exit) and those modes now.
+    ``columns`` sets the pty's width before the process starts."""
+    import fcntl
+    import struct
     import termios
 
     master, slave = pty.openpty()
+    if columns is not None:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     before = termios.tcgetattr(slave)
     proc = subprocess.Popen(
         [PYTHON, "-m", "voicecoach", *args],
@@ -266,3 +271,35 @@ def run_voicecoach(
         timeout=timeout,
         **kwargs,
     )  # type: ignore[call-overload]
+
+
+def screen_lines(data: bytes) -> list[str]:
+    """What a terminal would show for ``data``: carriage return, line feed and erase-line
+    (``ESC [ K``) are obeyed, other CSI sequences (colours) dropped. For checking that
+    a line a person reads is whole, not the bytes that drew it."""
+    import re
+
+    lines = [""]
+    col = 0
+    text = data.decode("utf-8", "replace")
+    i = 0
+    csi = re.compile(r"\x1b\[[0-9;?]*([A-Za-z])")
+    while i < len(text):
+        ch = text[i]
+        m = csi.match(text, i)
+        if m:
+            if m.group(1) == "K":
+                lines[-1] = lines[-1][:col]
+            i = m.end()
+            continue
+        if ch == "\r":
+            col = 0
+        elif ch == "\n":
+            lines.append("")
+            col = 0
+        else:
+            line = lines[-1]
+            lines[-1] = line[:col] + ch + line[col + 1 :]
+            col += 1
+        i += 1
+    return lines

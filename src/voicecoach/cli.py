@@ -17,14 +17,25 @@ from voicecoach.exitcodes import ExitStatus
 from voicecoach.journal import JournalError
 from voicecoach.paths import user_paths
 from voicecoach.problems import RoutineError
+from voicecoach.safetext import clean, clean_lines, json_safe
 from voicecoach.settings import SettingsError, load_settings
+from voicecoach.stdout import ensure_stdout, is_stdout_error, silence_stdout
 from voicecoach.voice import SpeechUnavailable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _dump(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    click.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
+
+
+def _say(text: str = "") -> None:
+    """One line of output holding text from a routine, the journal or an import."""
+    click.echo(clean(text))
+
+
+def _err(text: str) -> None:
+    click.echo(clean(text), err=True)
 
 
 class _Group(click.Group):
@@ -35,17 +46,22 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except RoutineError as exc:
             for p in exc.problems:
-                click.echo(str(p), err=True)
+                _err(str(p))
             ctx.exit(ExitStatus.USAGE)
         except SettingsError as exc:
-            click.echo(f"voicecoach: {exc}", err=True)
+            _err(f"voicecoach: {exc}")
             ctx.exit(ExitStatus.USAGE)
         except (JournalError, SpeechUnavailable) as exc:
-            click.echo(f"voicecoach: {exc}", err=True)
+            _err(f"voicecoach: {exc}")
             ctx.exit(ExitStatus.ERROR)
         except BrokenPipeError:
-            sys.stderr.close()
-            ctx.exit(ExitStatus.OK)
+            silence_stdout()  # the reader is gone (| head): stop quietly, as coreutils do
+            ctx.exit(ExitStatus.SIGPIPE)
+        except OSError as exc:
+            if not is_stdout_error(exc):
+                raise
+            _err(f"voicecoach: cannot write to standard output: {exc.strerror}")
+            ctx.exit(ExitStatus.ERROR)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(ExitStatus.SIGINT)
@@ -53,10 +69,9 @@ class _Group(click.Group):
             raise
         except Exception as exc:  # the last net: a bug must not show the lifter a traceback
             report = _crash_report(exc)
-            click.echo(
+            _err(
                 f"voicecoach: internal error ({type(exc).__name__}: {exc}); the details "
-                f"are in {report}. Please report it.",
-                err=True,
+                f"are in {report}. Please report it."
             )
             ctx.exit(ExitStatus.ERROR)
         return None
@@ -115,7 +130,7 @@ def list_cmd(as_json: bool) -> None:
         return
     width = max(len(str(r["name"])) for r in rows)
     for r in rows:
-        click.echo(f"{r['name']:<{width}}  ~{r['minutes']:>2} min  {r['description']}")
+        _say(f"{r['name']:<{width}}  ~{r['minutes']:>2} min  {r['description']}")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -139,9 +154,9 @@ def validate(routines: tuple[str, ...]) -> None:
         except RoutineError as exc:
             failed = True
             for p in exc.problems:
-                click.echo(str(p), err=True)
+                _err(str(p))
             continue
-        click.echo(f"{name}: ok ({routine.name}, {len(routine.exercises())} exercises)")
+        _say(f"{name}: ok ({routine.name}, {len(routine.exercises())} exercises)")
     if failed:
         raise SystemExit(ExitStatus.USAGE)
 
@@ -175,29 +190,29 @@ def plan(routine: str, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"{r.name} — {r.description}" if r.description else r.name)
+    _say(f"{r.name} — {r.description}" if r.description else r.name)
 
     def line(e: dict[str, object], indent: str = "") -> str:
-        work = f"{e['reps']} reps" if e["reps"] else f"{format_duration(float(e['hold']))} hold"  # type: ignore[arg-type]
+        hold = not e["reps"]
+        work = f"{format_duration(float(e['hold']))} hold" if hold else f"{e['reps']} reps"  # type: ignore[arg-type]
         sets = f"{e['sets']} × " if not indent else ""
         sides = f", sides {'/'.join(e['sides'])}" if e["sides"] else ""  # type: ignore[arg-type]
         rest = f", rest {e['rest']}" if not indent else ""
-        return (
-            f"{indent}{e['name']}: {sets}{work} @ {e['load']}, tempo {e['tempo']}, "
-            f"RIR {e['rir']}{rest}{sides}"
-        )
+        # A hold has no tempo and no RIR question (issue 15, finding 12).
+        effort = "" if hold else f", tempo {e['tempo']}, RIR {e['rir']}"
+        return f"{indent}{e['name']}: {sets}{work} @ {e['load']}{effort}{rest}{sides}"
 
     for item in data:
         if "circuit" in item:
-            click.echo(
+            _say(
                 f"{item['kind'].capitalize()} {item['circuit']}: {item['rounds']} rounds, "  # type: ignore[union-attr]
                 f"rest {item['rest']} between rounds, {item['transition']} between "
                 "exercises"
             )
             for e in item["exercises"]:  # type: ignore[union-attr]
-                click.echo(line(e, "  - "))
+                _say(line(e, "  - "))
         else:
-            click.echo(line(item))
+            _say(line(item))
     click.echo(f"Estimated duration: {format_duration(seconds)}")
 
 
@@ -248,7 +263,7 @@ def exercises(as_json: bool) -> None:
         return
     width = max(len(k) for k in lib)
     for e in lib.values():
-        click.echo(f"{e.key:<{width}}  {e.name} ({', '.join(e.equipment)})")
+        _say(f"{e.key:<{width}}  {e.name} ({', '.join(e.equipment)})")
 
 
 def _settings(**flags: object):  # type: ignore[no-untyped-def]
@@ -454,11 +469,11 @@ def voices(as_json: bool) -> None:
         return
     for row in rows:
         mark = "*" if row["default"] else ("-" if not row["installed"] else " ")
-        click.echo(
+        _say(
             f"{mark} {row['id']:<26} {row['name'][:28]:<28} {','.join(row['languages']):<8} "
             f"{row['sample_rate']} Hz  {row['licence']}"
         )
-    click.echo("* default   - not installed (pip install 'voicecoach[neural]')")
+    _say("* default   - not installed (pip install 'voicecoach[neural]')")
 
 
 @cli.group(context_settings=CONTEXT)
@@ -536,9 +551,9 @@ def doctor(as_json: bool) -> None:
     else:
         for c in checks:
             mark = "ok  " if c.ok else ("FAIL" if c.essential else "warn")
-            click.echo(f"[{mark}] {c.name}: {c.detail}")
+            _say(f"[{mark}] {c.name}: {c.detail}")
             if not c.ok and c.fix:
-                click.echo(f"       fix: {c.fix}")
+                _say(f"       fix: {c.fix}")
     if any(c.essential and not c.ok for c in checks):
         raise SystemExit(ExitStatus.ERROR)
 
@@ -587,8 +602,8 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
                 click.echo("No sessions yet. Start one with: voicecoach run pull-day")
             for r in rows:
                 minutes = f"{r['duration_seconds'] // 60} min" if r["duration_seconds"] else "-"
-                click.echo(
-                    f"{r['started_at'][:16].replace('T', ' ')}  {r['routine_name']:<24} "
+                _say(
+                    f"{r['started_at'][:16].replace('T', ' ')}  {clean(r['routine_name']):<24} "
                     f"{r['sets']:>3} sets  {minutes:>7}  {r['status']}"
                 )
             return
@@ -597,7 +612,7 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
             _dump(rows)
             return
         if not rows:
-            click.echo(f"No sets of {exercise_name!r} yet.")
+            _say(f"No sets of {exercise_name!r} yet.")
             return
         for r in rows:
             load = (
@@ -607,7 +622,7 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
             )
             rir = "?" if r["rir"] is None else r["rir"]
             side = f" ({r['side']})" if r["side"] else ""
-            click.echo(
+            _say(
                 f"{r['date']}  set {r['set']}{side}: {load} × {r['reps']} @ RIR {rir}"
                 + (f"  e1RM {r['e1rm']:g}" if r["e1rm"] else "")
             )
@@ -661,9 +676,25 @@ def export(fmt: str, unit: str, output: Path | None, db: Path | None) -> None:
             with output.open("w", encoding="utf-8", newline="") as f:
                 do_export(journal, fmt, unit, f)
         else:
-            do_export(journal, fmt, unit, sys.stdout)
+            # On stdout (a terminal, or a pipe that may end in one) names are shown, not
+            # obeyed: JSON escapes stay lossless; CSV cells show control characters as \x1b.
+            # A file (-o) keeps the data exactly.
+            do_export(
+                journal, fmt, unit, _Shown(sys.stdout, json_safe if fmt == "json" else clean_lines)
+            )
     finally:
         journal.close()
+
+
+class _Shown:
+    """A text stream that passes each write through a sanitiser on its way out."""
+
+    def __init__(self, inner: object, show: object):
+        self.inner, self.show = inner, show
+
+    def write(self, text: str) -> int:
+        self.inner.write(self.show(text))  # type: ignore[attr-defined,operator]
+        return len(text)
 
 
 @cli.command("import", context_settings=CONTEXT)
@@ -686,10 +717,10 @@ def import_cmd(file: Path, db: Path | None) -> None:
         with file.open(encoding="utf-8-sig", newline="") as lines:
             report = import_file(journal, lines, str(file))
     except ImportError_ as exc:
-        click.echo(f"voicecoach: {exc}; nothing was imported", err=True)
+        _err(f"voicecoach: {exc}; nothing was imported")
         raise SystemExit(ExitStatus.USAGE) from None
     except UnicodeDecodeError:
-        click.echo(f"voicecoach: {file}: not UTF-8 text; nothing was imported", err=True)
+        _err(f"voicecoach: {file}: not UTF-8 text; nothing was imported")
         raise SystemExit(ExitStatus.USAGE) from None
     finally:
         journal.close()
@@ -698,7 +729,7 @@ def import_cmd(file: Path, db: Path | None) -> None:
         + (f"; {report.skipped} already there" if report.skipped else "")
     )
     if report.unmatched:
-        click.echo(
+        _say(
             "not in the exercise library (kept under their own names): "
             + ", ".join(report.unmatched)
         )
@@ -824,8 +855,16 @@ def journal_recover(files: tuple[Path, ...], db: Path | None) -> None:
 
 def run_cli(argv: list[str]) -> int:
     """Run the CLI and return its exit status (click's standalone mode does the exiting)."""
+    ensure_stdout()
     try:
-        cli.main(args=argv, prog_name="voicecoach", standalone_mode=True)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return ExitStatus.OK
+        try:
+            cli.main(args=argv, prog_name="voicecoach", standalone_mode=True)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        else:
+            code = ExitStatus.OK
+        sys.stdout.flush()  # here, not at shutdown, so a broken pipe is still ours to handle
+    except BrokenPipeError:
+        silence_stdout()
+        return ExitStatus.SIGPIPE
+    return code

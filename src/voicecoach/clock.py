@@ -44,6 +44,14 @@ class SystemClock:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
+            polled = self.keys is not None and getattr(self.keys, "polled", lambda: False)()
+            if polled:  # a Windows console: nothing to select on, so look every slice
+                self.keys.read_ready()  # type: ignore[union-attr]
+                key = self.keys.pending()  # type: ignore[union-attr]
+                if key is not None:
+                    return key
+                time.sleep(min(remaining, SLICE))
+                continue
             fd = self.keys.fileno() if self.keys is not None else None
             if fd is None:
                 time.sleep(min(remaining, SLICE * 20))

@@ -9,8 +9,9 @@ start, so the rest of the timeline moves with it and nothing is bunched.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from voicecoach import planner, spoken
@@ -22,6 +23,7 @@ from voicecoach.keys import ENTER, SUSPEND
 from voicecoach.loads import Level, Load, Unloaded, Weight, describe
 from voicecoach.model import Routine
 from voicecoach.progression import Decision, Outcome, decide
+from voicecoach.statusline import Status, clock_text
 from voicecoach.workplan import WorkItem, work_items
 
 REASK_AFTER = 8.0
@@ -97,6 +99,15 @@ class Session:
         self.recent: list[tuple[float, str]] = []  # (due, text) of the last cues handed over
         self.result = Result("aborted", session_id=session_id)
         self._wall0 = env.wallclock()
+        self.screen = Status()  # what the status line shows now
+        self._rep = 0  # the rep being counted, for the status line
+        self.quitting = False  # quit confirmed: keys are no longer handled
+
+    def _show(self, **parts: str) -> None:
+        """Update parts of the status line (when there is one)."""
+        self.screen = replace(self.screen, **parts)
+        if self.env.status is not None:
+            self.env.status(self.screen)
 
     # --- time and output ----------------------------------------------------------------
     def _rel(self, t: float) -> float:
@@ -145,7 +156,11 @@ class Session:
 
     # --- the loop ----------------------------------------------------------------------------
     def _play(
-        self, cues: list[Cue], length: float, on_key: Callable[[str, float], str | None]
+        self,
+        cues: list[Cue],
+        length: float,
+        on_key: Callable[[str, float], str | None],
+        countdown: tuple[str, float, float | None] | None = None,
     ) -> _Outcome:
         """Play a segment; ``on_key`` may end it ("enter", "skip") or re-plan it.
 
@@ -153,6 +168,10 @@ class Session:
         placed at its exact sample. Sounds are handed over ``lookahead`` early;
         marks (rep starts) are acted on at their time. The two run on separate
         cursors so a mark never holds a sound back.
+
+        ``countdown`` is ``(label, from, until)`` in segment time (``until`` None:
+        the segment's end, which moves with +/- and pauses): the status line
+        counts down the seconds left, as "rest 1:25".
         """
         clock, out = self.env.clock, self.env.output
         # The lead lets a segment's first clip land on its exact sample; the session's
@@ -162,7 +181,10 @@ class Session:
         end_at = start + length
         audible = [c for c in cues if not isinstance(c, Mark)]
         timeline = [c for c in cues if isinstance(c, Mark)]
-        ia = im = 0
+        # The status line follows the rep and phase words when they are heard, not when
+        # they are handed over (lookahead early), so it never runs ahead of the voice.
+        phases = _phase_cues(audible) if self.env.status is not None else []
+        ia = im = ip = 0
         marks: list[Mark] = []
         while True:
             now = clock.now()
@@ -172,19 +194,37 @@ class Session:
             while im < len(timeline) and start + timeline[im].at <= now:
                 mark = timeline[im]
                 marks.append(mark)
-                if mark.kind == "rep" and self.env.status:
-                    self.env.status(f"rep {mark.value}")
+                if mark.kind == "rep":
+                    self._rep = int(mark.value)
+                    self._show(detail=f"rep {self._rep}")
                 im += 1
+            while ip < len(phases) and start + phases[ip].at <= now:
+                cue = phases[ip]
+                word = cue.text if cue.kind == "phase" else cue.text.partition(", ")[2]
+                self._show(detail=f"rep {self._rep}" + (f" · {word}" if word else ""))
+                ip += 1
             if ia >= len(audible) and im >= len(timeline) and now >= end_at:
                 return _Outcome("end", now - start, marks)
             nxt = end_at
+            if countdown is not None and self.env.status is not None:
+                label, begin, until = countdown
+                nxt = min(
+                    nxt,
+                    self._tick(
+                        label, now, start + begin, start + until if until is not None else end_at
+                    ),
+                )
             if ia < len(audible):
                 nxt = min(nxt, start + audible[ia].at - out.lookahead)
             if im < len(timeline):
                 nxt = min(nxt, start + timeline[im].at)
+            if ip < len(phases):
+                nxt = min(nxt, start + phases[ip].at)
             key = clock.wait(max(nxt, now))
             if key is None:
                 continue
+            if self.quitting:
+                continue  # quit is confirmed: a key pressed now must not pause or skip
             now = clock.now()
             if key in (" ", "q", SUSPEND):
                 # After Ctrl-Z and fg, the pause began when the process was suspended.
@@ -219,36 +259,56 @@ class Session:
                 audible = [c for c in new_cues if not isinstance(c, Mark)]
                 timeline = [c for c in new_cues if isinstance(c, Mark)]
                 ia = next((k for k, c in enumerate(audible) if c.at > elapsed), len(audible))
+                phases = _phase_cues(audible) if self.env.status is not None else []
+                ip = next((k for k, c in enumerate(phases) if c.at > elapsed), len(phases))
                 im = next((k for k, c in enumerate(timeline) if c.at > elapsed), len(timeline))
                 out.cancel_after(now)
                 end_at = start + new_length
 
+    def _tick(self, label: str, now: float, begin: float, stop: float) -> float:
+        """Show the seconds left until ``stop``; return when the shown number next changes."""
+        if now < begin:
+            return begin
+        if now >= stop:
+            return float("inf")
+        left = math.ceil(stop - now - 1e-9)
+        text = f"{label} {clock_text(left)}"
+        if text != self.screen.detail:
+            self._show(detail=text)
+        return stop - (left - 1)
+
     def _pause(self, quitting: bool) -> bool:
         """Wait while paused; True if the lifter confirmed quitting."""
         clock = self.env.clock
+        before = self.screen.detail
         if quitting:
             self._emit("ask", "quit?")
             self._speak_immediate("Press q again to quit, any other key to go on.")
-            if self.env.status:
-                self.env.status("quit? press q (or Ctrl-C) again to quit, any other key goes on")
+            self._show(detail="quit? q again quits, any other key goes on")
             key = clock.wait(clock.now() + QUIT_CONFIRM)
             if key == "q":
                 self._emit("quit", "confirmed")
+                self.quitting = True
+                self._show(detail="stopping")
                 return True
             self._emit("resume", "quit cancelled")
+            self._show(detail=before)
             return False
         self._emit("pause", "paused")
         self._speak_immediate("Paused.")
+        self._show(detail="paused: space goes on")
         while True:
             key = clock.wait(clock.now() + 3600)
             if key == " ":
                 self._emit("resume", "resumed")
                 self._speak_immediate("Go on.")
+                self._show(detail=before)
                 return False
             if key == "q":
                 if self._pause(True):
                     return True
                 self._emit("pause", "still paused")
+                self._show(detail="paused: space goes on")
 
     def _speak_immediate(self, text: str) -> None:
         now = self.env.clock.now()
@@ -368,9 +428,13 @@ class Session:
         sides: list[str | None] = list(spec.sides) or [None]
         records = []
         self._emit("set", item.label + f" · {describe(st.load)}")
-        if env.status:
-            env.status(f"{item.label} · {describe(st.load)}")
         for k, side in enumerate(sides):
+            self._show(
+                exercise=spec.name,
+                set=_set_label(item) + (f" {side}" if side else ""),
+                load=describe(st.load),
+                detail="",
+            )
             if k == 0:
                 intro = [] if previewed else self._header(item, full=True)
                 beats = 0 if previewed else self.routine.count_in
@@ -383,10 +447,17 @@ class Session:
             if k == 0:  # the answer's phrases are due when the last side ends
                 self._foresee(item, nxt, rep_count, env.clock.now() + seg.length * len(sides))
             started = env.clock.now()
+            hold = None
+            if spec.hold is not None:
+                begin = next(
+                    (m.at for m in seg.cues if isinstance(m, Mark) and m.kind == "work-start"), 0.0
+                )
+                hold = ("hold", begin, begin + spec.hold)
             outcome = self._play(
                 seg.cues,
                 seg.length,
                 lambda key, el: "enter" if key == ENTER else "skip" if key == "s" else None,
+                countdown=hold,
             )
             if outcome.reason == "skip":
                 return True
@@ -582,6 +653,13 @@ class Session:
 
     def _rest(self, item: WorkItem, nxt: WorkItem, rest: float) -> None:
         preview = self._preview(item, nxt)
+        nxt_state = self.state[nxt.slot]
+        self._show(
+            exercise=f"next: {nxt.spec.name}",
+            set=_set_label(nxt),
+            load=describe(nxt_state.load),
+            detail="",
+        )
         if item.rest_kind == "transition":
             cues, end = planner.speech(preview, self.env.voice.duration)
             length = max(rest, end + 3.5)
@@ -589,7 +667,12 @@ class Session:
             from voicecoach.cues import resolve
 
             self._emit("rest", f"transition {rest:g}s")
-            self._play(resolve(cues, self.env.voice.duration), length, lambda k, e: None)
+            self._play(
+                resolve(cues, self.env.voice.duration),
+                length,
+                lambda k, e: None,
+                countdown=("transition", 0.0, None),
+            )
             return
         total = [rest]
         self._emit("rest", f"{rest:g}s")
@@ -609,7 +692,12 @@ class Session:
                 return (new.cues, new.length)
             return None
 
-        outcome = self._play(seg.cues, seg.length, on_key)  # type: ignore[arg-type]
+        outcome = self._play(
+            seg.cues,
+            seg.length,
+            on_key,  # type: ignore[arg-type]
+            countdown=("rest", 0.0, None),
+        )
         if outcome.reason == "skip":
             self._emit("skip", "rest")
             self._say_now(["Go."])
@@ -632,6 +720,15 @@ class Session:
                 lines.append(f"{item.spec.name} went {way} to {spoken.load(st.load)}.")
         cues, end = planner.speech(lines, self.env.voice.duration, start=0.5)
         self._play([Sound(0.0, "workout-done"), *cues], end + planner.GAP, lambda k, e: None)
+
+
+def _phase_cues(cues: list[Cue]) -> list[Say]:
+    """The rep numbers and phase words of a segment, for the status line."""
+    return [c for c in cues if isinstance(c, Say) and c.kind in ("rep", "phase")]
+
+
+def _set_label(item: WorkItem) -> str:
+    return f"{'round' if item.circuit else 'set'} {item.set_no}/{item.total}"
 
 
 def _more(a: Load, b: Load) -> bool:

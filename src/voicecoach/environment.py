@@ -18,6 +18,7 @@ from voicecoach.clock import Clock
 from voicecoach.events import Event, Sink
 from voicecoach.journal import Journal
 from voicecoach.sounds import sound
+from voicecoach.statusline import Status
 from voicecoach.voice.base import Voice
 
 
@@ -36,7 +37,7 @@ class Environment:
     sounds: Callable[[str], Clip] = sound
     wallclock: Callable[[], datetime] = utc_now
     virtual: bool = False  # a dry run: wall-clock times follow the virtual clock
-    status: Callable[[str], None] | None = None  # the live status line, when there is a TTY
+    status: Callable[[Status], None] | None = None  # the live status line, on a live terminal
 
     def emit(self, event: Event) -> None:
         for sink in self.sinks:

@@ -13,4 +13,6 @@ class ExitStatus(IntEnum):
     USAGE = 2  # bad flags or an invalid routine
     SIGHUP = 129
     SIGINT = 130
+    SIGQUIT = 131
+    SIGPIPE = 141  # the reader of our stdout went away (| head): quiet, as coreutils
     SIGTERM = 143

@@ -4,7 +4,8 @@ Facts from DESIGN.md: put the terminal in cbreak mode ourselves (clear ICANON
 and ECHO, keep ISIG so Ctrl-C still works), wait with ``select`` and read
 with ``os.read`` (``sys.stdin.read`` buffers and loses keys), and restore the
 terminal on every way out. When stdin is not a TTY, leave termios alone and
-read lines; at EOF, stop polling.
+read lines; at EOF, stop polling. On Windows a console has no termios and
+``select`` takes only sockets: :class:`ConsoleKeys` polls ``msvcrt`` instead.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from collections import deque
 from typing import Protocol
 
-try:  # POSIX only; Windows would poll msvcrt instead (not supported yet, see README)
+try:  # POSIX only; Windows polls msvcrt instead (ConsoleKeys)
     import termios
     import tty
 except ImportError:  # pragma: no cover
@@ -25,6 +26,14 @@ except ImportError:  # pragma: no cover
 
 ENTER = "\n"
 SUSPEND = "\x1a"  # injected after Ctrl-Z and fg: pause from the moment of suspension
+
+
+class Console(Protocol):
+    """The two functions of ``msvcrt`` that :class:`ConsoleKeys` uses (a fake in tests)."""
+
+    def kbhit(self) -> bool: ...
+
+    def getwch(self) -> str: ...
 
 
 class KeySource(Protocol):
@@ -117,13 +126,78 @@ class LineKeys:
             self._queue.append(text[:1] if text else ENTER)
 
 
-def open_keys(stream: object = None) -> KeySource | None:
-    """Keys from stdin: a terminal reader for a TTY, a line reader for a pipe, None if closed."""
+# getwch() returns one of these first for a function or arrow key, then a second code.
+SPECIAL_PREFIXES = ("\x00", "\xe0")
+CTRL_C = "\x03"
+
+
+def decode_console(first: str) -> str | None:
+    """One key as ``msvcrt.getwch`` reports it, as the engine's key; None if it means nothing.
+
+    Enter comes as ``\\r``. Ctrl-C normally reaches us as SIGINT (Python's docs:
+    getwch cannot read it), but a console with processed input off hands it
+    over as ``\\x03``; then it asks to quit, like the first Ctrl-C on POSIX.
+    Arrows and function keys (a prefix, then a code) are ignored.
+    """
+    if first in SPECIAL_PREFIXES:
+        return None
+    if first in ("\r", "\n"):
+        return ENTER
+    if first == CTRL_C:
+        return "q"
+    if first == "\x1b" or not first.isprintable():
+        return None
+    return first
+
+
+class ConsoleKeys:
+    """Single keys from a Windows console through ``msvcrt``, polled (no fd to select on)."""
+
+    def __init__(self, console: Console):
+        self.console = console
+        self._queue: deque[str] = deque()
+
+    def fileno(self) -> int | None:
+        return None
+
+    def polled(self) -> bool:
+        """Tells the clock to poll this source in short slices rather than select on it."""
+        return True
+
+    def pending(self) -> str | None:
+        return self._queue.popleft() if self._queue else None
+
+    def inject(self, key: str) -> None:
+        self._queue.append(key)
+
+    def read_ready(self) -> None:
+        """Take every key the console holds now."""
+        while self.console.kbhit():
+            first = self.console.getwch()
+            if first in SPECIAL_PREFIXES:
+                self.console.getwch()  # the arrow's or function key's code: not a key of ours
+                continue
+            key = decode_console(first)
+            if key is not None:
+                self._queue.append(key)
+
+
+def open_keys(stream: object = None, console: Console | None = None) -> KeySource | None:
+    """Keys from stdin: a terminal reader for a TTY, a line reader for a pipe, None if closed.
+
+    On Windows (no termios) a console stdin is read through ``msvcrt``.
+    """
     stream = stream or sys.stdin
     try:
         fd = stream.fileno()  # type: ignore[attr-defined]
     except (AttributeError, OSError, ValueError):
         return None
     if os.isatty(fd):
+        if termios is None:
+            if console is None:
+                import msvcrt  # type: ignore[import-not-found,unused-ignore]
+
+                console = msvcrt  # type: ignore[assignment]
+            return ConsoleKeys(console)  # type: ignore[arg-type]
         return TerminalKeys(fd)
     return LineKeys(fd)

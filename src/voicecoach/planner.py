@@ -247,9 +247,10 @@ def outline(routine: Routine) -> list[dict[str, object]]:
             "reps": str(ex.reps) if ex.reps else None,
             "hold": ex.hold,
             "load": describe(ex.load),
-            "tempo": ex.tempo.notation(),
+            # A hold has neither a tempo nor an RIR question (issue 15, finding 12).
+            "tempo": None if ex.hold is not None else ex.tempo.notation(),
             "rest": format_duration(ex.rest),
-            "rir": str(ex.rir),
+            "rir": None if ex.hold is not None else str(ex.rir),
             "sides": list(ex.sides),
             "progression": ex.progression.rule,
         }

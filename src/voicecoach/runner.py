@@ -33,7 +33,10 @@ from voicecoach.keys import SUSPEND, KeySource, TerminalKeys, open_keys
 from voicecoach.loads import Load
 from voicecoach.model import Routine
 from voicecoach.safejournal import SafeJournal
+from voicecoach.safetext import clean
 from voicecoach.settings import Settings
+from voicecoach.stdout import ClosedStdout
+from voicecoach.terminal import GuardedStream, caps_for, width_of
 from voicecoach.testing import FakeClock
 from voicecoach.voice import SpeechUnavailable, make_voice
 from voicecoach.voice.base import Voice
@@ -58,7 +61,10 @@ class Terminated(Exception):
 
 
 def _say_err(msg: str) -> None:
-    print(f"voicecoach: {msg}", file=sys.stderr)
+    if sys.stderr is None:  # started with 2>&-: nowhere to say it
+        return
+    with contextlib.suppress(OSError, ValueError):
+        print(f"voicecoach: {clean(msg)}", file=sys.stderr, flush=True)
 
 
 def build_voice(
@@ -142,8 +148,10 @@ def _signals(
 ) -> Iterator[None]:
     """Signals end or pause the run through the normal paths, so nothing is lost.
 
-    SIGTERM/SIGHUP raise Terminated (exit 143/129) and unwind through the
-    engine's ``finally``: the journal is finished and the audio closed. The
+    SIGTERM/SIGHUP/SIGQUIT raise Terminated (exit 143/129/131) and unwind
+    through the engine's ``finally``: the journal is finished, the audio
+    closed and the terminal restored exactly (SIGQUIT's default would dump
+    core and leave echo off, issue 15 finding 8). The
     first Ctrl-C asks to quit (like ``q``); a second one within the confirm
     window quits at once. Ctrl-Z restores the terminal and stops; after
     ``fg`` cbreak mode is back and the timeline is paused from the moment of
@@ -176,12 +184,10 @@ def _signals(
         if inject is not None:
             inject(SUSPEND)
 
-    handlers = {
-        signal.SIGTERM: on_term,
-        signal.SIGHUP: on_term,
-        signal.SIGINT: on_int,
-        signal.SIGTSTP: on_tstp,
-    }
+    wanted = {"SIGTERM": on_term, "SIGHUP": on_term, "SIGQUIT": on_term, "SIGINT": on_int}
+    wanted["SIGTSTP"] = on_tstp
+    # Windows has only SIGINT and SIGTERM of these.
+    handlers = {getattr(signal, n): h for n, h in wanted.items() if hasattr(signal, n)}
     previous = {sig: signal.signal(sig, h) for sig, h in handlers.items()}
     try:
         yield
@@ -205,8 +211,17 @@ def run_session(
     SIGTERM and SIGHUP are handled from the first line, so a signal while the
     speech worker starts is the same clean exit (143/129) as one mid-set.
     """
-    out = out or sys.stdout
-    previous = {sig: signal.signal(sig, _terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    # The screen is secondary: a closed or broken stdout never ends a workout.
+    inner = out or sys.stdout
+    screen = GuardedStream(
+        None if isinstance(inner, ClosedStdout) else inner,
+        on_lost=lambda: _say_err("standard output is gone; coaching goes on by voice"),
+    )
+    if screen.lost:
+        _say_err("standard output is closed; coaching goes on by voice")
+    out = screen  # type: ignore[assignment]
+    early = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, n)]
+    previous = {sig: signal.signal(sig, _terminate) for sig in early}
     journal: Journal | None = None
     voice: Voice | None = None
     if audio is None and not opts.dry_run:
@@ -330,7 +345,7 @@ def _run(
     out: IO[str],
     audio: EarlyOutput | None,
 ) -> int:
-    tty = out.isatty()
+    caps = caps_for(out)
     sinks: list[Callable[[Event], None]] = []
     transcript_file = opts.transcript.open("w", encoding="utf-8") if opts.transcript else None
     if transcript_file:
@@ -341,8 +356,9 @@ def _run(
         clock = FakeClock()
         output = WavRecorder(opts.record) if opts.record else SilentOutput()
         output.start(clock.now())
-        sinks.append(lambda e: print(transcript_line(e), file=out))
+        sinks.append(lambda e: print(clean(transcript_line(e)), file=out))
         status = None
+        display = None
     else:
         clock = SystemClock(keys)
         assert audio is not None
@@ -358,9 +374,9 @@ def _run(
             output.start(clock.now())
         from voicecoach.display import Display
 
-        display = Display(out, tty)
+        display = Display(out, caps, lambda: width_of(out))
         sinks.append(display.event)
-        status = display.status if tty else None
+        status = display.status if caps.live else None
         print(_help_line(), file=out)
 
     env = Environment(
@@ -396,16 +412,19 @@ def _run(
                 output.extend_to(clock.now())
     except KeyboardInterrupt:
         code = ExitStatus.SIGINT
-        _say_err("interrupted; every finished set is saved")
     except Terminated as exc:
         code = exc.code
     finally:
         restore()
+        if display is not None:
+            display.finish()  # the lines below start on a clean line, not after the status
         out.flush()
         if transcript_file:
             transcript_file.close()
     if code == ExitStatus.OK and not opts.dry_run:
         print(f"{result.status}: {result.sets_done} sets saved", file=out)
+    if code == ExitStatus.SIGINT:
+        _say_err("interrupted; every finished set is saved")
     return int(code)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from voicecoach.problems import Problem, RoutineError
+from voicecoach.safetext import first_control, visible
 
 MAX_BYTES = 1_000_000  # a long routine is ~10 kB; anything near this is not a routine
 MAX_NODES = 50_000  # after alias expansion
@@ -82,6 +83,21 @@ class _Walker:
         line, col = self._at(node)
         self.problems.append(Problem(self.file, line, col, message))
 
+    def _check_text(self, node: yaml.Node, text: str) -> None:
+        """Refuse control characters: a routine's text is shown on terminals (issue 15).
+
+        YAML lets a double-quoted string spell them (``"\\e]52;c;…\\a"`` writes the
+        clipboard through OSC 52). Line breaks and tabs stay allowed: block
+        scalars are full of them, and they are shown, never obeyed.
+        """
+        bad = first_control(text.replace("\n", " ").replace("\t", " "))
+        if bad is not None:
+            self._fail(
+                node,
+                f"the text holds the control character {visible(text[bad])}, which could "
+                "drive the terminal; use printable text only (line breaks and tabs are fine)",
+            )
+
     def walk(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
@@ -103,7 +119,10 @@ class _Walker:
                     "plain text, numbers, true/false, lists and mappings",
                 )
                 return None
-            return self._scalar_loader.construct_object(node, deep=True)
+            value = self._scalar_loader.construct_object(node, deep=True)
+            if isinstance(value, str):
+                self._check_text(node, value)
+            return value
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 self._fail(node, f"the tag {node.tag!r} is not allowed here; use a plain list")

@@ -53,7 +53,7 @@ def test_ctrl_c_then_other_key_goes_on(tmp_path: Path, voicecoach_home: Path) ->
     proc, term, slave, _ = _start(tmp_path, voicecoach_home, "--answers", "2,2")
     try:
         assert term.expect(b"[set] Upright row set 1/2", 60), term.text
-        assert term.expect(b"one, pull", 30), term.text
+        assert term.expect("rep 1 · pull".encode(), 30), term.text
         proc.send_signal(signal.SIGINT)
         assert term.expect(b"Press q again to quit", 20), term.text
         term.send(b"x")

@@ -50,7 +50,7 @@ def test_real_run_keys_audio_and_journal(
             term.send(b"3")  # top of the range with RIR 3: the next set gets +5 lb
             assert term.expect(b"[load] Upright row: 100 lb -> 105 lb", 30), term.text
             assert term.expect(b"set 2/2", 60), term.text
-            assert term.expect(b"two, pull", 30), term.text
+            assert term.expect("rep 2 · pull".encode(), 30), term.text
             term.send(b"\r")  # end set two early, at the start of rep two
             assert term.expect(b"Reps in reserve?", 30), term.text
             term.send(b"1")
@@ -89,7 +89,7 @@ def test_sigkill_mid_set_keeps_finished_sets_then_resume(
     proc, term, slave, _ = start_in_terminal(args, env)
     try:
         assert term.expect(b"set 2/2", 90), term.text
-        assert term.expect(b"two, pull", 30), term.text
+        assert term.expect("rep 2 · pull".encode(), 30), term.text
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     finally:
