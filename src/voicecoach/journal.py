@@ -8,6 +8,7 @@ to n+1. An existing database is never truncated or rewritten.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import sys
@@ -296,7 +297,10 @@ class Journal:
         except sqlite3.DatabaseError as exc:
             raise JournalError(_explain(self.path, exc)) from None
         finally:
-            cur.close()
+            # A consumer that stops early (a closed stdout) may close us after the
+            # journal itself has closed: nothing is left to release then.
+            with contextlib.suppress(sqlite3.ProgrammingError):
+                cur.close()
 
     def iter_sets(self) -> Iterator[dict[str, Any]]:
         """Every real (not dry-run) set, oldest first; rows that fail the checks are skipped."""

@@ -231,6 +231,8 @@ def test_missing_espeak_falls_back_to_text(tmp_path: Path, voicecoach_home: Path
             str(routine),
             "--audio",
             "none",
+            "--engine",
+            "espeak",  # the one engine asked for is missing (the neural voice would cover it)
             "--answers",
             "2",
             "--no-journal",
