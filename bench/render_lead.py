@@ -33,16 +33,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from voicecoach.answers import Answer  # noqa: E402
-from voicecoach.catalog import builtin_paths, load  # noqa: E402
-from voicecoach.engine import Session  # noqa: E402
-from voicecoach.environment import Environment  # noqa: E402
-from voicecoach.runner import _phrases  # noqa: E402
+from voicecoach.routines.catalog import builtin_paths, load  # noqa: E402
+from voicecoach.session.answers import Answer  # noqa: E402
+from voicecoach.session.engine import Session  # noqa: E402
+from voicecoach.session.environment import Environment  # noqa: E402
+from voicecoach.session.runner import _phrases  # noqa: E402
+from voicecoach.speech.base import Voice  # noqa: E402
+from voicecoach.speech.engines import EngineSpec  # noqa: E402
+from voicecoach.speech.estimate import EstimateRenderer  # noqa: E402
+from voicecoach.speech.worker_client import WorkerRenderer  # noqa: E402
 from voicecoach.testing import FakeClock  # noqa: E402
-from voicecoach.voice.base import Voice  # noqa: E402
-from voicecoach.voice.engines import EngineSpec  # noqa: E402
-from voicecoach.voice.estimate import EstimateRenderer  # noqa: E402
-from voicecoach.voice.worker_client import WorkerRenderer  # noqa: E402
 
 
 @dataclass

@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from helpers import PulseServer, onsets  # noqa: E402
-from voicecoach.clips import samples  # noqa: E402
+from voicecoach.audio.clips import samples  # noqa: E402
 from voicecoach.settings import Settings  # noqa: E402
-from voicecoach.voice import make_voice  # noqa: E402
+from voicecoach.speech import make_voice  # noqa: E402
 
 PY = sys.executable
 BENCH_ROUTINE = Path(os.environ.get("BENCH_ROUTINE", ROOT / "bench" / "routines" / "bench.yaml"))
@@ -402,8 +402,8 @@ def bench_rss(report: dict) -> list[Figure]:
 
 
 def bench_dry_run(work: Path, report: dict) -> list[Figure]:
-    from voicecoach.catalog import builtin_paths, load
-    from voicecoach.planner import estimate_seconds
+    from voicecoach.plan.planner import estimate_seconds
+    from voicecoach.routines.catalog import builtin_paths, load
 
     longest = max(builtin_paths(), key=lambda n: estimate_seconds(load(n)))
     env = dict(os.environ, VOICECOACH_HOME=str(work / "home-dry"))
@@ -445,9 +445,9 @@ def bench_dry_run(work: Path, report: dict) -> list[Figure]:
 
 
 def bench_journal(work: Path, report: dict) -> list[Figure]:
-    from voicecoach import history
-    from voicecoach.journal import Journal, SetRecord
-    from voicecoach.loads import Weight
+    from voicecoach.journal import history
+    from voicecoach.journal.store import Journal, SetRecord
+    from voicecoach.routines.loads import Weight
 
     def build(n_sets: int) -> Journal:
         j = Journal(work / f"journal-{n_sets}.sqlite3")

@@ -10,7 +10,7 @@ import sys
 
 def main() -> int:
     """Run the CLI and return its exit status."""
-    from voicecoach.cli import run_cli
+    from voicecoach.cli.main import run_cli
 
     return run_cli(sys.argv[1:])
 

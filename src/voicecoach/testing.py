@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from voicecoach.clips import Clip
+from voicecoach.audio.clips import Clip
 
 
 class FakeClock:

@@ -30,8 +30,8 @@ def _patch() -> None:
     targets = {
         name: cls
         for name, cls, engine in (
-            ("voicecoach.voice.espeak_engine", "EspeakEngine", "espeak"),
-            ("voicecoach.voice.piper_engine", "PiperEngine", "piper"),
+            ("voicecoach.speech.espeak_engine", "EspeakEngine", "espeak"),
+            ("voicecoach.speech.piper_engine", "PiperEngine", "piper"),
         )
         if ONLY in (None, engine)
     }
@@ -43,7 +43,7 @@ def _patch() -> None:
             if MATCH not in text:
                 return real(self, text)
             if FAULT == "empty":
-                from voicecoach.clips import Clip
+                from voicecoach.audio.clips import Clip
 
                 return Clip(b"")
             if FAULT == "raise":

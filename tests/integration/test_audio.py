@@ -13,9 +13,9 @@ import pytest
 
 from helpers import PulseServer, onsets
 from voicecoach.audio import open_output
+from voicecoach.audio.sounds import sound
 from voicecoach.audio.stream import StreamOutput
-from voicecoach.clock import SystemClock
-from voicecoach.sounds import sound
+from voicecoach.inputs.clock import SystemClock
 
 
 def test_stream_places_cues_exactly_one_second_apart(pulse: PulseServer, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from helpers import PulseServer
-from voicecoach.cli import cli
+from voicecoach.cli.main import cli
 
 
 def test_doctor_with_audio(pulse: PulseServer) -> None:

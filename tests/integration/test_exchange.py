@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from voicecoach.answers import parse_answers
-from voicecoach.catalog import load
-from voicecoach.cli import cli
-from voicecoach.engine import Session
-from voicecoach.environment import Environment
-from voicecoach.journal import Journal
+from voicecoach.cli.main import cli
+from voicecoach.journal.store import Journal
+from voicecoach.routines.catalog import load
+from voicecoach.session.answers import parse_answers
+from voicecoach.session.engine import Session
+from voicecoach.session.environment import Environment
+from voicecoach.speech.base import Voice
+from voicecoach.speech.estimate import EstimateRenderer
 from voicecoach.testing import FakeClock
-from voicecoach.voice.base import Voice
-from voicecoach.voice.estimate import EstimateRenderer
 
 STRONG_LB = (
     '"Workout #";"Date";"Workout Name";"Duration (sec)";"Exercise Name";"Set Order";'

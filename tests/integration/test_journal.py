@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach.answers import Answer
-from voicecoach.engine import Session
-from voicecoach.environment import Environment
-from voicecoach.journal import SCHEMA_VERSION, Journal, JournalError
-from voicecoach.loads import Weight
-from voicecoach.routine import parse_routine_text
-from voicecoach.runner import carried_loads
+from voicecoach.journal.store import SCHEMA_VERSION, Journal, JournalError
+from voicecoach.routines.loader import parse_routine_text
+from voicecoach.routines.loads import Weight
+from voicecoach.session.answers import Answer
+from voicecoach.session.engine import Session
+from voicecoach.session.environment import Environment
+from voicecoach.session.runner import carried_loads
+from voicecoach.speech.base import Voice
+from voicecoach.speech.estimate import EstimateRenderer
 from voicecoach.testing import FakeClock
-from voicecoach.voice.base import Voice
-from voicecoach.voice.estimate import EstimateRenderer
 
 ROUTINE = parse_routine_text("""
 name: J

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from voicecoach import journal as journal_module
-from voicecoach.cli import cli
+from voicecoach.cli.main import cli
+from voicecoach.journal import store as journal_module
 
 ROUTINE = """\
 name: Full
@@ -119,7 +119,7 @@ def test_a_write_that_works_again_saves_the_kept_sets_at_the_next_set(
 ) -> None:
     """A failure that passes (space freed mid-session) is retried at the next set boundary."""
     db = tmp_path / "journal.sqlite3"
-    from voicecoach.safejournal import SafeJournal
+    from voicecoach.journal.safe import SafeJournal
 
     real_record = SafeJournal.record
 

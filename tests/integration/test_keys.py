@@ -8,8 +8,8 @@ import resource
 import termios
 import time
 
-from voicecoach.clock import SystemClock
-from voicecoach.keys import ENTER, LineKeys, TerminalKeys
+from voicecoach.inputs.clock import SystemClock
+from voicecoach.inputs.keys import ENTER, LineKeys, TerminalKeys
 
 
 def test_single_keys_without_enter_and_terminal_restored() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from voicecoach.cli import cli
-from voicecoach.journal import SCHEMA_VERSION, Journal
+from voicecoach.cli.main import cli
+from voicecoach.journal.store import SCHEMA_VERSION, Journal
 
 STRONG = (
     '"Workout #";"Date";"Workout Name";"Duration (sec)";"Exercise Name";"Set Order";'
@@ -140,8 +140,8 @@ def test_export_has_no_live_formula_and_round_trips(tmp_path: Path, fmt: str) ->
     """Names starting with = + - @ tab CR are exported quoted, and import gives them back."""
     src = tmp_path / "src.sqlite3"
     j = Journal(src)
-    from voicecoach.journal import SetRecord
-    from voicecoach.loads import Bodyweight, Weight
+    from voicecoach.journal.store import SetRecord
+    from voicecoach.routines.loads import Bodyweight, Weight
 
     for n, name in enumerate(FORMULAS):
         sid = j.begin(name, "", "", f"2026-01-{n + 1:02d}T10:00:00")
@@ -205,8 +205,8 @@ def _damage(db: Path) -> None:
 
 def _journal_with_sets(db: Path, sessions: int = 60) -> None:
     j = Journal(db)
-    from voicecoach.journal import SetRecord
-    from voicecoach.loads import Weight
+    from voicecoach.journal.store import SetRecord
+    from voicecoach.routines.loads import Weight
 
     j.db.execute("BEGIN")
     for s in range(sessions):
@@ -289,7 +289,7 @@ def test_version_zero_journal_with_tables_is_adopted(tmp_path: Path) -> None:
 
 def test_a_backup_is_taken_at_session_start_and_three_are_kept(tmp_path: Path) -> None:
     """Each real session start backs the journal up with SQLite's backup API; 3 are kept."""
-    from voicecoach import journal_repair
+    from voicecoach.journal import repair as journal_repair
 
     db = tmp_path / "j.sqlite3"
     _journal_with_sets(db, sessions=1)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from voicecoach.catalog import builtin_paths
-from voicecoach.cli import cli
+from voicecoach.cli.main import cli
+from voicecoach.routines.catalog import builtin_paths
 
 
 @pytest.mark.parametrize("name", sorted(builtin_paths()))

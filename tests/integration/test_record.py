@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from voicecoach.cli import cli
+from voicecoach.cli.main import cli
 
 
 def test_dry_run_record_matches_transcript(tmp_path: Path) -> None:

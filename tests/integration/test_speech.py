@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach.clips import samples
+from voicecoach.audio.clips import samples
 from voicecoach.settings import Settings
-from voicecoach.voice import SpeechUnavailable, make_voice
+from voicecoach.speech import SpeechUnavailable, make_voice
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_unwritable_cache_dir_keeps_clips_in_memory(tmp_path: Path) -> None:
 
 def test_voices_lists_every_engine_with_licence_and_rate() -> None:
     """Voices of both engines are listed with licence and sample rate; one is the default."""
-    from voicecoach.voice.listing import all_voices
+    from voicecoach.speech.listing import all_voices
 
     rows = all_voices()
     assert {r["engine"] for r in rows} == {"piper", "espeak"}

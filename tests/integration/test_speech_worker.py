@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach.clips import samples
+from voicecoach.audio.clips import samples
 from voicecoach.settings import Settings
-from voicecoach.voice import make_voice, worker_client
-from voicecoach.voice.base import tone
-from voicecoach.voice.check import clip_problem
+from voicecoach.speech import make_voice, worker_client
+from voicecoach.speech.base import tone
+from voicecoach.speech.check import clip_problem
 
 FAULTS = str(Path(__file__).parent.parent / "faults")
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from voicecoach.catalog import builtin_paths, listing, resolve
-from voicecoach.library import load_library
-from voicecoach.problems import RoutineError
-from voicecoach.routine import load_routine
-from voicecoach.schema import routine_schema
-from voicecoach.yamlsafe import load_file, load_text
+from voicecoach.plan.listing import listing
+from voicecoach.routines.catalog import builtin_paths, resolve
+from voicecoach.routines.library import load_library
+from voicecoach.routines.loader import load_routine
+from voicecoach.routines.problems import RoutineError
+from voicecoach.routines.schema import routine_schema
+from voicecoach.routines.yamlsafe import load_file, load_text
 
 REQUIRED = {
     "pull-day",

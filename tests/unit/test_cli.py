@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from voicecoach.cli import cli
+from voicecoach.cli.main import cli
 
 COMMANDS = [
     "list",

@@ -7,8 +7,8 @@ from collections import deque
 
 import pytest
 
-from voicecoach.clock import SystemClock
-from voicecoach.keys import ENTER, ConsoleKeys, decode_console, open_keys
+from voicecoach.inputs.clock import SystemClock
+from voicecoach.inputs.keys import ENTER, ConsoleKeys, decode_console, open_keys
 
 
 class FakeConsole:
@@ -65,7 +65,7 @@ def test_open_keys_uses_the_console_without_termios(monkeypatch: pytest.MonkeyPa
     import os
     import pty
 
-    import voicecoach.keys as keys_module
+    import voicecoach.inputs.keys as keys_module
 
     master, slave = pty.openpty()
     try:

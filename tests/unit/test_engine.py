@@ -6,16 +6,16 @@ from collections import deque
 
 import pytest
 
-from voicecoach.answers import Answer
-from voicecoach.engine import Session
-from voicecoach.environment import Environment
-from voicecoach.events import Event
-from voicecoach.keys import ENTER
-from voicecoach.loads import Weight
-from voicecoach.routine import parse_routine_text
+from voicecoach.inputs.keys import ENTER
+from voicecoach.routines.loader import parse_routine_text
+from voicecoach.routines.loads import Weight
+from voicecoach.session.answers import Answer
+from voicecoach.session.engine import Session
+from voicecoach.session.environment import Environment
+from voicecoach.session.events import Event
+from voicecoach.speech.base import Voice
+from voicecoach.speech.estimate import EstimateRenderer
 from voicecoach.testing import FakeClock, RecordingOutput
-from voicecoach.voice.base import Voice
-from voicecoach.voice.estimate import EstimateRenderer
 
 TINY = """
 name: Tiny
@@ -186,7 +186,7 @@ def test_hold_counts_down() -> None:
 
 def test_dry_run_is_fast_for_longest_builtin() -> None:
     """The engine never sleeps for real on the fake clock (sanity: returns at all)."""
-    from voicecoach.catalog import load
+    from voicecoach.routines.catalog import load
 
     env = Environment(clock=FakeClock(), voice=Voice(EstimateRenderer()))
     result = Session(load("pull-day"), env).run()

@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voicecoach.catalog import builtin_paths
-from voicecoach.problems import Problem, RoutineError
-from voicecoach.routine import parse_routine_text
+from voicecoach.routines.catalog import builtin_paths
+from voicecoach.routines.loader import parse_routine_text
+from voicecoach.routines.problems import Problem, RoutineError
 
 EXAMPLES = int(os.environ.get("VOICECOACH_FUZZ_EXAMPLES", "300"))
 SETTINGS = settings(

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from voicecoach.catalog import builtin_paths
-from voicecoach.cli import cli
+from voicecoach.cli.main import cli
+from voicecoach.routines.catalog import builtin_paths
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 ANSWERS = "2,1,3,8:0,2,-,2,1,2,0,2,2,2,4,2,1,2,2,2,2,2,2,2,2,2,2,2"

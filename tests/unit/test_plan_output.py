@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from voicecoach.cli import cli
+from voicecoach.cli.main import cli
 
 
 def test_plan_shows_no_tempo_or_rir_for_a_hold() -> None:

@@ -6,10 +6,10 @@ import itertools
 
 import pytest
 
-from voicecoach import planner
-from voicecoach.cues import Mark, Say, Sound, resolve
-from voicecoach.routine import parse_routine_text
-from voicecoach.voice.estimate import estimate
+from voicecoach.plan import planner
+from voicecoach.plan.cues import Mark, Say, Sound, resolve
+from voicecoach.routines.loader import parse_routine_text
+from voicecoach.speech.estimate import estimate
 
 ROUTINE = parse_routine_text("""
 name: T

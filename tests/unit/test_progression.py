@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from voicecoach.loads import Bodyweight, Level, Unloaded, Weight
-from voicecoach.model import Progression, Range
-from voicecoach.progression import Outcome, decide, epley
+from voicecoach.plan.progression import Outcome, decide, epley
+from voicecoach.routines.loads import Bodyweight, Level, Unloaded, Weight
+from voicecoach.routines.model import Progression, Range
 
 LB = Progression(rule="double", add=5, drop=5, round=5)
 SEED = Progression(rule="double", add=10, drop=5, round=5)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from voicecoach.problems import RoutineError
-from voicecoach.routine import parse_routine_text
+from voicecoach.routines.loader import parse_routine_text
+from voicecoach.routines.problems import RoutineError
 
 BASE = "name: T\nexercises:\n"
 
@@ -199,7 +199,7 @@ def test_allow_long_lifts_the_caps() -> None:
 
 def test_fifty_megabyte_file_is_refused_without_reading(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A 50 MB file is refused by size, named, before it is read."""
-    from voicecoach.yamlsafe import load_file
+    from voicecoach.routines.yamlsafe import load_file
 
     big = tmp_path / "big.yaml"
     with big.open("wb") as f:

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from voicecoach.display import Display
-from voicecoach.events import Event
 from voicecoach.safetext import clean, clean_lines, json_safe
-from voicecoach.statusline import Status, cells, fit
-from voicecoach.terminal import Caps, GuardedStream, caps_for, width_of
+from voicecoach.session.display import Display
+from voicecoach.session.events import Event
+from voicecoach.session.statusline import Status, cells, fit
+from voicecoach.session.terminal import Caps, GuardedStream, caps_for, width_of
 
 HOSTILE = [
     "\x1b]52;c;aGVsbG8=\x07",  # OSC 52: write the clipboard

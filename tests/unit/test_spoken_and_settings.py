@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach import spoken
-from voicecoach.durations import format_duration, parse_duration
-from voicecoach.loads import Bodyweight, Level, Weight
+from voicecoach.plan import spoken
+from voicecoach.routines.durations import format_duration, parse_duration
+from voicecoach.routines.loads import Bodyweight, Level, Weight
 from voicecoach.settings import SettingsError, load_settings
 
 

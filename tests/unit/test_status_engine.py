@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections import deque
 from itertools import pairwise
 
-from voicecoach.answers import Answer
-from voicecoach.engine import Session
-from voicecoach.environment import Environment
-from voicecoach.events import Event
-from voicecoach.routine import parse_routine_text
-from voicecoach.statusline import Status
+from voicecoach.routines.loader import parse_routine_text
+from voicecoach.session.answers import Answer
+from voicecoach.session.engine import Session
+from voicecoach.session.environment import Environment
+from voicecoach.session.events import Event
+from voicecoach.session.statusline import Status
+from voicecoach.speech.base import Voice
+from voicecoach.speech.estimate import EstimateRenderer
 from voicecoach.testing import FakeClock, RecordingOutput
-from voicecoach.voice.base import Voice
-from voicecoach.voice.estimate import EstimateRenderer
 
 TWO_SETS = """
 name: Two Sets

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voicecoach.clips import Clip, silence
-from voicecoach.voice.base import ClipCache, Voice
+from voicecoach.audio.clips import Clip, silence
+from voicecoach.speech.base import ClipCache, Voice
 
 
 class Flaky:

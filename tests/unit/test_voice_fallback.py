@@ -10,10 +10,10 @@ import os
 import threading
 from pathlib import Path
 
-from voicecoach.clips import Clip, from_samples
-from voicecoach.voice.base import ClipCache, Voice, tone
-from voicecoach.voice.check import clip_problem
-from voicecoach.voice.worker_client import RenderError
+from voicecoach.audio.clips import Clip, from_samples
+from voicecoach.speech.base import ClipCache, Voice, tone
+from voicecoach.speech.check import clip_problem
+from voicecoach.speech.worker_client import RenderError
 
 
 def speech(seconds: float = 1.0) -> Clip:

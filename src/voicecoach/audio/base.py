@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from voicecoach.clips import Clip
+from voicecoach.audio.clips import Clip
 
 
 class AudioUnavailable(RuntimeError):

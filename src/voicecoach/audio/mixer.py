@@ -11,7 +11,7 @@ import array
 import sys
 import threading
 
-from voicecoach.clips import Clip, samples
+from voicecoach.audio.clips import Clip, samples
 
 
 class Mixer:

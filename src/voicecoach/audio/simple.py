@@ -8,7 +8,7 @@ hundreds of ms (DESIGN.md); the engine hands it clips at their due time.
 from __future__ import annotations
 
 from voicecoach.audio.base import AudioUnavailable
-from voicecoach.clips import Clip
+from voicecoach.audio.clips import Clip
 
 
 class SimpleaudioOutput:

@@ -17,8 +17,8 @@ import time
 from collections.abc import Generator
 
 from voicecoach.audio.base import AudioUnavailable
+from voicecoach.audio.clips import RATE, Clip
 from voicecoach.audio.mixer import Mixer
-from voicecoach.clips import RATE, Clip
 
 BUFFER_MS = 60
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from voicecoach.audio.base import AudioUnavailable, Output
+from voicecoach.audio.clips import RATE, Clip
 from voicecoach.audio.mixer import Mixer
-from voicecoach.clips import RATE, Clip
 
 
 class WavRecorder:

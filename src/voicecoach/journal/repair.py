@@ -1,0 +1,360 @@
+"""Backups, checks, salvage and recovery for the journal (``voicecoach journal ...``).
+
+- :func:`backup`: a consistent copy with SQLite's online backup API at the
+  start of each real session, the newest ``KEEP`` kept in ``backups/``
+  beside the journal.
+- :func:`check`: ``PRAGMA integrity_check``, and what to do about it.
+- :func:`salvage`: every readable row of a damaged journal into a new file.
+  sqlite3's ``.recover`` is not in Python's module, so rows are read table by
+  table in rowid ranges, falling back to one rowid at a time around a bad
+  page, skipping what cannot be read.
+- :func:`recover`: sets kept in a recovery file (see :mod:`voicecoach.journal.safe`)
+  into the journal, once.
+
+The journal itself is never rewritten here: salvage writes a new file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voicecoach.journal.safe import recovery_dirs, set_from_json
+from voicecoach.journal.store import Journal, JournalError
+
+KEEP = 3
+CHUNK = 500
+
+
+# --- backups -------------------------------------------------------------------------------
+def backup_dir(journal: Path) -> Path:
+    return journal.parent / "backups"
+
+
+def backup(journal: Journal, keep: int = KEEP) -> Path:
+    """Copy the open journal into ``backups/`` (atomically), keeping the newest ``keep``."""
+    folder = backup_dir(journal.path)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = journal.path.stem
+    target = (
+        folder / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**6:06d}.sqlite3"
+    )
+    partial = target.with_suffix(".partial")
+    try:
+        dest = sqlite3.connect(str(partial))
+        try:
+            journal.db.backup(dest)
+        finally:
+            dest.close()
+        partial.replace(target)  # a kill mid-backup leaves a .partial, never a half backup
+    except (sqlite3.Error, OSError):
+        partial.unlink(missing_ok=True)
+        raise
+    for old in sorted(folder.glob(f"{stem}-*.sqlite3"))[:-keep]:
+        old.unlink(missing_ok=True)
+    for stale in folder.glob(f"{stem}-*.partial"):
+        stale.unlink(missing_ok=True)
+    return target
+
+
+def backups(journal: Path) -> list[Path]:
+    """The kept backups of ``journal``, oldest first."""
+    return sorted(backup_dir(journal).glob(f"{journal.stem}-*.sqlite3"))
+
+
+# --- check ---------------------------------------------------------------------------------
+@dataclass
+class CheckReport:
+    path: str
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    sessions: int | None = None
+    sets: int | None = None
+    backups: list[str] = field(default_factory=list)
+    recovery_files: list[str] = field(default_factory=list)
+    advice: str = ""
+
+
+def salvage_command(path: Path) -> str:
+    return f"voicecoach journal salvage --db {path}"
+
+
+def check(path: Path) -> CheckReport:
+    """Run ``PRAGMA integrity_check`` on the journal (read-only) and say what to do."""
+    report = CheckReport(str(path), ok=False)
+    report.backups = [str(b) for b in backups(path)]
+    report.recovery_files = [str(f) for f in recovery_files(path)]
+    if not path.exists():
+        report.problems = [f"{path} does not exist"]
+        report.advice = "nothing to check: the first run creates the journal"
+        return report
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            lines = [r[0] for r in con.execute("PRAGMA integrity_check(20)")]
+            report.ok = lines == ["ok"]
+            report.problems = [] if report.ok else lines
+            if report.ok:
+                report.sessions = con.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+                report.sets = con.execute("SELECT COUNT(*) FROM sets").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        report.ok, report.problems = False, [str(exc)]
+    if report.ok:
+        report.advice = "the journal is intact"
+        if report.recovery_files:
+            report.advice += "; unsaved sets are waiting: run 'voicecoach journal recover'"
+    else:
+        report.advice = (
+            f"the journal {path} is damaged. Copy every readable set into a new file with "
+            f"'{salvage_command(path)}'"
+            + (
+                f", or start again from the newest backup, {report.backups[-1]}"
+                if report.backups
+                else ""
+            )
+        )
+    return report
+
+
+# --- salvage -------------------------------------------------------------------------------
+@dataclass
+class SalvageReport:
+    source: str
+    target: str
+    rows: dict[str, int] = field(default_factory=dict)
+    unreadable: dict[str, int] = field(default_factory=dict)
+
+
+def salvage(source: Path, target: Path | None = None) -> SalvageReport:
+    """Copy every readable session and set of ``source`` into a new journal file."""
+    if target is None:
+        target = source.with_name(
+            f"{source.stem}.salvaged-{time.strftime('%Y%m%d-%H%M%S')}.sqlite3"
+        )
+    if target.exists():
+        raise JournalError(f"{target} already exists; name a new file with --output")
+    report = SalvageReport(str(source), str(target))
+    with tempfile.TemporaryDirectory(prefix="voicecoach-salvage-") as tmp:
+        # Work on a copy: the damaged file (and its WAL) is never opened for writing.
+        copy = Path(tmp) / "damaged.sqlite3"
+        shutil.copyfile(source, copy)
+        for suffix in ("-wal",):
+            side = source.with_name(source.name + suffix)
+            if side.exists():
+                shutil.copyfile(side, copy.with_name(copy.name + suffix))
+        src = sqlite3.connect(str(copy))
+        fresh = Journal(target)
+        dst = fresh.db
+        try:
+            dst.execute("PRAGMA foreign_keys = OFF")  # sets whose session was lost still count
+            dst.execute("BEGIN")
+            for table in ("sessions", "sets"):
+                read, bad = _copy_table(src, dst, table)
+                report.rows[table], report.unreadable[table] = read, bad
+            _adopt_orphans(dst)
+            dst.execute("COMMIT")
+        finally:
+            src.close()
+            fresh.close()
+    return report
+
+
+def _columns(con: sqlite3.Connection, table: str) -> list[str]:
+    try:
+        return [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+    except sqlite3.DatabaseError:
+        return []
+
+
+def _copy_table(src: sqlite3.Connection, dst: sqlite3.Connection, table: str) -> tuple[int, int]:
+    """Copy readable rows in rowid ranges; returns (rows copied, rowids that failed)."""
+    columns = [c for c in _columns(src, table) if c in set(_columns(dst, table))]
+    if not columns:
+        return 0, 0
+    names = ", ".join(columns)
+    insert = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+    select = f"SELECT {names} FROM {table} WHERE rowid >= ? AND rowid < ?"
+    try:
+        top = src.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+        probe_past = 0
+    except sqlite3.DatabaseError:
+        top, probe_past = 0, 200 * CHUNK  # the b-tree's edge is damaged: probe ahead for rows
+    copied = failed = 0
+    low, empty_run = 1, 0
+    while low <= top or empty_run * CHUNK < probe_past:
+        high = low + CHUNK
+        try:
+            rows = src.execute(select, (low, high)).fetchall()
+        except sqlite3.DatabaseError:
+            rows = []
+            for rowid in range(low, high):
+                try:
+                    rows += src.execute(select, (rowid, rowid + 1)).fetchall()
+                except sqlite3.DatabaseError:
+                    failed += 1
+        for row in rows:
+            try:
+                dst.execute(insert, row)
+                copied += 1
+            except sqlite3.DatabaseError:
+                failed += 1
+        empty_run = 0 if rows or low <= top else empty_run + 1
+        low = high
+    return copied, failed
+
+
+def _adopt_orphans(dst: sqlite3.Connection) -> None:
+    """Sets whose session row was unreadable get a stand-in session, so history shows them."""
+    dst.execute(
+        "INSERT INTO sessions (id, routine_name, started_at, ended_at, status)"
+        " SELECT sets.session_id, 'unknown (salvaged)', MIN(sets.started_at),"
+        " MAX(sets.ended_at), 'aborted' FROM sets LEFT JOIN sessions"
+        " ON sessions.id = sets.session_id WHERE sessions.id IS NULL GROUP BY sets.session_id"
+    )
+
+
+# --- recovery files ------------------------------------------------------------------------
+def recovery_files(journal: Path, only_own: bool = True) -> list[Path]:
+    """Recovery files written for ``journal`` (next to it, or in the fallback folders)."""
+    found: list[Path] = []
+    for folder in dict.fromkeys(recovery_dirs(journal)):
+        with contextlib.suppress(OSError):
+            for f in sorted(folder.glob(f"{journal.name}.recovery-*.jsonl")):
+                if not only_own or _written_for(f) in (None, str(journal)):
+                    found.append(f)
+    return found
+
+
+def _written_for(file: Path) -> str | None:
+    try:
+        with file.open(encoding="utf-8") as f:
+            return json.loads(f.readline()).get("journal")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+@dataclass
+class RecoverReport:
+    files: list[str] = field(default_factory=list)
+    sets: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def recover(journal: Journal, files: list[Path]) -> RecoverReport:
+    """Take the sets of each recovery file into the journal; one transaction per file.
+
+    A file taken in is renamed ``*.jsonl.done``, so nothing is added twice;
+    taking the same file in again changes nothing anyway (each set replaces
+    the row for its session, position and side).
+    """
+    report = RecoverReport()
+    for file in files:
+        try:
+            lines = [
+                json.loads(line)
+                for line in file.read_text(encoding="utf-8").splitlines()
+                if line.strip()
+            ]
+            entries = [_check_line(line, n) for n, line in enumerate(lines, 1)]
+        except (OSError, ValueError, TypeError) as exc:
+            report.problems.append(f"{file}: {exc}; left as it was")
+            continue
+        db = journal.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            found: dict[tuple[str, str], int] = {}
+            count = 0
+            for session, payload in entries:
+                sid = _session_for(db, session, found)
+                # The plain Journal's writes, which raise: a SafeJournal would keep a failed
+                # write in memory, and the file would be marked done without it.
+                if "set" in payload:
+                    Journal.record(journal, sid, payload["set"])
+                    count += 1
+                elif "finish" in payload:
+                    fin = payload["finish"]
+                    Journal.finish(journal, sid, fin["ended_at"], fin["status"])
+            db.execute("COMMIT")
+        except (sqlite3.DatabaseError, JournalError) as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            report.problems.append(f"{file}: {exc}; left as it was, try again later")
+            continue
+        file.rename(file.with_name(file.name + ".done"))
+        report.files.append(str(file))
+        report.sets += count
+    return report
+
+
+def _check_line(line: Any, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    if not isinstance(line, dict) or not isinstance(line.get("session"), dict):
+        raise ValueError(f"line {n} is not a voicecoach recovery line")
+    session = line["session"]
+    for key in ("routine_name", "started_at"):
+        if not isinstance(session.get(key), str):
+            raise ValueError(f"line {n}: the session has no {key}")
+    payload: dict[str, Any] = {}
+    if "set" in line:
+        try:
+            payload["set"] = set_from_json(line["set"])
+        except (TypeError, ValueError, KeyError) as exc:
+            raise ValueError(f"line {n}: bad set ({exc})") from None
+    elif "finish" in line:
+        fin = line["finish"]
+        if fin.get("status") not in ("running", "completed", "aborted"):
+            raise ValueError(f"line {n}: bad status")
+        payload["finish"] = fin
+    return session, payload
+
+
+def _session_for(
+    db: sqlite3.Connection, session: dict[str, Any], found: dict[tuple[str, str], int]
+) -> int:
+    """The journal's row for a recovered session: the same id, the same start, or a new one."""
+    key = (session["routine_name"], session["started_at"])
+    if key in found:
+        return found[key]
+    row = db.execute(
+        "SELECT id FROM sessions WHERE routine_name = ? AND started_at = ?"
+        " AND source = 'voicecoach' ORDER BY id = ? DESC, id LIMIT 1",
+        (*key, session.get("id") or 0),
+    ).fetchone()
+    if row is None:
+        cur = db.execute(
+            "INSERT INTO sessions (routine_name, routine_path, routine_hash, started_at, status,"
+            " dry_run) VALUES (?, ?, ?, ?, 'aborted', ?)",
+            (
+                key[0],
+                str(session.get("routine_path") or ""),
+                str(session.get("routine_hash") or ""),
+                key[1],
+                int(bool(session.get("dry_run"))),
+            ),
+        )
+        sid = int(cur.lastrowid or 0)
+    else:
+        sid = int(row[0])
+    found[key] = sid
+    return sid
+
+
+def recover_waiting(journal: Journal, say: Callable[[str], None]) -> None:
+    """At the start of a run: take in recovery files left by an earlier one, and say so."""
+    files = recovery_files(journal.path)
+    if not files:
+        return
+    report = recover(journal, files)
+    if report.sets or report.files:
+        say(f"recovered {report.sets} unsaved sets from {', '.join(report.files)}")
+    for problem in report.problems:
+        say(f"could not recover yet: {problem}")

@@ -1,0 +1,352 @@
+"""The training journal: one SQLite file, every set committed the moment it ends.
+
+WAL mode, so a reader (``history``) never blocks the coach, and a kill at
+any point leaves every committed set intact. The schema version lives in
+``PRAGMA user_version``; ``MIGRATIONS[n]`` takes a database from version n
+to n+1. An existing database is never truncated or rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from voicecoach.journal.sane import stored_load
+from voicecoach.routines.loads import Load, to_record
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        routine_name TEXT NOT NULL,
+        routine_path TEXT NOT NULL DEFAULT '',
+        routine_hash TEXT NOT NULL DEFAULT '',
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'aborted')),
+        dry_run INTEGER NOT NULL DEFAULT 0,
+        source TEXT NOT NULL DEFAULT 'voicecoach',
+        import_key TEXT UNIQUE
+    );
+    CREATE TABLE sets (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        position INTEGER NOT NULL,
+        exercise TEXT NOT NULL,
+        exercise_name TEXT NOT NULL,
+        set_no INTEGER NOT NULL,
+        side TEXT NOT NULL DEFAULT '',
+        prescribed_load TEXT NOT NULL,
+        target_low INTEGER,
+        target_high INTEGER,
+        target_hold REAL,
+        load TEXT NOT NULL,
+        weight REAL,
+        unit TEXT,
+        level TEXT,
+        reps INTEGER,
+        rir INTEGER,
+        hold_done REAL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT NOT NULL,
+        next_load TEXT,
+        next_rep_bonus INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (session_id, position, side)
+    );
+    CREATE INDEX sets_by_exercise ON sets (exercise, ended_at);
+    CREATE INDEX sessions_by_start ON sessions (started_at);
+    """,
+    # 1 -> 2: ``history --exercise "Kroc row"`` looks sets up by name as well as by id; with
+    # this index both halves of its OR use an index (38 s at 1 M sets without it, issue 15).
+    """
+    CREATE INDEX IF NOT EXISTS sets_by_name ON sets (lower(exercise_name), ended_at);
+    """,
+]
+# A journal written before ``user_version`` was set has the version-1 tables at version 0;
+# it is adopted (checked, then stamped 1) instead of failing on CREATE TABLE (issue 15, #3).
+V1_TABLES = {
+    "sessions": {"id", "routine_name", "started_at", "status", "dry_run", "source", "import_key"},
+    "sets": {"id", "session_id", "position", "exercise", "exercise_name", "load", "next_load"},
+}
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class JournalError(RuntimeError):
+    """The database cannot be used; the message names the path and what to do."""
+
+
+@dataclass(frozen=True)
+class SetRecord:
+    """One finished set (per side), as the engine reports it."""
+
+    position: int  # index of the work item in the session plan, for resume
+    exercise: str
+    exercise_name: str
+    set_no: int
+    side: str
+    prescribed: Load
+    target_low: int | None
+    target_high: int | None
+    target_hold: float | None
+    load: Load
+    reps: int | None
+    rir: int | None
+    hold_done: float | None
+    started_at: str
+    ended_at: str
+    next_load: Load | None
+    next_rep_bonus: int = 0
+
+
+class Journal:
+    """A connection to the journal file, opened (and migrated) on construction."""
+
+    def __init__(self, path: Path, warn: Callable[[str], None] | None = None):
+        self.path = path
+        # Where a skipped bad row is reported; the CLI's default is one line on stderr.
+        self.warn: Callable[[str], None] = warn or _stderr_warning
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(_explain(path, exc)) from None
+        except OSError as exc:
+            raise JournalError(
+                f"cannot create the journal at {path}: {exc.strerror}; "
+                "set VOICECOACH_HOME or --db to a writable folder"
+            ) from None
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise JournalError(
+                f"{self.path} was written by a newer voicecoach (schema "
+                f"{version}); upgrade voicecoach to read it"
+            )
+        if version == 0 and self._has_v1_tables():
+            self.db.execute("PRAGMA user_version = 1")
+            version = 1
+        for target in range(version, SCHEMA_VERSION):
+            # One transaction per step: a crash mid-migration leaves the old version intact.
+            try:
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE; {MIGRATIONS[target]}"
+                    f" PRAGMA user_version = {target + 1}; COMMIT;"
+                )
+            except sqlite3.DatabaseError:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    def _has_v1_tables(self) -> bool:
+        """Whether version-0 tables are voicecoach's own (adopt) or absent (create)."""
+        found = False
+        for table, needed in V1_TABLES.items():
+            columns = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if not columns:
+                continue
+            found = True
+            if not needed <= columns:
+                raise JournalError(
+                    f"{self.path} has a {table!r} table that is not voicecoach's (missing "
+                    f"{', '.join(sorted(needed - columns))}); point --db at another file"
+                )
+        return found
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        """A query whose damage (a corrupt page) becomes a JournalError naming the fix."""
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(_explain(self.path, exc)) from None
+
+    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.DatabaseError as exc:  # full disk, read-only, I/O error, corrupt page
+            raise JournalError(_explain(self.path, exc)) from None
+
+    # --- sessions ------------------------------------------------------------------
+    def begin(
+        self,
+        routine_name: str,
+        routine_path: str,
+        routine_hash: str,
+        started_at: str,
+        dry_run: bool = False,
+    ) -> int:
+        cur = self._write(
+            "INSERT INTO sessions (routine_name, routine_path, routine_hash, started_at, status,"
+            " dry_run) VALUES (?, ?, ?, ?, 'running', ?)",
+            (routine_name, routine_path, routine_hash, started_at, int(dry_run)),
+        )
+        return int(cur.lastrowid or 0)
+
+    def reopen(self, session_id: int) -> None:
+        self._write(
+            "UPDATE sessions SET status = 'running', ended_at = NULL WHERE id = ?", (session_id,)
+        )
+
+    def finish(self, session_id: int, ended_at: str, status: str) -> None:
+        self._write(
+            "UPDATE sessions SET ended_at = ?, status = ? WHERE id = ?",
+            (ended_at, status, session_id),
+        )
+
+    def record(self, session_id: int, s: SetRecord) -> None:
+        """Commit one set now: autocommit mode makes this its own transaction."""
+        weight, unit, level = _flat(s.load)
+        self._write(
+            "INSERT OR REPLACE INTO sets (session_id, position, exercise, exercise_name, set_no,"
+            " side, prescribed_load, target_low, target_high, target_hold, load, weight, unit,"
+            " level, reps, rir, hold_done, started_at, ended_at, next_load, next_rep_bonus)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                session_id,
+                s.position,
+                s.exercise,
+                s.exercise_name,
+                s.set_no,
+                s.side,
+                json.dumps(to_record(s.prescribed)),
+                s.target_low,
+                s.target_high,
+                s.target_hold,
+                json.dumps(to_record(s.load)),
+                weight,
+                unit,
+                level,
+                s.reps,
+                s.rir,
+                s.hold_done,
+                s.started_at,
+                s.ended_at,
+                json.dumps(to_record(s.next_load)) if s.next_load is not None else None,
+                s.next_rep_bonus,
+            ),
+        )
+
+    # --- reading --------------------------------------------------------------------
+    def carried_load(self, exercise: str, *, include_dry_runs: bool) -> tuple[Load, int] | None:
+        """The load (and rep bonus) the last session of ``exercise`` ended with.
+
+        A stored load that is not believable (NaN, negative, absurd: issue 15,
+        finding 2) is skipped with a warning and the set before it is used.
+        """
+        cur = self._read(
+            "SELECT sets.next_load, sets.load, sets.next_rep_bonus, sets.id FROM sets"
+            " JOIN sessions ON sessions.id = sets.session_id"
+            " WHERE sets.exercise = ? AND (? OR sessions.dry_run = 0)"
+            " ORDER BY sets.ended_at DESC, sets.id DESC",
+            (exercise, int(include_dry_runs)),
+        )
+        for next_load, load, bonus, set_id in cur:
+            try:
+                found = stored_load(next_load or load)
+                rep_bonus = int(bonus or 0)
+            except (ValueError, TypeError) as exc:
+                self.warn(f"skipped set {set_id} of {exercise} in {self.path}: {exc}")
+                continue
+            cur.close()
+            return found, max(0, min(rep_bonus, 100))
+        return None
+
+    def unfinished(self, routine_name: str) -> int | None:
+        row = self._read(
+            "SELECT id FROM sessions WHERE routine_name = ? AND status != 'completed'"
+            " AND source = 'voicecoach' ORDER BY started_at DESC, id DESC LIMIT 1",
+            (routine_name,),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def done_positions(self, session_id: int) -> dict[tuple[int, str], sqlite3.Row]:
+        self.db.row_factory = sqlite3.Row
+        try:
+            rows = self._read(
+                "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session_id,)
+            ).fetchall()
+        finally:
+            self.db.row_factory = None
+        return {(r["position"], r["side"]): r for r in rows}
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        return list(self.stream(sql, params))
+
+    def stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
+        """Rows one at a time from a cursor: memory stays flat at a million sets (issue 15, #13)."""
+        cur = self.db.cursor()
+        cur.row_factory = sqlite3.Row
+        try:
+            cur.execute(sql, params)
+            while True:
+                row = cur.fetchone()
+                if row is None:
+                    return
+                yield dict(row)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(_explain(self.path, exc)) from None
+        finally:
+            # A consumer that stops early (a closed stdout) may close us after the
+            # journal itself has closed: nothing is left to release then.
+            with contextlib.suppress(sqlite3.ProgrammingError):
+                cur.close()
+
+    def iter_sets(self) -> Iterator[dict[str, Any]]:
+        """Every real (not dry-run) set, oldest first; rows that fail the checks are skipped."""
+        from voicecoach.journal.sane import stored_row_problem
+
+        for row in self.stream(
+            "SELECT sets.*, sessions.routine_name, sessions.started_at AS session_start,"
+            " sessions.ended_at AS session_end, sessions.id AS sid FROM sets"
+            " JOIN sessions ON sessions.id = sets.session_id WHERE sessions.dry_run = 0"
+            " ORDER BY sessions.started_at, sessions.id, sets.id"
+        ):
+            problem = stored_row_problem(row)
+            if problem:
+                self.warn(f"skipped set {row['id']} in {self.path}: {problem}")
+                continue
+            yield row
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _stderr_warning(text: str) -> None:
+    print(f"voicecoach: warning: {text}", file=sys.stderr)
+
+
+def _flat(load: Load) -> tuple[float | None, str | None, str | None]:
+    record = to_record(load)
+    if record["kind"] in ("weight", "bodyweight"):
+        return float(record["amount"]), str(record["unit"]), None  # type: ignore[arg-type]
+    if record["kind"] == "level":
+        return None, None, load.name  # type: ignore[union-attr]
+    return None, None, None
+
+
+def _explain(path: Path, exc: Exception) -> str:
+    text = str(exc)
+    if "locked" in text:
+        return f"the journal {path} is locked by another program; close it and try again"
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"the journal {path} is damaged ({text}); it was left untouched. Run "
+            f"'voicecoach journal salvage --db {path}' to copy every readable set into a "
+            "new file, or point --db elsewhere"
+        )
+    if "full" in text:
+        return f"the disk holding the journal {path} is full ({text})"
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot write the journal {path} ({text}); check its permissions or use --db"
+    return f"journal {path}: {text}"

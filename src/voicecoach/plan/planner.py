@@ -1,0 +1,273 @@
+"""Turn one set, hold, rest or announcement into timed cues. Pure functions.
+
+Every function returns cues relative to the segment's start, already resolved
+so that no two clips overlap (given real clip durations from ``durations``),
+plus the segment's length. The engine adds the absolute start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voicecoach.plan import spoken
+from voicecoach.plan.cues import Cue, Durations, Mark, Say, end_of, resolve
+from voicecoach.routines.durations import format_duration
+from voicecoach.routines.loads import Load, Unloaded
+from voicecoach.routines.model import Circuit, ExerciseSpec, Routine
+from voicecoach.routines.tempo import Tempo
+
+GAP = 0.35  # silence between sentences spoken in a row
+ASK_SECONDS = 6.0  # typical time to hear the question and answer, for estimates
+REST_MILESTONES = (60, 30, 10)
+PRIORITY_COUNT, PRIORITY_PHASE, PRIORITY_REP_CUE, PRIORITY_REP = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Resolved cues and how long the segment lasts."""
+
+    cues: list[Cue]
+    length: float
+
+
+def speech(
+    texts: list[str], durations: Durations, start: float = 0.0, kind: str = "say"
+) -> tuple[list[Cue], float]:
+    """Lay sentences out one after another; returns the cues and when the last one ends."""
+    cues: list[Cue] = []
+    t = start
+    for text in texts:
+        if not text:
+            continue
+        cues.append(Say(t, (spoken.sentence(text),), priority=5, kind=kind))
+        t += durations(text) + GAP
+    return cues, (t - GAP if cues else start)
+
+
+def set_header(
+    spec: ExerciseSpec, set_no: int, total: int, load: Load, rep_bonus: int, side: str | None = None
+) -> list[str]:
+    """ "Set two of three", the load, the target: what the lifter hears before a set."""
+    target = (
+        "hold for " + spoken.duration(spec.hold)
+        if spec.hold
+        else spoken.reps(spec.reps.low + rep_bonus, spec.reps.high + rep_bonus)
+        if spec.reps
+        else ""
+    )
+    parts = [spoken.ordinal_set(set_no, total) if total > 1 else "One set"]
+    if not isinstance(load, Unloaded):
+        parts.append(spoken.load(load))
+    parts.append(target)
+    lines = [", ".join(p for p in parts if p) + "."]
+    if side:
+        lines.append(
+            f"{side.capitalize()} side first."
+            if spec.sides and side == spec.sides[0]
+            else f"{side.capitalize()} side."
+        )
+    return lines
+
+
+def count_in(beats: int, start: float) -> list[Cue]:
+    """ "three, two, one, go" on the beat; ``go`` lands at ``start + beats``."""
+    cues: list[Cue] = [
+        Say(start + i, (spoken.number(beats - i),), priority=4, kind="count-in", sound="beep")
+        for i in range(beats)
+    ]
+    cues.append(Say(start + beats, ("go",), priority=4, kind="go", sound="go"))
+    return cues
+
+
+def reps_cues(spec: ExerciseSpec, tempo: Tempo, reps: int, start: float) -> list[Cue]:
+    """Phase words on each phase start, second counts in long phases, rep numbers, rep cues.
+
+    Rep ``r`` starts at ``start + (r - 1) * tempo.rep_seconds`` exactly; a Mark
+    per rep lets the engine know how many reps were reached when Enter ends
+    the set early.
+    """
+    cues: list[Cue] = []
+    rep_len = tempo.rep_seconds
+    for r in range(1, reps + 1):
+        t0 = start + (r - 1) * rep_len
+        cues.append(Mark(t0, "rep", r))
+        t = t0
+        phase_starts: list[float] = []
+        for i, phase in enumerate(tempo.phases):
+            phase_starts.append(t)
+            if i == 0:
+                number = spoken.number(r)
+                cues.append(
+                    Say(
+                        t,
+                        (f"{number}, {phase.word}", number),
+                        priority=PRIORITY_REP,
+                        kind="rep",
+                        sound="tick",
+                    )
+                )
+            else:
+                cues.append(
+                    Say(t, (phase.word,), priority=PRIORITY_PHASE, kind="phase", sound="tick")
+                )
+            whole = int(phase.seconds)
+            for k in range(1, whole):
+                cues.append(
+                    Say(t + k, (spoken.number(k + 1),), priority=PRIORITY_COUNT, kind="count")
+                )
+            t += phase.seconds
+        cue = spec.rep_cue(r)
+        if cue:
+            later = [
+                start + (q - 1) * rep_len + off
+                for q in (r + 1, r + 2)
+                if q <= reps
+                for off in _offsets(tempo)
+            ]
+            cues.append(
+                Say(
+                    phase_starts[0] + 0.9,
+                    (cue,),
+                    priority=PRIORITY_REP_CUE,
+                    kind="rep-cue",
+                    slots=tuple(phase_starts[1:] + later),
+                )
+            )
+    cues.append(Mark(start + reps * rep_len, "reps-done", reps))
+    return cues
+
+
+def _offsets(tempo: Tempo) -> list[float]:
+    out, t = [], 0.0
+    for phase in tempo.phases:
+        out.append(t + (0.9 if t == 0 else 0))
+        t += phase.seconds
+    return out
+
+
+def hold_cues(seconds: float, start: float) -> list[Cue]:
+    """A timed hold: halfway point, the last three seconds, then done."""
+    cues: list[Cue] = []
+    if seconds >= 10:
+        cues.append(Say(start + seconds / 2, ("halfway",), priority=3, kind="hold"))
+    for k in (3, 2, 1):
+        if seconds > k + 1:
+            cues.append(Say(start + seconds - k, (spoken.number(k),), priority=4, kind="count"))
+    cues.append(Say(start + seconds, ("done",), priority=5, kind="hold-done", sound="set-done"))
+    cues.append(Mark(start + seconds, "hold-done", seconds))
+    return cues
+
+
+def work_segment(
+    spec: ExerciseSpec, tempo: Tempo, reps: int, intro: list[str], beats: int, durations: Durations
+) -> Segment:
+    """Announcement (may be empty), count-in, then the reps or the hold."""
+    cues, t = speech(intro, durations)
+    if intro:
+        t += 0.6
+    if beats:
+        cues += count_in(beats, t)
+        t += beats
+    # One beat after "go" (ours, or the one that ended the rest) before rep one.
+    work_start = t + 1.0
+    cues.append(Mark(work_start, "work-start", 0))
+    if spec.hold is not None:
+        cues += hold_cues(spec.hold, work_start)
+        length = work_start + spec.hold
+    else:
+        cues += reps_cues(spec, tempo, reps, work_start)
+        length = work_start + reps * tempo.rep_seconds
+    resolved = resolve(cues, durations)
+    return Segment(resolved, max(length, end_of(resolved, durations)))
+
+
+def rest_segment(seconds: float, preview: list[str], durations: Durations) -> Segment:
+    """ "Rest ninety seconds", a preview of what is next, milestones, "three, two, one, go".
+
+    If the preview is longer than the rest allows, the rest is stretched so
+    the coach never talks over the countdown.
+    """
+    cues, t = speech([f"Rest {spoken.duration(seconds)}."], durations, kind="rest")
+    preview_cues, preview_end = speech(preview, durations, start=t + 1.0, kind="preview")
+    cues += preview_cues
+    end = max(seconds, preview_end + 4.0 if preview else t + 3.5)
+    for m in REST_MILESTONES:
+        if m < end - 4 and end - m > t + 0.5:
+            cues.append(Say(end - m, (f"{spoken.duration(m)}",), priority=6, kind="milestone"))
+    cues += [
+        Say(end - k, (spoken.number(k),), priority=7, kind="countdown", sound="beep")
+        for k in (3, 2, 1)
+    ]
+    cues.append(Say(end, ("go",), priority=8, kind="go", sound="go"))
+    cues.append(Mark(end, "rest-done", seconds))
+    # The preview is lowest: a milestone or the countdown wins over it.
+    lowered = [
+        Say(c.at, c.options, priority=2, kind=c.kind)
+        if isinstance(c, Say) and c.kind == "preview"
+        else c
+        for c in cues
+    ]
+    resolved = resolve(lowered, durations)
+    return Segment(resolved, end)
+
+
+def estimate_seconds(routine: Routine) -> float:
+    """A fair estimate of the whole session, for ``list`` and ``plan``."""
+    total = 10.0
+    for item in routine.items:
+        if isinstance(item, Circuit):
+            for r in range(item.rounds):
+                for i, ex in enumerate(item.exercises):
+                    total += _work_estimate(ex) * max(1, len(ex.sides))
+                    total += item.transition if i < len(item.exercises) - 1 else 0
+                total += ASK_SECONDS + (item.rest if r < item.rounds - 1 else 0)
+        else:
+            per_set = _work_estimate(item) * max(1, len(item.sides)) + ASK_SECONDS
+            per_set += item.switch * max(0, len(item.sides) - 1)
+            total += item.sets * per_set + item.rest * item.sets + 3 * len(item.setup)
+    return total
+
+
+def _work_estimate(spec: ExerciseSpec) -> float:
+    if spec.hold is not None:
+        return spec.hold + 7
+    reps = spec.reps.high if spec.reps else 10
+    return reps * spec.tempo.rep_seconds + 7
+
+
+def outline(routine: Routine) -> list[dict[str, object]]:
+    """The plan as data: one entry per exercise or circuit (``voicecoach plan --json``)."""
+    from voicecoach.routines.loads import describe
+
+    def ex_data(ex: ExerciseSpec) -> dict[str, object]:
+        return {
+            "exercise": ex.key,
+            "name": ex.name,
+            "sets": ex.sets,
+            "reps": str(ex.reps) if ex.reps else None,
+            "hold": ex.hold,
+            "load": describe(ex.load),
+            # A hold has neither a tempo nor an RIR question (issue 15, finding 12).
+            "tempo": None if ex.hold is not None else ex.tempo.notation(),
+            "rest": format_duration(ex.rest),
+            "rir": None if ex.hold is not None else str(ex.rir),
+            "sides": list(ex.sides),
+            "progression": ex.progression.rule,
+        }
+
+    out: list[dict[str, object]] = []
+    for item in routine.items:
+        if isinstance(item, Circuit):
+            out.append(
+                {
+                    "circuit": item.name,
+                    "kind": item.kind,
+                    "rounds": item.rounds,
+                    "rest": format_duration(item.rest),
+                    "transition": format_duration(item.transition),
+                    "exercises": [ex_data(e) for e in item.exercises],
+                }
+            )
+        else:
+            out.append(ex_data(item))
+    return out

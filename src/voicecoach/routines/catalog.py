@@ -1,0 +1,41 @@
+"""Built-in routines and name resolution: a path always wins over a built-in name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from voicecoach.routines.loader import load_routine
+from voicecoach.routines.model import Routine
+from voicecoach.routines.problems import Problem, RoutineError
+from voicecoach.routines.resources import data_dir
+
+
+def builtin_paths() -> dict[str, Path]:
+    folder = data_dir("routines")
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def resolve(name: str) -> Path:
+    """``pull-day``, ``pull-day.yaml`` or a path → the file; RoutineError lists the built-ins."""
+    path = Path(name).expanduser()
+    if path.exists():
+        return path
+    builtins = builtin_paths()
+    stem = name[:-5] if name.endswith(".yaml") else name[:-4] if name.endswith(".yml") else name
+    if stem in builtins:
+        return builtins[stem]
+    names = ", ".join(builtins)
+    raise RoutineError(
+        [
+            Problem(
+                name,
+                1,
+                1,
+                f"no such file, and no built-in routine by that name; built-ins are: {names}",
+            )
+        ]
+    )
+
+
+def load(name: str) -> Routine:
+    return load_routine(resolve(name))

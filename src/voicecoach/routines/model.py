@@ -1,0 +1,100 @@
+"""The validated, frozen form of a routine: what the planner and engine work from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from voicecoach.routines.loads import Load
+from voicecoach.routines.tempo import Tempo
+
+
+@dataclass(frozen=True)
+class Range:
+    """An inclusive integer range: reps ``8-12`` or an RIR target ``1-2``."""
+
+    low: int
+    high: int
+
+    def __str__(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
+
+
+@dataclass(frozen=True)
+class Progression:
+    """How the next set's load is chosen (see progression.py and docs/progression.md).
+
+    ``add``/``drop``/``round``/``cap`` are in the load's unit. ``dumbbells`` is the
+    list of loadable weights, when the gym has fixed dumbbells.
+    """
+
+    rule: str = "double"  # double | rir-step | e1rm | none
+    add: float = 5.0
+    drop: float = 5.0
+    round: float = 5.0
+    dumbbells: tuple[float, ...] = ()
+    cap: float | None = None
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """One exercise as prescribed by a routine, with the library's defaults filled in."""
+
+    key: str
+    name: str
+    sets: int
+    reps: Range | None
+    hold: float | None
+    load: Load
+    tempo: Tempo
+    rest: float
+    rir: Range
+    sides: tuple[str, ...]
+    switch: float
+    setup: tuple[str, ...]
+    rep_cues: tuple[tuple[int, str], ...]
+    progression: Progression
+    equipment: tuple[str, ...] = ()
+
+    @property
+    def timed(self) -> bool:
+        return self.hold is not None
+
+    def rep_cue(self, rep: int) -> str | None:
+        return dict(self.rep_cues).get(rep)
+
+
+@dataclass(frozen=True)
+class Circuit:
+    """Exercises done back to back, ``rounds`` times, resting after each round."""
+
+    name: str
+    rounds: int
+    rest: float
+    transition: float
+    exercises: tuple[ExerciseSpec, ...]
+    kind: str = "circuit"  # or "superset"
+
+
+Item = ExerciseSpec | Circuit
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A whole validated routine."""
+
+    name: str
+    description: str
+    units: str
+    items: tuple[Item, ...]
+    source: str = ""
+    digest: str = ""
+    count_in: int = 3
+    rir_timeout: float = 20.0
+    notes: tuple[str, ...] = field(default=())
+
+    def exercises(self) -> list[ExerciseSpec]:
+        """Every exercise in order, circuits flattened."""
+        out: list[ExerciseSpec] = []
+        for item in self.items:
+            out.extend(item.exercises if isinstance(item, Circuit) else (item,))
+        return out

@@ -1,0 +1,44 @@
+"""Every side effect the engine has, in one object (STYLE.md §2, after httpie's Environment).
+
+``cli.py`` builds the real one; tests and ``--dry-run`` build one with the
+fake clock from ``voicecoach.testing``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from voicecoach.audio.base import Output, SilentOutput
+from voicecoach.audio.clips import Clip
+from voicecoach.audio.sounds import sound
+from voicecoach.inputs.clock import Clock
+from voicecoach.journal.store import Journal
+from voicecoach.session.answers import Answer
+from voicecoach.session.events import Event, Sink
+from voicecoach.session.statusline import Status
+from voicecoach.speech.base import Voice
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Environment:
+    clock: Clock
+    voice: Voice
+    output: Output = field(default_factory=SilentOutput)
+    journal: Journal | None = None
+    sinks: list[Sink] = field(default_factory=list)
+    answers: deque[Answer] = field(default_factory=deque)
+    sounds: Callable[[str], Clip] = sound
+    wallclock: Callable[[], datetime] = utc_now
+    virtual: bool = False  # a dry run: wall-clock times follow the virtual clock
+    status: Callable[[Status], None] | None = None  # the live status line, on a live terminal
+
+    def emit(self, event: Event) -> None:
+        for sink in self.sinks:
+            sink(event)

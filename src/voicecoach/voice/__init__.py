@@ -1,6 +1,0 @@
-"""Speech: engines in worker processes, a checked and cached clip per phrase, rendered ahead."""
-
-from voicecoach.voice.base import SpeechUnavailable, Voice
-from voicecoach.voice.registry import make_voice
-
-__all__ = ["SpeechUnavailable", "Voice", "make_voice"]

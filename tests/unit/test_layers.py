@@ -1,0 +1,78 @@
+"""The package's layering holds: lower stages never import higher ones; only cli/ imports click.
+
+The stages, lowest first, follow the pipeline (docs/architecture.md):
+core modules at the top level < routines < plan < audio < speech < inputs
+< journal < session < cli. ``testing`` (test doubles that reach into every
+stage) and ``__main__`` stand outside the order.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "voicecoach"
+ORDER = ["core", "routines", "plan", "audio", "speech", "inputs", "journal", "session", "cli"]
+OUTSIDE = {"testing", "__main__"}
+
+
+def stage(module: str) -> str | None:
+    """The stage of ``voicecoach.X...``; None for modules outside the order."""
+    parts = module.split(".")
+    if parts[0] != "voicecoach" or len(parts) == 1:
+        return "core" if module == "voicecoach" else None
+    head = parts[1]
+    if head in OUTSIDE:
+        return None
+    return head if head in ORDER else "core"
+
+
+def imports(path: Path) -> list[tuple[int, str]]:
+    """Every module ``path`` imports, at any depth (function-level imports count too)."""
+    tree = ast.parse(path.read_text(), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+            if node.module == "voicecoach":
+                found += [(node.lineno, f"voicecoach.{a.name}") for a in node.names]
+    return found
+
+
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    rel = path.relative_to(root.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def violations(root: Path = PACKAGE) -> list[str]:
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        here = stage(module_name(path, root))
+        if here is None:
+            continue
+        for line, target in imports(path):
+            if target.split(".")[0] == "click" and here != "cli":
+                found.append(f"{path}:{line}: {here} imports click; only cli/ may")
+            there = stage(target) if target.startswith("voicecoach") else None
+            if there is not None and ORDER.index(there) > ORDER.index(here):
+                found.append(f"{path}:{line}: {here} imports {target} ({there} is higher)")
+    return found
+
+
+def test_no_upward_imports_and_click_only_in_cli() -> None:
+    """No stage imports a higher one, and only cli/ imports click."""
+    assert violations() == []
+
+
+def test_contract_catches_an_upward_import(tmp_path: Path) -> None:
+    """A plan module importing the session engine is reported (the check can fail)."""
+    bad = tmp_path / "voicecoach" / "plan"
+    bad.mkdir(parents=True)
+    (bad / "oops.py").write_text("from voicecoach.session.engine import Session\n")
+    found = violations(tmp_path / "voicecoach")
+    assert len(found) == 1 and "plan imports voicecoach.session.engine" in found[0]
