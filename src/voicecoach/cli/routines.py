@@ -1,0 +1,169 @@
+"""Commands about routines: list, validate, plan, schema, exercises."""
+
+from __future__ import annotations
+
+import click
+
+from voicecoach.cli.base import (
+    CONTEXT,
+    cli,
+    dump_json,
+    err_line,
+    say_line,
+)
+from voicecoach.exitcodes import ExitStatus
+from voicecoach.routines.problems import RoutineError
+
+
+@cli.command("list", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def list_cmd(as_json: bool) -> None:
+    """List the built-in routines, with descriptions and estimated durations.
+
+    \b
+    Examples:
+      voicecoach list
+      voicecoach list --json
+    """
+    from voicecoach.plan.listing import listing
+
+    rows = listing()
+    if as_json:
+        dump_json(rows)
+        return
+    width = max(len(str(r["name"])) for r in rows)
+    for r in rows:
+        say_line(f"{r['name']:<{width}}  ~{r['minutes']:>2} min  {r['description']}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("routines", nargs=-1, required=True)
+def validate(routines: tuple[str, ...]) -> None:
+    """Check routine files (or built-in names); report every problem with its line and column.
+
+    Exit status 0 when all are valid, 2 otherwise.
+
+    \b
+    Examples:
+      voicecoach validate my-routine.yaml
+      voicecoach validate routines/*.yaml
+    """
+    from voicecoach.routines.catalog import load
+
+    failed = False
+    for name in routines:
+        try:
+            routine = load(name)
+        except RoutineError as exc:
+            failed = True
+            for p in exc.problems:
+                err_line(str(p))
+            continue
+        say_line(f"{name}: ok ({routine.name}, {len(routine.exercises())} exercises)")
+    if failed:
+        raise SystemExit(ExitStatus.USAGE)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("routine")
+@click.option("--json", "as_json", is_flag=True, help="Print the outline as JSON.")
+def plan(routine: str, as_json: bool) -> None:
+    """Show the outline of a routine and its estimated duration.
+
+    \b
+    Examples:
+      voicecoach plan pull-day
+      voicecoach plan ./my-routine.yaml --json
+    """
+    from voicecoach.plan.planner import estimate_seconds, outline
+    from voicecoach.routines.catalog import load
+    from voicecoach.routines.durations import format_duration
+
+    r = load(routine)
+    data = outline(r)
+    seconds = estimate_seconds(r)
+    if as_json:
+        dump_json(
+            {
+                "name": r.name,
+                "description": r.description,
+                "units": r.units,
+                "estimated_seconds": round(seconds),
+                "items": data,
+            }
+        )
+        return
+    say_line(f"{r.name} — {r.description}" if r.description else r.name)
+
+    def line(e: dict[str, object], indent: str = "") -> str:
+        hold = not e["reps"]
+        work = f"{format_duration(float(e['hold']))} hold" if hold else f"{e['reps']} reps"  # type: ignore[arg-type]
+        sets = f"{e['sets']} × " if not indent else ""
+        sides = f", sides {'/'.join(e['sides'])}" if e["sides"] else ""  # type: ignore[arg-type]
+        rest = f", rest {e['rest']}" if not indent else ""
+        # A hold has no tempo and no RIR question (issue 15, finding 12).
+        effort = "" if hold else f", tempo {e['tempo']}, RIR {e['rir']}"
+        return f"{indent}{e['name']}: {sets}{work} @ {e['load']}{effort}{rest}{sides}"
+
+    for item in data:
+        if "circuit" in item:
+            say_line(
+                f"{item['kind'].capitalize()} {item['circuit']}: {item['rounds']} rounds, "  # type: ignore[union-attr]
+                f"rest {item['rest']} between rounds, {item['transition']} between "
+                "exercises"
+            )
+            for e in item["exercises"]:  # type: ignore[union-attr]
+                say_line(line(e, "  - "))
+        else:
+            say_line(line(item))
+    click.echo(f"Estimated duration: {format_duration(seconds)}")
+
+
+@cli.command(context_settings=CONTEXT)
+def schema() -> None:
+    """Print the JSON Schema of the routine format, for editors and CI.
+
+    \b
+    Examples:
+      voicecoach schema > routine.schema.json
+      # then, first line of a routine file:
+      # yaml-language-server: $schema=./routine.schema.json
+    """
+    from voicecoach.routines.schema import routine_schema
+
+    dump_json(routine_schema())
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
+def exercises(as_json: bool) -> None:
+    """List the exercise library: the ids routines refer to with 'use:'.
+
+    \b
+    Examples:
+      voicecoach exercises
+      voicecoach exercises --json
+    """
+    from voicecoach.routines.library import load_library
+
+    lib = load_library()
+    if as_json:
+        dump_json(
+            [
+                {
+                    "id": e.key,
+                    "name": e.name,
+                    "equipment": list(e.equipment),
+                    "unilateral": e.unilateral,
+                    "levels": list(e.levels),
+                    "setup": list(e.setup),
+                    "rep_cues": dict(e.rep_cues),
+                    "tempo": e.tempo.notation(),
+                }
+                for e in lib.values()
+            ]
+        )
+        return
+    width = max(len(k) for k in lib)
+    for e in lib.values():
+        say_line(f"{e.key:<{width}}  {e.name} ({', '.join(e.equipment)})")

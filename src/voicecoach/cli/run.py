@@ -1,0 +1,169 @@
+"""Commands that speak: run a workout, say a phrase."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from voicecoach.cli.base import (
+    CONTEXT,
+    cli,
+    load_user_settings,
+    voice_options,
+)
+from voicecoach.paths import user_paths
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("routine")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Run the whole session on a virtual clock, print the timestamped transcript.",
+)
+@click.option(
+    "--answers",
+    metavar="LIST",
+    help="Scripted answers, one per RIR question: RIR, REPS:RIR or - (e.g. 2,1,8:0,-).",
+)
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write what is played to this WAV file.",
+)
+@click.option(
+    "--transcript",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write one JSON object per event to this file (JSONL).",
+)
+@click.option(
+    "--audio",
+    type=click.Choice(["auto", "stream", "simpleaudio", "none"]),
+    help="Audio output (default: auto).",
+)
+@click.option("--rir-timeout", type=float, help="Seconds to wait for an RIR answer (default 20).")
+@click.option("--fresh", is_flag=True, help="Ignore the journal's loads; start as written.")
+@click.option(
+    "--resume/--no-resume",
+    default=None,
+    help="Continue the newest unfinished session of this routine.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Journal database (default: the data dir, or $VOICECOACH_HOME).",
+)
+@click.option("--no-journal", is_flag=True, help="Do not record this session.")
+@voice_options
+def run(
+    routine: str,
+    dry_run: bool,
+    answers: str | None,
+    record: Path | None,
+    transcript: Path | None,
+    audio: str | None,
+    rir_timeout: float | None,
+    fresh: bool,
+    resume: bool | None,
+    db: Path | None,
+    no_journal: bool,
+    voice: str | None,
+    rate: int | None,
+    volume: float | None,
+    engine: str | None,
+) -> None:
+    """Coach a workout: a built-in name (pull-day) or a routine file.
+
+    \b
+    Keys during a run (one key, no Enter):
+      0-5     reps in reserve (5 = five or more)
+      Enter   set done (ends the set early; reps reached are recorded)
+      space   pause / resume
+      s       skip the rest, or the current exercise
+      r       repeat the last cue
+      + / -   rest 15 s longer / shorter
+      q       quit (asks to confirm; the journal is kept)
+
+    \b
+    Examples:
+      voicecoach run pull-day
+      voicecoach run pull-day --dry-run --answers 2,2,1,8:0
+      voicecoach run pull-day --dry-run --record session.wav
+      voicecoach run my-routine.yaml --audio none --transcript run.jsonl
+      voicecoach run pull-day --resume
+    """
+    from voicecoach.routines.catalog import load
+    from voicecoach.session.answers import parse_answers
+    from voicecoach.session.runner import EarlyOutput, RunOptions, run_session
+
+    try:
+        scripted = parse_answers(answers) if answers else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--answers") from None
+    settings = load_user_settings(
+        audio=audio, rir_timeout=rir_timeout, voice=voice, rate=rate, volume=volume, engine=engine
+    )
+    # The audio device opens while the routine and journal load: off the first word's path.
+    early = None if dry_run or settings.engine == "estimate" else EarlyOutput(settings.audio)
+    try:
+        r = load(routine)
+    except BaseException:
+        if early is not None:
+            early.discard()
+        raise
+    paths = user_paths()
+    code = run_session(
+        r,
+        settings,
+        RunOptions(
+            dry_run=dry_run,
+            answers=scripted,
+            record=record,
+            transcript=transcript,
+            fresh=fresh,
+            resume=resume,
+            db=db,
+            no_journal=no_journal,
+        ),
+        cache_dir=paths.clip_cache,
+        journal_path=paths.journal,
+        audio=early,
+    )
+    raise SystemExit(code)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("text", nargs=-1, required=True)
+@click.option(
+    "--audio",
+    type=click.Choice(["auto", "stream", "simpleaudio", "none"]),
+    help="Audio output (default: auto).",
+)
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the clip to this WAV file.",
+)
+@voice_options
+def say(
+    text: tuple[str, ...],
+    audio: str | None,
+    record: Path | None,
+    voice: str | None,
+    rate: int | None,
+    volume: float | None,
+    engine: str | None,
+) -> None:
+    """Speak TEXT with the current voice settings.
+
+    \b
+    Examples:
+      voicecoach say "Rest ninety seconds"
+      voicecoach say --rate 150 --voice en-us "Three, two, one, go"
+      voicecoach say --record hello.wav hello
+    """
+    from voicecoach.session.speak import speak
+
+    settings = load_user_settings(audio=audio, voice=voice, rate=rate, volume=volume, engine=engine)
+    raise SystemExit(speak(" ".join(text), settings, user_paths().clip_cache, record))

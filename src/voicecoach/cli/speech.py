@@ -1,0 +1,127 @@
+"""Commands about the voice and the machine: voices, the phrase cache, doctor."""
+
+from __future__ import annotations
+
+import click
+
+from voicecoach.cli.base import (
+    CONTEXT,
+    cli,
+    dump_json,
+    load_user_settings,
+    say_line,
+)
+from voicecoach.exitcodes import ExitStatus
+from voicecoach.paths import user_paths
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
+def voices(as_json: bool) -> None:
+    """List every engine's voices: id, licence, sample rate; the default is marked.
+
+    The default is the voice that scored best on the intelligibility bench
+    (bench/intelligibility.py) among those installed.
+
+    \b
+    Examples:
+      voicecoach voices
+      voicecoach voices --json
+      voicecoach run pull-day --voice piper:joe
+      voicecoach run pull-day --voice espeak:en-us
+    """
+    from voicecoach.speech.listing import all_voices
+
+    rows = all_voices()
+    if as_json:
+        dump_json(rows)
+        return
+    for row in rows:
+        mark = "*" if row["default"] else ("-" if not row["installed"] else " ")
+        say_line(
+            f"{mark} {row['id']:<26} {row['name'][:28]:<28} {','.join(row['languages']):<8} "
+            f"{row['sample_rate']} Hz  {row['licence']}"
+        )
+    say_line("* default   - not installed (pip install 'voicecoach[neural]')")
+
+
+@cli.group(context_settings=CONTEXT)
+def cache() -> None:
+    """The phrase cache: rendered speech, kept so the next run starts at once.
+
+    \b
+    Examples:
+      voicecoach cache info
+      voicecoach cache clear
+    """
+
+
+@cache.command("info", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def cache_info(as_json: bool) -> None:
+    """Show where the cache is, how many clips it holds, and its size bound.
+
+    \b
+    Examples:
+      voicecoach cache info --json
+    """
+    from voicecoach.speech.base import ClipCache
+
+    settings = load_user_settings()
+    c = ClipCache(user_paths().clip_cache, settings.cache_mb * 1024 * 1024)
+    entries = c.entries()
+    data = {
+        "path": str(c.folder),
+        "clips": len(entries),
+        "bytes": sum(size for _, size, _ in entries),
+        "max_bytes": c.max_bytes,
+    }
+    if as_json:
+        dump_json(data)
+        return
+    click.echo(
+        f"{data['path']}: {data['clips']} clips, {data['bytes'] / 1e6:.1f} MB "
+        f"of {settings.cache_mb} MB (cache_mb); least recently used clips go first"
+    )
+
+
+@cache.command("clear", context_settings=CONTEXT)
+def cache_clear() -> None:
+    """Delete every cached clip; the next run renders what it needs again.
+
+    \b
+    Examples:
+      voicecoach cache clear
+    """
+    from voicecoach.speech.base import ClipCache
+
+    c = ClipCache(user_paths().clip_cache)
+    clips, size = c.clear()
+    click.echo(f"removed {clips} clips ({size / 1e6:.1f} MB) from {c.folder}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def doctor(as_json: bool) -> None:
+    """Check speech, audio, terminal and paths, and print a fix for each failure.
+
+    Exit status 1 if an essential part is missing.
+
+    \b
+    Examples:
+      voicecoach doctor
+      voicecoach doctor --json
+    """
+    from voicecoach.session.doctor import run_checks
+
+    checks = run_checks(load_user_settings(), user_paths())
+    if as_json:
+        dump_json([c.__dict__ for c in checks])
+    else:
+        for c in checks:
+            mark = "ok  " if c.ok else ("FAIL" if c.essential else "warn")
+            say_line(f"[{mark}] {c.name}: {c.detail}")
+            if not c.ok and c.fix:
+                say_line(f"       fix: {c.fix}")
+    if any(c.essential and not c.ok for c in checks):
+        raise SystemExit(ExitStatus.ERROR)
