@@ -32,9 +32,10 @@ from voicecoach.routines.loads import Load
 from voicecoach.routines.model import Routine
 from voicecoach.safetext import clean
 from voicecoach.session.answers import Answer
-from voicecoach.session.engine import QUIT_CONFIRM, Session
+from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
 from voicecoach.session.events import Event, JsonlWriter, transcript_line
+from voicecoach.session.loop import QUIT_CONFIRM
 from voicecoach.session.stdout import ClosedStdout
 from voicecoach.session.terminal import GuardedStream, caps_for, width_of
 from voicecoach.settings import Settings

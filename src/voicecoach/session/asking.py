@@ -1,0 +1,125 @@
+"""Asking for reps in reserve, and what the answer changes: the words and the journal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from voicecoach.journal.store import SetRecord
+from voicecoach.plan import spoken
+from voicecoach.plan.progression import Decision
+from voicecoach.plan.workplan import WorkItem
+from voicecoach.routines.loads import Level, Load, Unloaded, Weight, describe
+
+if TYPE_CHECKING:
+    from voicecoach.session.engine import SlotState
+
+REASK_AFTER = 8.0
+ANSWER_DELAY = 1.0  # a scripted answer arrives this long after the question ends
+
+
+class Asking:
+    """The RIR question, the decision's words, the journal record (part of Session)."""
+
+    def _ask_rir(self) -> int | None:
+        env, clock = self.env, self.env.clock
+        question = "Reps in reserve?"
+        self._emit("ask", "RIR")
+        self._say_now([question])
+        # Typed ahead (or while the question was spoken); from a pipe, one line per question.
+        early = [self.typed_ahead.pop(0)] if self.typed_ahead else []
+        if env.answers:
+            answer = env.answers.popleft()
+            deadline = clock.now() + ANSWER_DELAY
+            while clock.wait(deadline) is not None:
+                pass
+            self._emit("answer", "-" if answer.rir is None else str(answer.rir))
+            if answer.rir is None:
+                self._say_now(["No answer. The load stays."])
+            return answer.rir
+        deadline = clock.now() + self.rir_timeout
+        reask = clock.now() + REASK_AFTER
+        if early:
+            rir = min(5, int(early[0]))
+            self._emit("answer", str(rir))
+            return rir
+        while True:
+            wait_until = min(reask, deadline) if reask else deadline
+            key = clock.wait(wait_until)
+            if key is None:
+                if reask and clock.now() >= reask:
+                    reask = 0.0
+                    self._say_now(["Reps in reserve? Press zero to five."])
+                    continue
+                if clock.now() >= deadline:
+                    self._emit("answer", "-")
+                    self._say_now(["No answer. The load stays."])
+                    return None
+                continue
+            if key.isdigit():
+                rir = min(5, int(key))
+                self._emit("answer", str(rir))
+                return rir
+            if key == "r":
+                self._say_now([question])
+
+    def _decision_lines(
+        self, item: WorkItem, old: Load, d: Decision, rir: int | None
+    ) -> tuple[list[str], str | None]:
+        """What the coach says after an answer, and the load event to show (pure)."""
+        lines = []
+        event = None
+        if rir is not None:
+            lines.append(f"{spoken.number(rir)}{' or more' if rir == 5 else ''} in reserve.")
+        later = [it for it in self.items if it.slot == item.slot and it.position > item.position]
+        when = ("Next round" if item.circuit else "Next set") if later else "Next time"
+        if d.direction and d.load != old and not isinstance(d.load, Unloaded):
+            way = "up" if d.direction > 0 else "down"
+            target = d.load.name if isinstance(d.load, Level) else spoken.load(d.load)
+            lines.append(f"{when}: {way} to {target}.")
+            event = f"{item.spec.name}: {describe(old)} -> {describe(d.load)} ({d.reason})"
+        elif d.rep_bonus != self.state[item.slot].rep_bonus:
+            lines.append(f"{when}: one more rep.")
+            event = f"{item.spec.name}: reps +1 ({d.reason})"
+        elif rir is not None and not isinstance(d.load, Unloaded):
+            lines.append(f"{when}: same load.")
+        return lines, event
+
+    def _record(
+        self, item: WorkItem, st: SlotState, records: list[tuple], rir: int | None, d: Decision
+    ) -> None:
+        spec = item.spec
+        for side, reps, hold_done, started, ended in records:
+            self.result.sets_done += 1
+            if isinstance(st.load, Weight) and reps:
+                self.result.volume[st.load.unit] = (
+                    self.result.volume.get(st.load.unit, 0.0) + st.load.amount * reps
+                )
+            if self.env.journal is None or self.session_id is None:
+                continue
+            self.env.journal.record(
+                self.session_id,
+                SetRecord(
+                    position=item.position,
+                    exercise=spec.key,
+                    exercise_name=spec.name,
+                    set_no=item.set_no,
+                    side=side or "",
+                    prescribed=spec.load,
+                    target_low=spec.reps.low if spec.reps else None,
+                    target_high=spec.reps.high if spec.reps else None,
+                    target_hold=spec.hold,
+                    load=st.load,
+                    reps=reps,
+                    rir=rir,
+                    hold_done=hold_done,
+                    started_at=self._wall(started),
+                    ended_at=self._wall(ended),
+                    next_load=d.load,
+                    next_rep_bonus=d.rep_bonus,
+                ),
+            )
+        # A journal that could not write keeps the set and says so once, aloud (issue 15).
+        notice = getattr(self.env.journal, "take_notice", lambda: None)()
+        if notice:
+            self._emit("note", notice)
+            self._say_now([notice])

@@ -1,0 +1,258 @@
+"""The session's loop: play a timed segment against absolute deadlines, pause, repeat.
+
+A segment (a set, a rest, an announcement) is a resolved list of timed cues
+(plan/planner.py). :meth:`Loop._play` hands each clip to the output ``lookahead``
+seconds before it is due and, between cues, waits for the next deadline or a
+key, whichever comes first. Pausing shifts the segment's start, so the rest of
+the timeline moves with it and nothing is bunched.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from voicecoach.inputs.keys import SUSPEND
+from voicecoach.plan import planner
+from voicecoach.plan.cues import Cue, Mark, Say, Sound
+from voicecoach.session.events import Event
+from voicecoach.session.statusline import clock_text
+
+QUIT_CONFIRM = 5.0
+
+
+class QuitRequested(Exception):
+    """The lifter confirmed q: stop now, keep the journal."""
+
+
+@dataclass
+class _Outcome:
+    """What playing a segment ended with."""
+
+    reason: str  # "end", "enter", "skip"
+    elapsed: float
+    marks: list[Mark] = field(default_factory=list)
+
+
+class Loop:
+    """Time, output and the one loop every segment is played through (part of Session)."""
+
+    def _show(self, **parts: str) -> None:
+        """Update parts of the status line (when there is one)."""
+        self.screen = replace(self.screen, **parts)
+        if self.env.status is not None:
+            self.env.status(self.screen)
+
+    # --- time and output ----------------------------------------------------------------
+    def _rel(self, t: float) -> float:
+        return t - self.t0
+
+    def _wall(self, t: float) -> str:
+        if self.env.virtual:
+            return (self._wall0 + timedelta(seconds=self._rel(t))).isoformat(timespec="seconds")
+        return self.env.wallclock().isoformat(timespec="seconds")
+
+    def _emit(self, kind: str, text: str, due: float | None = None, duration: float = 0.0) -> None:
+        now = self.env.clock.now()
+        self.env.emit(
+            Event(self._rel(due if due is not None else now), self._rel(now), kind, text, duration)
+        )
+
+    def _dispatch(self, cue: Say | Sound, at: float) -> None:
+        """Hand one cue to the output, to start at engine time ``at``."""
+        if isinstance(cue, Sound):
+            clip = self.env.sounds(cue.name)
+            text = cue.name
+        else:
+            clip = self.env.voice.clip(cue.text)
+            text = cue.text
+            self.recent.append((at, text))
+            del self.recent[:-4]
+        out = self.env.output
+        if out.healthy():
+            out.play(clip, at)
+        elif out.name != "none":
+            self._emit("note", "audio device lost; coaching goes on in text")
+            from voicecoach.audio.base import SilentOutput
+
+            self.env.output = SilentOutput()
+        kind = "sound" if isinstance(cue, Sound) else "say"
+        self._emit(kind, text, due=at, duration=clip.seconds)
+
+    def _say_now(
+        self, texts: list[str], on_key: Callable[[str, float], str | None] | None = None
+    ) -> float:
+        """Speak sentences from now, in order; returns when the last one ends."""
+        cues, end = planner.speech(texts, self.env.voice.duration)
+        # A sentence's pause after it, so the next segment does not start on its last syllable.
+        self._play(cues, end + planner.GAP, on_key or (lambda k, o: None))
+        return end
+
+    # --- the loop ----------------------------------------------------------------------------
+    def _play(
+        self,
+        cues: list[Cue],
+        length: float,
+        on_key: Callable[[str, float], str | None],
+        countdown: tuple[str, float, float | None] | None = None,
+    ) -> _Outcome:
+        """Play a segment; ``on_key`` may end it ("enter", "skip") or re-plan it.
+
+        The segment starts ``output.lead`` from now, so even its first clip can be
+        placed at its exact sample. Sounds are handed over ``lookahead`` early;
+        marks (rep starts) are acted on at their time. The two run on separate
+        cursors so a mark never holds a sound back.
+
+        ``countdown`` is ``(label, from, until)`` in segment time (``until`` None:
+        the segment's end, which moves with +/- and pauses): the status line
+        counts down the seconds left, as "rest 1:25".
+        """
+        clock, out = self.env.clock, self.env.output
+        # The lead lets a segment's first clip land on its exact sample; the session's
+        # very first words have nothing to line up with, so they start at once.
+        start = clock.now() + (getattr(out, "lead", 0.0) if self._segments else 0.0)
+        self._segments += 1
+        end_at = start + length
+        audible = [c for c in cues if not isinstance(c, Mark)]
+        timeline = [c for c in cues if isinstance(c, Mark)]
+        # The status line follows the rep and phase words when they are heard, not when
+        # they are handed over (lookahead early), so it never runs ahead of the voice.
+        phases = _phase_cues(audible) if self.env.status is not None else []
+        ia = im = ip = 0
+        marks: list[Mark] = []
+        while True:
+            now = clock.now()
+            while ia < len(audible) and start + audible[ia].at - out.lookahead <= now:
+                self._dispatch(audible[ia], start + audible[ia].at)  # type: ignore[arg-type]
+                ia += 1
+            while im < len(timeline) and start + timeline[im].at <= now:
+                mark = timeline[im]
+                marks.append(mark)
+                if mark.kind == "rep":
+                    self._rep = int(mark.value)
+                    self._show(detail=f"rep {self._rep}")
+                im += 1
+            while ip < len(phases) and start + phases[ip].at <= now:
+                cue = phases[ip]
+                word = cue.text if cue.kind == "phase" else cue.text.partition(", ")[2]
+                self._show(detail=f"rep {self._rep}" + (f" · {word}" if word else ""))
+                ip += 1
+            if ia >= len(audible) and im >= len(timeline) and now >= end_at:
+                return _Outcome("end", now - start, marks)
+            nxt = end_at
+            if countdown is not None and self.env.status is not None:
+                label, begin, until = countdown
+                nxt = min(
+                    nxt,
+                    self._tick(
+                        label, now, start + begin, start + until if until is not None else end_at
+                    ),
+                )
+            if ia < len(audible):
+                nxt = min(nxt, start + audible[ia].at - out.lookahead)
+            if im < len(timeline):
+                nxt = min(nxt, start + timeline[im].at)
+            if ip < len(phases):
+                nxt = min(nxt, start + phases[ip].at)
+            key = clock.wait(max(nxt, now))
+            if key is None:
+                continue
+            if self.quitting:
+                continue  # quit is confirmed: a key pressed now must not pause or skip
+            now = clock.now()
+            if key in (" ", "q", SUSPEND):
+                # After Ctrl-Z and fg, the pause began when the process was suspended.
+                paused_at = self.suspended_at if key == SUSPEND and self.suspended_at else now
+                self.suspended_at = None
+                out.cancel_after(paused_at)
+                if self._pause(key == "q"):
+                    raise QuitRequested
+                shift = clock.now() - paused_at
+                start += shift
+                end_at += shift
+                # Hand over again what the pause cancelled; marks not yet due stay pending.
+                while ia > 0 and start + audible[ia - 1].at > paused_at + shift:
+                    ia -= 1
+                continue
+            if key == "r":
+                heard = [text for at, text in self.recent if at <= now]
+                if heard:
+                    self._emit("repeat", heard[-1])
+                    self._dispatch(Say(0, (heard[-1],)), now + getattr(out, "lead", 0.0))
+                continue
+            if key.isdigit():
+                # Typed ahead (or piped in early): it answers the next RIR question.
+                self.typed_ahead.append(key)
+            action = on_key(key, now - start)
+            if action in ("enter", "skip"):
+                out.cancel_after(now)
+                return _Outcome(action, now - start, marks)
+            if isinstance(action, tuple):  # a re-planned segment: (cues, length)
+                new_cues, new_length = action
+                elapsed = now - start
+                audible = [c for c in new_cues if not isinstance(c, Mark)]
+                timeline = [c for c in new_cues if isinstance(c, Mark)]
+                ia = next((k for k, c in enumerate(audible) if c.at > elapsed), len(audible))
+                phases = _phase_cues(audible) if self.env.status is not None else []
+                ip = next((k for k, c in enumerate(phases) if c.at > elapsed), len(phases))
+                im = next((k for k, c in enumerate(timeline) if c.at > elapsed), len(timeline))
+                out.cancel_after(now)
+                end_at = start + new_length
+
+    def _tick(self, label: str, now: float, begin: float, stop: float) -> float:
+        """Show the seconds left until ``stop``; return when the shown number next changes."""
+        if now < begin:
+            return begin
+        if now >= stop:
+            return float("inf")
+        left = math.ceil(stop - now - 1e-9)
+        text = f"{label} {clock_text(left)}"
+        if text != self.screen.detail:
+            self._show(detail=text)
+        return stop - (left - 1)
+
+    def _pause(self, quitting: bool) -> bool:
+        """Wait while paused; True if the lifter confirmed quitting."""
+        clock = self.env.clock
+        before = self.screen.detail
+        if quitting:
+            self._emit("ask", "quit?")
+            self._speak_immediate("Press q again to quit, any other key to go on.")
+            self._show(detail="quit? q again quits, any other key goes on")
+            key = clock.wait(clock.now() + QUIT_CONFIRM)
+            if key == "q":
+                self._emit("quit", "confirmed")
+                self.quitting = True
+                self._show(detail="stopping")
+                return True
+            self._emit("resume", "quit cancelled")
+            self._show(detail=before)
+            return False
+        self._emit("pause", "paused")
+        self._speak_immediate("Paused.")
+        self._show(detail="paused: space goes on")
+        while True:
+            key = clock.wait(clock.now() + 3600)
+            if key == " ":
+                self._emit("resume", "resumed")
+                self._speak_immediate("Go on.")
+                self._show(detail=before)
+                return False
+            if key == "q":
+                if self._pause(True):
+                    return True
+                self._emit("pause", "still paused")
+                self._show(detail="paused: space goes on")
+
+    def _speak_immediate(self, text: str) -> None:
+        now = self.env.clock.now()
+        self._dispatch(Say(0, (text,)), now + getattr(self.env.output, "lead", 0.05))
+
+    # --- the session ----------------------------------------------------------------------------
+
+
+def _phase_cues(cues: list[Cue]) -> list[Say]:
+    """The rep numbers and phase words of a segment, for the status line."""
+    return [c for c in cues if isinstance(c, Say) and c.kind in ("rep", "phase")]

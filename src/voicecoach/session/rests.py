@@ -1,0 +1,74 @@
+"""Running a rest: the preview of the next set, the countdown, +/- and skip."""
+
+from __future__ import annotations
+
+from voicecoach.plan import planner
+from voicecoach.plan.workplan import WorkItem
+from voicecoach.routines.loads import describe
+from voicecoach.session.sets import _set_label
+
+ADJUST = 15.0
+
+
+class Resting:
+    """The rest between sets, with its preview and countdown (part of Session)."""
+
+    def _preview(self, item: WorkItem, nxt: WorkItem) -> list[str]:
+        """What the rest after ``item`` says about ``nxt``, from the current loads."""
+        preview = self._header(nxt, full=nxt.first_of_exercise)
+        if nxt.slot == item.slot and nxt.circuit is None:
+            return ["Next: " + preview[0][0].lower() + preview[0][1:], *preview[1:]]
+        if nxt.circuit is None or nxt.circuit is not item.circuit:
+            return ["Next up: " + preview[0], *preview[1:]]
+        return preview
+
+    def _rest(self, item: WorkItem, nxt: WorkItem, rest: float) -> None:
+        preview = self._preview(item, nxt)
+        nxt_state = self.state[nxt.slot]
+        self._show(
+            exercise=f"next: {nxt.spec.name}",
+            set=_set_label(nxt),
+            load=describe(nxt_state.load),
+            detail="",
+        )
+        if item.rest_kind == "transition":
+            cues, end = planner.speech(preview, self.env.voice.duration)
+            length = max(rest, end + 3.5)
+            cues += planner.count_in(3, length - 3)
+            from voicecoach.plan.cues import resolve
+
+            self._emit("rest", f"transition {rest:g}s")
+            self._play(
+                resolve(cues, self.env.voice.duration),
+                length,
+                lambda k, e: None,
+                countdown=("transition", 0.0, None),
+            )
+            return
+        total = [rest]
+        self._emit("rest", f"{rest:g}s")
+        seg = planner.rest_segment(rest, preview, self.env.voice.duration)
+
+        def on_key(key: str, elapsed: float) -> object:
+            if key == "s":
+                return "skip"
+            if key in "+-" and key:
+                change = ADJUST if key == "+" else -ADJUST
+                total[0] = max(elapsed + 5.0, total[0] + change)
+                self._emit("rest", f"adjusted to {total[0]:g}s")
+                self._speak_immediate(
+                    "Fifteen more seconds." if key == "+" else "Fifteen seconds less."
+                )
+                new = planner.rest_segment(total[0], preview, self.env.voice.duration)
+                return (new.cues, new.length)
+            return None
+
+        outcome = self._play(
+            seg.cues,
+            seg.length,
+            on_key,  # type: ignore[arg-type]
+            countdown=("rest", 0.0, None),
+        )
+        if outcome.reason == "skip":
+            self._emit("skip", "rest")
+            self._say_now(["Go."])

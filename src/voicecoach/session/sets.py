@@ -1,0 +1,167 @@
+"""Running a set: its header, the work segment with every side, and what was done."""
+
+from __future__ import annotations
+
+from voicecoach.inputs.keys import ENTER
+from voicecoach.plan import planner, spoken
+from voicecoach.plan.cues import Mark, Say
+from voicecoach.plan.progression import Outcome, decide
+from voicecoach.plan.workplan import WorkItem
+from voicecoach.routines.loads import describe
+from voicecoach.session.loop import _Outcome
+
+
+class SetRunner:
+    """Runs one set (all its sides) and foresees every answer's phrases (part of Session)."""
+
+    def _header(self, item: WorkItem, full: bool) -> list[str]:
+        st = self.state[item.slot]
+        spec = item.spec
+        lines: list[str] = []
+        if item.circuit is not None and item.circuit.exercises[0] is spec:
+            lines.append(
+                f"{item.circuit.name}, round {spoken.number(item.set_no)} of "
+                f"{spoken.number(item.total)}."
+            )
+        if full and item.first_of_exercise:
+            lines.append(f"{spec.name}.")
+            lines += list(spec.setup)
+        total = 1 if item.circuit else item.total
+        set_no = 1 if item.circuit else item.set_no
+        if item.circuit is not None:
+            reps = planner.set_header(spec, 1, 1, st.load, st.rep_bonus)
+            lines.append(
+                f"{spec.name}: " + reps[0].removeprefix("One set, ").rstrip(".") + "."
+                if not (full and item.first_of_exercise)
+                else reps[0].removeprefix("One set, ").capitalize()
+            )
+        else:
+            lines += planner.set_header(
+                spec, set_no, total, st.load, st.rep_bonus, spec.sides[0] if spec.sides else None
+            )
+        return lines
+
+    def _item(self, item: WorkItem, previewed: bool, nxt: WorkItem | None = None) -> bool:
+        """Run one set (all its sides), ask RIR, record it. True if the lifter skipped it."""
+        spec, env = item.spec, self.env
+        st = self.state[item.slot]
+        scripted = env.answers[0] if env.answers else None
+        stop_at = scripted.reps if scripted and scripted.reps is not None else None
+        target_top = (spec.reps.high + st.rep_bonus) if spec.reps else 0
+        rep_count = min(target_top, stop_at) if stop_at is not None else target_top
+        sides: list[str | None] = list(spec.sides) or [None]
+        records = []
+        self._emit("set", item.label + f" · {describe(st.load)}")
+        for k, side in enumerate(sides):
+            self._show(
+                exercise=spec.name,
+                set=_set_label(item) + (f" {side}" if side else ""),
+                load=describe(st.load),
+                detail="",
+            )
+            if k == 0:
+                intro = [] if previewed else self._header(item, full=True)
+                beats = 0 if previewed else self.routine.count_in
+            else:
+                self._switch(spec.switch, side or "")
+                intro, beats = [], 0
+            seg = planner.work_segment(
+                spec, spec.tempo, rep_count, intro, beats, env.voice.duration
+            )
+            if k == 0:  # the answer's phrases are due when the last side ends
+                self._foresee(item, nxt, rep_count, env.clock.now() + seg.length * len(sides))
+            started = env.clock.now()
+            hold = None
+            if spec.hold is not None:
+                begin = next(
+                    (m.at for m in seg.cues if isinstance(m, Mark) and m.kind == "work-start"), 0.0
+                )
+                hold = ("hold", begin, begin + spec.hold)
+            outcome = self._play(
+                seg.cues,
+                seg.length,
+                lambda key, el: "enter" if key == ENTER else "skip" if key == "s" else None,
+                countdown=hold,
+            )
+            if outcome.reason == "skip":
+                return True
+            reps, hold_done = self._reps_done(spec, outcome, rep_count, seg)
+            records.append((side, reps, hold_done, started, env.clock.now()))
+        rir = self._ask_rir() if spec.hold is None else None  # a hold has no RIR question
+        decision = decide(
+            st.load,
+            Outcome(records[-1][1], rir),
+            spec.reps,
+            spec.rir,
+            spec.progression,
+            st.rep_bonus,
+        )
+        self._record(item, st, records, rir, decision)
+        lines, event = self._decision_lines(item, st.load, decision, rir)
+        if event:
+            self._emit("load", event)
+        st.load, st.rep_bonus = decision.load, decision.rep_bonus
+        if lines:
+            self._say_now(lines)
+        return False
+
+    def _reps_done(
+        self, spec: object, outcome: _Outcome, planned: int, seg: planner.Segment
+    ) -> tuple[int | None, float | None]:
+        if getattr(spec, "hold", None) is not None:
+            start = next(
+                (m.at for m in seg.cues if isinstance(m, Mark) and m.kind == "work-start"), 0.0
+            )
+            return None, max(0.0, min(spec.hold, outcome.elapsed - start))  # type: ignore[attr-defined]
+        if outcome.reason == "end":
+            return planned, None
+        reps = [m for m in outcome.marks if m.kind == "rep"]
+        if not reps:
+            return 0, None
+        last = reps[-1]
+        rep_len = spec.tempo.rep_seconds  # type: ignore[attr-defined]
+        into = outcome.elapsed - last.at
+        return int(last.value) - (1 if into < rep_len / 2 else 0), None
+
+    def _switch(self, seconds: float, side: str) -> None:
+        cues, end = planner.speech(
+            [f"Switch sides. {side.capitalize()} side."], self.env.voice.duration
+        )
+        length = max(seconds, end + 3.5)
+        cues += [
+            Say(length - k, (spoken.number(k),), priority=7, kind="countdown", sound="beep")
+            for k in (3, 2, 1)
+        ]
+        cues.append(Say(length, ("go",), priority=8, kind="go", sound="go"))
+        from voicecoach.plan.cues import resolve
+
+        self._play(resolve(cues, self.env.voice.duration), length, lambda k, e: None)
+
+    def _foresee(self, item: WorkItem, nxt: WorkItem | None, reps: int, due: float) -> None:
+        """Render, during the set, what every possible answer would make the coach say.
+
+        RIR 0 to 5 (and no answer) can give up to six next loads; each one's
+        confirmation and the next set's preview are queued first, so the
+        answer is confirmed at once whatever it is.
+        """
+        if self.env.virtual:
+            return  # a dry run knows its answers: nothing to foresee
+        spec, st = item.spec, self.state[item.slot]
+        texts = ["Reps in reserve?", "No answer. The load stays."]
+        for rir in (None, 0, 1, 2, 3, 4, 5):
+            d = decide(
+                st.load, Outcome(reps, rir), spec.reps, spec.rir, spec.progression, st.rep_bonus
+            )
+            texts += self._decision_lines(item, st.load, d, rir)[0]
+            if nxt is not None:
+                saved = st.load, st.rep_bonus
+                st.load, st.rep_bonus = d.load, d.rep_bonus
+                try:
+                    texts += self._preview(item, nxt)
+                finally:
+                    st.load, st.rep_bonus = saved
+        self.env.voice.want(texts, due=due)
+
+
+def _set_label(item: WorkItem) -> str:
+    return f"{'round' if item.circuit else 'set'} {item.set_no}/{item.total}"
