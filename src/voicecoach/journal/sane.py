@@ -14,7 +14,7 @@ import json
 import math
 from typing import Any
 
-from voicecoach.routines.loader import LONG_LIMITS, MAX_LOAD
+from voicecoach.routines.checks import LONG_LIMITS, MAX_LOAD
 from voicecoach.routines.loads import Bodyweight, Level, Load, Unloaded, Weight, from_record
 
 MAX_WEIGHT = {unit: cap * 10 for unit, cap in MAX_LOAD.items()}

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from voicecoach.routines.library import load_library
-from voicecoach.routines.loader import (
+from voicecoach.routines.checks import (
     CIRCUIT_KEYS,
     DEFAULT_KEYS,
     EXERCISE_KEYS,
@@ -18,6 +17,7 @@ from voicecoach.routines.loader import (
     RULES,
     TOP_KEYS,
 )
+from voicecoach.routines.library import load_library
 
 DURATION = {
     "oneOf": [
