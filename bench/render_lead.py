@@ -37,7 +37,7 @@ from voicecoach.routines.catalog import builtin_paths, load  # noqa: E402
 from voicecoach.session.answers import Answer  # noqa: E402
 from voicecoach.session.engine import Session  # noqa: E402
 from voicecoach.session.environment import Environment  # noqa: E402
-from voicecoach.session.runner import _phrases  # noqa: E402
+from voicecoach.session.setup import _phrases  # noqa: E402
 from voicecoach.speech.base import Voice  # noqa: E402
 from voicecoach.speech.engines import EngineSpec  # noqa: E402
 from voicecoach.speech.estimate import EstimateRenderer  # noqa: E402
