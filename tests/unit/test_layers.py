@@ -76,3 +76,20 @@ def test_contract_catches_an_upward_import(tmp_path: Path) -> None:
     (bad / "oops.py").write_text("from voicecoach.session.engine import Session\n")
     found = violations(tmp_path / "voicecoach")
     assert len(found) == 1 and "plan imports voicecoach.session.engine" in found[0]
+
+
+def test_no_module_is_over_450_lines() -> None:
+    """No module in src/ or bench/ is over 450 lines (issue 16: rooms small enough to read)."""
+    roots = [PACKAGE, PACKAGE.parents[1] / "bench"]
+    big = [
+        f"{p}: {n} lines"
+        for root in roots
+        for p in root.rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > 450
+    ]
+    assert big == []
+
+
+def test_at_most_eight_modules_at_the_top() -> None:
+    """The package's top level holds at most 8 modules; the rest live in their stage."""
+    assert len(list(PACKAGE.glob("*.py"))) <= 8

@@ -1,0 +1,118 @@
+"""Time to the first word (warm and cold, against a naive pyttsx3 say()), and
+the speed of a dry run against process start-up alone.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import PY, ROOT, Figure, vc  # noqa: E402
+from helpers import PulseServer  # noqa: E402
+from onsets import Recording  # noqa: E402
+
+
+def time_to_first_word(pulse: PulseServer, work: Path, args: list[str], home: Path) -> float:
+    env = dict(os.environ, **pulse.env(), VOICECOACH_HOME=str(home))
+    with Recording(pulse, work / f"ttfw-{time.monotonic_ns()}.raw") as rec:
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            args,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        heard = rec.rec.wait_for_onsets(1, timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+    if not heard:
+        return float("nan")
+    return rec.origin + heard[0] - start
+
+
+def bench_ttfw(pulse: PulseServer, work: Path, report: dict) -> list[Figure]:
+    home = work / "home-ttfw"
+    # The neural voice (the default when installed) is the cold case the goal is set for.
+    args = vc("run", "pull-day", "--no-journal", "--engine", "piper")
+    cold = time_to_first_word(pulse, work, args, home)
+    warm = time_to_first_word(pulse, work, args, home)
+    naive = time_to_first_word(
+        pulse,
+        work,
+        [PY, "-c", ("import pyttsx3; e = pyttsx3.init(); e.say('Pull Day.'); e.runAndWait()")],
+        home,
+    )
+    report["ttfw"] = {"cold": cold, "warm": warm, "naive_pyttsx3": naive}
+    return [
+        Figure(
+            "time to first word, warm cache",
+            warm,
+            "s",
+            "naive pyttsx3 say()",
+            naive,
+            "≤ 0.3 s",
+            warm <= 0.3,
+        ),
+        Figure(
+            "time to first word, cold cache",
+            cold,
+            "s",
+            "naive pyttsx3 say()",
+            naive,
+            "≤ 1.5 s",
+            cold <= 1.5,
+        ),
+    ]
+
+
+def bench_dry_run(work: Path, report: dict) -> list[Figure]:
+    from voicecoach.plan.planner import estimate_seconds
+    from voicecoach.routines.catalog import builtin_paths, load
+
+    longest = max(builtin_paths(), key=lambda n: estimate_seconds(load(n)))
+    env = dict(os.environ, VOICECOACH_HOME=str(work / "home-dry"))
+    subprocess.run(
+        vc("run", longest, "--dry-run", "--no-journal"), env=env, capture_output=True, check=True
+    )  # warm the speech cache
+
+    def wall(args: list[str]) -> tuple[float, str]:
+        times, out = [], ""
+        for _ in range(5):
+            t = time.monotonic()
+            out = subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout
+            times.append(time.monotonic() - t)
+        return statistics.median(times), out
+
+    dry, out = wall(vc("run", longest, "--dry-run", "--no-journal"))
+    startup, _ = wall(vc("--version"))
+    last = out.strip().splitlines()[-1]
+    m, s = last[1:].split("]")[0].split(":")
+    simulated = int(m) * 60 + float(s)
+    report["dry_run"] = {
+        "routine": longest,
+        "wall": dry,
+        "simulated": simulated,
+        "speedup": simulated / dry,
+        "startup": startup,
+    }
+    return [
+        Figure(
+            f"dry run of {longest} (longest)",
+            dry,
+            "s",
+            "voicecoach --version",
+            startup,
+            "≤ 0.5 s",
+            dry <= 0.5,
+        )
+    ]
