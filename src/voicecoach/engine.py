@@ -94,6 +94,7 @@ class Session:
         self.suspended_at: float | None = None  # set by the runner's SIGTSTP handler
         self.typed_ahead: list[str] = []  # digits typed before the question they answer
         self.recent: list[tuple[float, str]] = []  # (due, text) of the last cues handed over
+        self.answer_confirmed = False  # the button menu already said "Two in reserve."
         self.result = Result("aborted", session_id=session_id)
         self._wall0 = env.wallclock()
 
@@ -312,6 +313,10 @@ class Session:
         ]
         if self.resumed:
             lines.append("Picking up where you stopped.")
+        if self.env.buttons:  # issue 13: the button mapping is spoken, not only written
+            from voicecoach.inputs.button_answers import HELP as BUTTONS_HELP
+
+            lines.append(BUTTONS_HELP)
         moved = []
         for item in self.items:
             st = self.state[item.slot]
@@ -387,7 +392,8 @@ class Session:
                 return True
             reps, hold_done = self._reps_done(spec, outcome, rep_count, seg)
             records.append((side, reps, hold_done, started, env.clock.now()))
-        rir = self._ask_rir() if spec.hold is None else None  # a hold has no RIR question
+        # A hold has no RIR question; the top of the target is what the button menu offers.
+        rir = self._ask_rir(spec.rir.high) if spec.hold is None else None
         decision = decide(
             st.load,
             Outcome(records[-1][1], rir),
@@ -398,6 +404,8 @@ class Session:
         )
         self._record(item, st, records, rir, decision)
         lines, event = self._decision_lines(item, st.load, decision, rir)
+        if self.answer_confirmed:  # issue 13: not "Two in reserve." twice
+            lines, self.answer_confirmed = lines[1:], False
         if event:
             self._emit("load", event)
         st.load, st.rep_bonus = decision.load, decision.rep_bonus
@@ -437,7 +445,7 @@ class Session:
 
         self._play(resolve(cues, self.env.voice.duration), length, lambda k, e: None)
 
-    def _ask_rir(self) -> int | None:
+    def _ask_rir(self, expected: int = 2) -> int | None:
         env, clock = self.env, self.env.clock
         question = "Reps in reserve?"
         self._emit("ask", "RIR")
@@ -458,6 +466,16 @@ class Session:
         if early:
             rir = min(5, int(early[0]))
             self._emit("answer", str(rir))
+            return rir
+        if env.buttons:  # issue 13: media buttons are on, so a spoken menu answers too
+            from voicecoach.inputs.button_answers import ask_by_buttons
+
+            rir, self.answer_confirmed = ask_by_buttons(
+                clock, self._speak_immediate, expected, env.voice.duration
+            )
+            self._emit("answer", "-" if rir is None else str(rir))
+            if rir is None:
+                self._say_now(["No answer. The load stays."])
             return rir
         while True:
             wait_until = min(reask, deadline) if reask else deadline

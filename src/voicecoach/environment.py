@@ -37,6 +37,7 @@ class Environment:
     wallclock: Callable[[], datetime] = utc_now
     virtual: bool = False  # a dry run: wall-clock times follow the virtual clock
     status: Callable[[str], None] | None = None  # the live status line, when there is a TTY
+    buttons: bool = False  # media buttons are connected (issue 13): RIR has a spoken menu
 
     def emit(self, event: Event) -> None:
         for sink in self.sinks:
