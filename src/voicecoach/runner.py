@@ -49,6 +49,7 @@ class RunOptions:
     resume: bool | None = None  # None: ask if there is an unfinished session
     db: Path | None = None
     no_journal: bool = False
+    buttons: bool | None = None  # media buttons (issue 13); None: on if a session bus exists
 
 
 class Terminated(Exception):
@@ -282,6 +283,7 @@ def _run(
         sinks.append(JsonlWriter(transcript_file))
 
     output: Output
+    buttons = None
     if opts.dry_run:
         clock = FakeClock()
         output = WavRecorder(opts.record) if opts.record else SilentOutput()
@@ -289,7 +291,14 @@ def _run(
         sinks.append(lambda e: print(transcript_line(e), file=out))
         status = None
     else:
-        clock = SystemClock(keys)
+        # Media buttons (issue 13): an MPRIS2 player whose presses arrive as keys.
+        from voicecoach.inputs.button_answers import phrases as button_phrases
+        from voicecoach.inputs.buttons import open_buttons
+
+        buttons = open_buttons(opts.buttons, keys, routine, _say_err)
+        if buttons is not None:
+            voice.want(button_phrases())
+        clock = SystemClock(buttons.keys if buttons is not None else keys)
         name = "none" if not voice.audible else settings.audio
         try:
             output, note = open_output(name, clock.now())
@@ -305,6 +314,8 @@ def _run(
 
         display = Display(out, tty)
         sinks.append(display.event)
+        if buttons is not None:
+            sinks.append(buttons.event)
         status = display.status if tty else None
         print(_help_line(), file=out)
 
@@ -317,6 +328,7 @@ def _run(
         answers=deque(opts.answers or []),
         virtual=opts.dry_run,
         status=status,
+        buttons=buttons is not None,
     )
     session = Session(
         routine,
@@ -346,6 +358,8 @@ def _run(
         code = exc.code
     finally:
         restore()
+        if buttons is not None:
+            buttons.close()
         out.flush()
         if transcript_file:
             transcript_file.close()
