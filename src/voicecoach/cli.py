@@ -320,8 +320,7 @@ def voice_options(f):  # type: ignore[no-untyped-def]
 @click.option(
     "--buttons/--no-buttons",
     default=None,
-    help="Earbud and media buttons through MPRIS2 (default: on when a D-Bus session bus "
-    "exists).",
+    help="Earbud and media buttons through MPRIS2 (default: on when a D-Bus session bus exists).",
 )
 @voice_options
 def run(
@@ -527,7 +526,7 @@ def cache_clear() -> None:
 @cli.command(context_settings=CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 def doctor(as_json: bool) -> None:
-    """Check speech, audio, terminal and paths, and print a fix for each failure.
+    """Check speech, audio, terminal, media buttons and paths, and print a fix for each failure.
 
     Exit status 1 if an essential part is missing.
 

@@ -7,13 +7,14 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dbus_helpers import SessionBus
-from helpers import mini_routine, run_voicecoach, start_in_terminal, voicecoach_env
+from helpers import PYTHON, mini_routine, start_in_terminal, voicecoach_env
 
 FAST = ["--audio", "none", "--engine", "estimate"]
 # A rest long enough that four button presses land inside it on a busy machine.
@@ -128,7 +129,7 @@ def test_rir_answered_with_play_only(
 ) -> None:
     """With only PlayPause, a press while the coach counts "four" is journaled as the
     number confirmed aloud (four, or three if the press beat the reaction allowance)."""
-    proc, term, slave, transcript = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "3"))
+    proc, term, slave, transcript = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1"))
     assert term.expect(b"Reps in reserve?", 60), term.text
     assert term.expect(b"zero", 30), term.text  # the count, after the proposal
     assert term.expect(b"four", 30), term.text
@@ -141,14 +142,14 @@ def test_rir_answered_with_play_only(
     assert answer in (3, 4)  # not the proposal (two): the count was used
     assert said.count(f"{['Three', 'Four'][answer - 3]} in reserve.") == 1  # confirmed once
     assert said.index("zero") < said.index("four")
-    assert _sets(voicecoach_home) == [(1, 3, answer)]
+    assert _sets(voicecoach_home) == [(1, 1, answer)]
 
 
 def test_rir_stepped_with_next_and_previous(
     bus: SessionBus, tmp_path: Path, voicecoach_home: Path
 ) -> None:
     """Next, Next, Previous from the proposed two, then PlayPause: three is journaled."""
-    proc, term, slave, transcript = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "3"))
+    proc, term, slave, _ = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1"))
     assert term.expect(b"Reps in reserve?", 60), term.text
     assert term.expect(b"Two?", 30), term.text
     for method, heard in (("Next", b"Three?"), ("Next", b"Four?"), ("Previous", b"Three?")):
@@ -157,14 +158,14 @@ def test_rir_stepped_with_next_and_previous(
     bus.press("PlayPause")
     assert term.expect(b"Three in reserve.", 10), term.text
     _finish(proc, term, slave)
-    assert _sets(voicecoach_home) == [(1, 3, 3)]
+    assert _sets(voicecoach_home) == [(1, 1, 3)]
 
 
 def test_undo_within_seconds_reopens_the_question(
     bus: SessionBus, tmp_path: Path, voicecoach_home: Path
 ) -> None:
     """Previous right after "Two in reserve." takes it back; the next answer is journaled."""
-    proc, term, slave, _ = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "3"))
+    proc, term, slave, _ = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1"))
     assert term.expect(b"Reps in reserve?", 60), term.text
     assert term.expect(b"Two?", 30), term.text
     bus.press("PlayPause")
@@ -176,35 +177,52 @@ def test_undo_within_seconds_reopens_the_question(
     bus.press("PlayPause")
     assert term.expect(b"One in reserve.", 10), term.text
     _finish(proc, term, slave)
-    assert _sets(voicecoach_home) == [(1, 3, 1)]
+    assert _sets(voicecoach_home) == [(1, 1, 1)]
 
 
-def _plain_run(tmp_path: Path, home: Path, env_extra: dict[str, str], *extra: str):  # type: ignore[no-untyped-def]
+def _plain_runs(tmp_path: Path, home: Path, *variants: list[str]) -> list[tuple]:  # type: ignore[type-arg]
+    """Run the same one-set routine once per variant of extra arguments, all at once (they
+    spend their time waiting on the real clock), with no session bus; the keyboard is a
+    pipe that answers 2. Returns (exit code, stderr, events) per variant."""
     routine = tmp_path / "routine.yaml"
-    routine.write_text(mini_routine(2, "3"))
-    transcript = tmp_path / f"run{len(list(tmp_path.glob('run*.jsonl')))}.jsonl"
-    env = voicecoach_env(home, **env_extra)
+    routine.write_text(mini_routine(1, "1"))
+    runtime = tmp_path / "runtime"  # an XDG_RUNTIME_DIR without a bus socket
+    runtime.mkdir(exist_ok=True)
+    env = voicecoach_env(home, XDG_RUNTIME_DIR=str(runtime))
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    done = run_voicecoach(
-        ["run", str(routine), *FAST, "--no-journal", "--transcript", str(transcript), *extra],
-        env,
-        input="2\n1\n",
-        stdin=None,
-    )
-    return done, [e for e in _events(transcript)]
+    procs = []
+    for n, extra in enumerate(variants):
+        transcript = tmp_path / f"run{n}.jsonl"
+        args = ["run", str(routine), *FAST, "--no-journal", "--transcript", str(transcript)]
+        proc = subprocess.Popen(
+            [PYTHON, "-m", "voicecoach", *args, *extra],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdin is not None
+        proc.stdin.write("2\n")  # typed ahead: it answers the question when it comes
+        proc.stdin.close()
+        procs.append((proc, transcript))
+    out = []
+    for proc, transcript in procs:
+        assert proc.stderr is not None
+        err = proc.stderr.read()  # until it exits; stdout goes nowhere, so nothing blocks
+        proc.wait(120)
+        out.append((proc.returncode, err, _events(transcript)))
+    return out
 
 
 def test_without_a_bus_the_run_is_unchanged(tmp_path: Path, voicecoach_home: Path) -> None:
     """No session bus: the same events as --no-buttons, and not a word about buttons."""
-    runtime = tmp_path / "runtime"  # an XDG_RUNTIME_DIR without a bus socket
-    runtime.mkdir()
-    default, events = _plain_run(tmp_path, voicecoach_home, {"XDG_RUNTIME_DIR": str(runtime)})
-    off, events_off = _plain_run(
-        tmp_path, voicecoach_home, {"XDG_RUNTIME_DIR": str(runtime)}, "--no-buttons"
+    (code, err, events), (code_off, _, events_off) = _plain_runs(
+        tmp_path, voicecoach_home, [], ["--no-buttons"]
     )
-    assert default.returncode == off.returncode == 0, default.stderr
+    assert code == code_off == 0, err
     assert events == events_off
-    assert "button" not in default.stderr.lower()
+    assert "button" not in err.lower()
     assert ("answer", "2") in events
 
 
@@ -212,12 +230,60 @@ def test_explicit_buttons_without_a_bus_warns_and_runs(
     tmp_path: Path, voicecoach_home: Path
 ) -> None:
     """--buttons with no bus says why they are off and how to enable them, then coaches."""
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
-    done, events = _plain_run(
-        tmp_path, voicecoach_home, {"XDG_RUNTIME_DIR": str(runtime)}, "--buttons"
-    )
-    assert done.returncode == 0
-    assert "media buttons are off: no D-Bus session bus" in done.stderr
-    assert "dbus-run-session" in done.stderr
-    assert ("answer", "1") in events
+    [(code, err, events)] = _plain_runs(tmp_path, voicecoach_home, ["--buttons"])
+    assert code == 0
+    assert "media buttons are off: no D-Bus session bus" in err
+    assert "dbus-run-session" in err
+    assert ("answer", "2") in events
+
+
+def test_doctor_reports_buttons_on_with_a_bus(
+    bus: SessionBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a session bus, doctor registers a player for a moment and says buttons are on."""
+    from click.testing import CliRunner
+
+    from voicecoach.cli import cli
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+    result = CliRunner().invoke(cli, ["doctor", "--json"])
+    check = {c["name"]: c for c in json.loads(result.output)}["media buttons"]
+    assert check["ok"], check
+    assert "org.mpris.MediaPlayer2.voicecoach" in check["detail"]
+    assert not bus.has_player()  # and left the bus again
+
+
+def test_doctor_says_why_buttons_are_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a session bus, doctor says why buttons are off and how to enable them."""
+    from click.testing import CliRunner
+
+    from voicecoach.cli import cli
+
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    result = CliRunner().invoke(cli, ["doctor", "--json"])
+    check = {c["name"]: c for c in json.loads(result.output)}["media buttons"]
+    assert not check["ok"]
+    assert "DBUS_SESSION_BUS_ADDRESS is not set" in check["detail"]
+    assert "dbus-run-session" in check["fix"] and "mpris-proxy" in check["fix"]
+    assert result.exit_code == 0  # buttons are optional
+
+
+def test_bus_gone_mid_session_the_run_goes_on(tmp_path: Path, voicecoach_home: Path) -> None:
+    """The session bus dies during set 1: the keyboard finishes the run, exit 0, no traceback."""
+    if shutil.which("dbus-daemon") is None:
+        pytest.skip("dbus-daemon is needed")
+    own = SessionBus()  # this test kills its bus, so not the module's
+    try:
+        proc, term, slave, _ = _start(tmp_path, voicecoach_home, own, mini_routine(1, "3"))
+        assert term.expect(b"[set] Upright row set 1/1", 60), term.text
+        assert own.wait_for_player()
+        own.stop()
+        assert term.expect(b"Reps in reserve?", 60), term.text
+        term.send(b"2")
+        assert term.expect(b"Workout done", 60), term.text
+        _finish(proc, term, slave)
+    finally:
+        own.stop()
+    assert "Traceback" not in term.text and "Exception" not in term.text
+    assert _sets(voicecoach_home) == [(1, 3, 2)]

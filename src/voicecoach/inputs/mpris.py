@@ -208,6 +208,8 @@ class MprisPlayer:
         self.state = state
         self.press = press
         self.name: str | None = None  # the bus name we got
+        self.problem: str | None = None  # what went wrong on the bus thread, kept quiet
+        self._watch: asyncio.Future[None] | None = None
         self._lock = threading.Lock()  # the state is fed on the engine thread, read on ours
         self._track = state.track.trackid
         self._track_started = time.monotonic()
@@ -221,6 +223,9 @@ class MprisPlayer:
     def start(self, address: str, timeout: float = CONNECT_TIMEOUT) -> None:
         """Connect and register; raises PlayerUnavailable (with why) within ``timeout``."""
         loop = asyncio.new_event_loop()
+        # Nothing from the bus thread may print over the coach's screen (a bus that dies
+        # mid-session leaves dbus-fast's futures with EOFError): keep the last one quietly.
+        loop.set_exception_handler(self._quiet)
         self._loop = loop
         self._thread = threading.Thread(
             target=loop.run_forever, name="voicecoach-mpris", daemon=True
@@ -241,6 +246,7 @@ class MprisPlayer:
     async def _connect(self, address: str) -> None:
         bus = await MessageBus(bus_address=address, bus_type=BusType.SESSION).connect()
         self._bus = bus
+        self._watch = asyncio.ensure_future(self._watch_disconnect(bus))
         bus.export(PATH, self._root)
         bus.export(PATH, self._player)
         reply = await bus.request_name(NAME, NameFlag.DO_NOT_QUEUE)
@@ -251,6 +257,16 @@ class MprisPlayer:
         name = f"{NAME}.instance{os.getpid()}"
         await bus.request_name(name, NameFlag.DO_NOT_QUEUE)
         self.name = name
+
+    async def _watch_disconnect(self, bus: MessageBus) -> None:
+        """Retrieve the bus's end, so a lost bus is a quiet end of the buttons."""
+        try:
+            await bus.wait_for_disconnect()
+        except Exception as exc:
+            self.problem = f"the session bus went away: {exc!r}"
+
+    def _quiet(self, loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+        self.problem = str(context.get("exception") or context.get("message"))
 
     def close(self) -> None:
         """Leave the bus and stop the thread; safe to call twice."""
@@ -276,7 +292,17 @@ class MprisPlayer:
                 self._track, self._track_started = self.state.track.trackid, time.monotonic()
         loop = self._loop
         if changed and loop is not None and self._bus is not None:
-            loop.call_soon_threadsafe(self._player.emit_properties_changed, _variants(changed))
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(self._signal, _variants(changed))
+
+    def _signal(self, changed: dict[str, object]) -> None:
+        """PropertiesChanged, if the bus is still there: a bus that went away mid-session
+        costs the widget its updates, never the workout (nor a traceback on screen)."""
+        bus = self._bus
+        if bus is None or not bus.connected:
+            return
+        with contextlib.suppress(Exception):  # a connection broken mid-write
+            self._player.emit_properties_changed(changed)
 
     # --- bus thread -------------------------------------------------------------------------
     def snapshot(self) -> dict[str, object]:
