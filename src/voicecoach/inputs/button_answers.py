@@ -59,8 +59,9 @@ def confirmation(n: int) -> str:
 
 
 def phrases() -> list[str]:
-    """Every phrase the menu can say, to render before the first question."""
-    out = [QUESTION]
+    """Every phrase the buttons add to a session (the spoken mapping first), to render
+    before they are needed."""
+    out = [HELP, QUESTION]
     for n in range(6):
         out += [proposal(n), spoken.number(n), confirmation(n)]
     return out
