@@ -13,8 +13,10 @@ want_test=0
 packages=(python3 python3-venv python3-dev gcc libespeak-ng1 espeak-ng-data
           libasound2 libasound2-dev libasound2-plugins libpulse0)
 # Tests and bench: a private PulseAudio server with a null sink, parec to record it,
-# and aplay (alsa-utils), which the naive pyttsx3 baseline in bench/ plays through.
-[ "$want_test" = 1 ] && packages+=(pulseaudio pulseaudio-utils alsa-utils)
+# and aplay (alsa-utils), which the naive pyttsx3 baseline in bench/ plays through;
+# dbus (dbus-daemon, dbus-send, dbus-monitor) for a private session bus in the
+# media button tests.
+[ "$want_test" = 1 ] && packages+=(pulseaudio pulseaudio-utils alsa-utils dbus)
 
 missing=()
 for p in "${packages[@]}"; do

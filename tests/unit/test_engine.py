@@ -6,13 +6,13 @@ from collections import deque
 
 import pytest
 
+from voicecoach.events import Event
 from voicecoach.inputs.keys import ENTER
 from voicecoach.routines.loader import parse_routine_text
 from voicecoach.routines.loads import Weight
 from voicecoach.session.answers import Answer
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
-from voicecoach.session.events import Event
 from voicecoach.speech.base import Voice
 from voicecoach.speech.estimate import EstimateRenderer
 from voicecoach.testing import FakeClock, RecordingOutput

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from voicecoach.events import Event
 from voicecoach.safetext import clean, clean_lines, json_safe
 from voicecoach.session.display import Display
-from voicecoach.session.events import Event
 from voicecoach.session.statusline import Status, cells, fit
 from voicecoach.session.terminal import Caps, GuardedStream, caps_for, width_of
 

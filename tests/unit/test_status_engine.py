@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import deque
 from itertools import pairwise
 
+from voicecoach.events import Event
 from voicecoach.routines.loader import parse_routine_text
 from voicecoach.session.answers import Answer
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
-from voicecoach.session.events import Event
 from voicecoach.session.statusline import Status
 from voicecoach.speech.base import Voice
 from voicecoach.speech.estimate import EstimateRenderer

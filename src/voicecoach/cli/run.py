@@ -55,6 +55,11 @@ from voicecoach.paths import user_paths
     help="Journal database (default: the data dir, or $VOICECOACH_HOME).",
 )
 @click.option("--no-journal", is_flag=True, help="Do not record this session.")
+@click.option(
+    "--buttons/--no-buttons",
+    default=None,
+    help="Earbud and media buttons through MPRIS2 (default: on when a D-Bus session bus exists).",
+)
 @voice_options
 def run(
     routine: str,
@@ -68,6 +73,7 @@ def run(
     resume: bool | None,
     db: Path | None,
     no_journal: bool,
+    buttons: bool | None,
     voice: str | None,
     rate: int | None,
     volume: float | None,
@@ -86,12 +92,20 @@ def run(
       q       quit (asks to confirm; the journal is kept)
 
     \b
+    Media buttons (earbuds, media keys, playerctl), when a session bus exists:
+      play/pause  set done during a set; pause / resume otherwise
+      next        skip          previous  repeat
+      RIR: press play when the coach says your number (or step with next /
+      previous, then play); any button within 3 s of "Two in reserve." undoes it
+
+    \b
     Examples:
       voicecoach run pull-day
       voicecoach run pull-day --dry-run --answers 2,2,1,8:0
       voicecoach run pull-day --dry-run --record session.wav
       voicecoach run my-routine.yaml --audio none --transcript run.jsonl
       voicecoach run pull-day --resume
+      voicecoach run pull-day --no-buttons
     """
     from voicecoach.routines.catalog import load
     from voicecoach.session.answers import parse_answers
@@ -125,6 +139,7 @@ def run(
             resume=resume,
             db=db,
             no_journal=no_journal,
+            buttons=buttons,
         ),
         cache_dir=paths.clip_cache,
         journal_path=paths.journal,

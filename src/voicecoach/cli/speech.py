@@ -103,7 +103,7 @@ def cache_clear() -> None:
 @cli.command(context_settings=CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 def doctor(as_json: bool) -> None:
-    """Check speech, audio, terminal and paths, and print a fix for each failure.
+    """Check speech, audio, terminal, media buttons and paths; print a fix for each failure.
 
     Exit status 1 if an essential part is missing.
 

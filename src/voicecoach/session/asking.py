@@ -20,7 +20,7 @@ ANSWER_DELAY = 1.0  # a scripted answer arrives this long after the question end
 class Asking:
     """The RIR question, the decision's words, the journal record (part of Session)."""
 
-    def _ask_rir(self) -> int | None:
+    def _ask_rir(self, expected: int = 2) -> int | None:
         env, clock = self.env, self.env.clock
         question = "Reps in reserve?"
         self._emit("ask", "RIR")
@@ -41,6 +41,16 @@ class Asking:
         if early:
             rir = min(5, int(early[0]))
             self._emit("answer", str(rir))
+            return rir
+        if env.buttons:  # issue 13: media buttons are on, so a spoken menu answers too
+            from voicecoach.inputs.button_answers import ask_by_buttons
+
+            rir, self.answer_confirmed = ask_by_buttons(
+                clock, self._speak_immediate, expected, env.voice.duration
+            )
+            self._emit("answer", "-" if rir is None else str(rir))
+            if rir is None:
+                self._say_now(["No answer. The load stays."])
             return rir
         while True:
             wait_until = min(reask, deadline) if reask else deadline

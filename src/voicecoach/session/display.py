@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import IO
 
+from voicecoach.events import Event, stamp
 from voicecoach.safetext import clean
-from voicecoach.session.events import Event, stamp
 from voicecoach.session.statusline import Status, fit
 from voicecoach.session.terminal import DEFAULT_WIDTH, Caps
 

@@ -85,12 +85,21 @@ def _terminal() -> Check:
     )
 
 
+def _buttons() -> Check:
+    """Issue 13: earbud and media buttons need a D-Bus session bus; say why they are off."""
+    from voicecoach.inputs.buttons import check
+
+    ok, detail, fix = check()
+    return Check("media buttons", ok, detail, fix, essential=False)
+
+
 def run_checks(settings: Settings, paths: Paths) -> list[Check]:
     checks = [
         *_speech(settings),
         _output("stream", essential=False),
         _output("simpleaudio", essential=False),
         _terminal(),
+        _buttons(),
         _writable("cache folder", paths.cache_dir),
         _writable("journal folder", paths.data_dir),
     ]

@@ -76,6 +76,7 @@ class Session(Loop, SetRunner, Asking, Resting):
         self._segments = 0  # segments played so far
         self.typed_ahead: list[str] = []  # digits typed before the question they answer
         self.recent: list[tuple[float, str]] = []  # (due, text) of the last cues handed over
+        self.answer_confirmed = False  # the button menu already said "Two in reserve."
         self.result = Result("aborted", session_id=session_id)
         self._wall0 = env.wallclock()
         self.screen = Status()  # what the status line shows now
@@ -143,6 +144,10 @@ class Session(Loop, SetRunner, Asking, Resting):
         ]
         if self.resumed:
             lines.append("Picking up where you stopped.")
+        if self.env.buttons:  # issue 13: the button mapping is spoken, not only written
+            from voicecoach.inputs.button_answers import HELP as BUTTONS_HELP
+
+            lines.append(BUTTONS_HELP)
         moved = []
         for item in self.items:
             st = self.state[item.slot]

@@ -14,10 +14,10 @@ from datetime import datetime, timezone
 from voicecoach.audio.base import Output, SilentOutput
 from voicecoach.audio.clips import Clip
 from voicecoach.audio.sounds import sound
+from voicecoach.events import Event, Sink
 from voicecoach.inputs.clock import Clock
 from voicecoach.journal.store import Journal
 from voicecoach.session.answers import Answer
-from voicecoach.session.events import Event, Sink
 from voicecoach.session.statusline import Status
 from voicecoach.speech.base import Voice
 
@@ -38,6 +38,7 @@ class Environment:
     wallclock: Callable[[], datetime] = utc_now
     virtual: bool = False  # a dry run: wall-clock times follow the virtual clock
     status: Callable[[Status], None] | None = None  # the live status line, on a live terminal
+    buttons: bool = False  # media buttons are connected (issue 13): RIR has a spoken menu
 
     def emit(self, event: Event) -> None:
         for sink in self.sinks:

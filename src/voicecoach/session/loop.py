@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from voicecoach.events import Event
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.plan import planner
 from voicecoach.plan.cues import Cue, Mark, Say, Sound
-from voicecoach.session.events import Event
 from voicecoach.session.statusline import clock_text
 
 QUIT_CONFIRM = 5.0

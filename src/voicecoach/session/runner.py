@@ -17,6 +17,7 @@ from typing import IO
 from voicecoach.audio import AudioUnavailable
 from voicecoach.audio.base import Output, SilentOutput
 from voicecoach.audio.wavfile import WavRecorder
+from voicecoach.events import Event, JsonlWriter, transcript_line
 from voicecoach.exitcodes import ExitStatus
 from voicecoach.inputs.clock import SystemClock
 from voicecoach.inputs.keys import KeySource, TerminalKeys, open_keys
@@ -26,7 +27,6 @@ from voicecoach.routines.model import Routine
 from voicecoach.safetext import clean
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
-from voicecoach.session.events import Event, JsonlWriter, transcript_line
 from voicecoach.session.setup import (
     EarlyOutput,
     RunOptions,
@@ -126,6 +126,7 @@ def _run(
         sinks.append(JsonlWriter(transcript_file))
 
     output: Output
+    buttons = None
     if opts.dry_run:
         clock = FakeClock()
         output = WavRecorder(opts.record) if opts.record else SilentOutput()
@@ -134,7 +135,14 @@ def _run(
         status = None
         display = None
     else:
-        clock = SystemClock(keys)
+        # Media buttons (issue 13): an MPRIS2 player whose presses arrive as keys.
+        from voicecoach.inputs.button_answers import phrases as button_phrases
+        from voicecoach.inputs.buttons import open_buttons
+
+        buttons = open_buttons(opts.buttons, keys, routine, _say_err)
+        if buttons is not None:
+            voice.want(button_phrases())
+        clock = SystemClock(buttons.keys if buttons is not None else keys)
         assert audio is not None
         try:
             output, note = audio.take() if voice.audible else (SilentOutput(), None)
@@ -150,6 +158,8 @@ def _run(
 
         display = Display(out, caps, lambda: width_of(out))
         sinks.append(display.event)
+        if buttons is not None:
+            sinks.append(buttons.event)
         status = display.status if caps.live else None
         print(_help_line(), file=out)
 
@@ -162,6 +172,7 @@ def _run(
         answers=deque(opts.answers or []),
         virtual=opts.dry_run,
         status=status,
+        buttons=buttons is not None,
     )
     session = Session(
         routine,
@@ -190,6 +201,8 @@ def _run(
         code = exc.code
     finally:
         restore()
+        if buttons is not None:
+            buttons.close()
         if display is not None:
             display.finish()  # the lines below start on a clean line, not after the status
         out.flush()

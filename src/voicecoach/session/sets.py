@@ -87,7 +87,8 @@ class SetRunner:
                 return True
             reps, hold_done = self._reps_done(spec, outcome, rep_count, seg)
             records.append((side, reps, hold_done, started, env.clock.now()))
-        rir = self._ask_rir() if spec.hold is None else None  # a hold has no RIR question
+        # A hold has no RIR question; the top of the target is what the button menu offers.
+        rir = self._ask_rir(spec.rir.high) if spec.hold is None else None
         decision = decide(
             st.load,
             Outcome(records[-1][1], rir),
@@ -98,6 +99,8 @@ class SetRunner:
         )
         self._record(item, st, records, rir, decision)
         lines, event = self._decision_lines(item, st.load, decision, rir)
+        if self.answer_confirmed:  # issue 13: not "Two in reserve." twice
+            lines, self.answer_confirmed = lines[1:], False
         if event:
             self._emit("load", event)
         st.load, st.rep_bonus = decision.load, decision.rep_bonus

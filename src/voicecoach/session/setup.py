@@ -46,6 +46,7 @@ class RunOptions:
     resume: bool | None = None  # None: ask if there is an unfinished session
     db: Path | None = None
     no_journal: bool = False
+    buttons: bool | None = None  # media buttons (issue 13); None: on if a session bus exists
 
 
 def _say_err(msg: str) -> None:

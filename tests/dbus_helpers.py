@@ -1,0 +1,107 @@
+"""Test helpers for media buttons: a private D-Bus session bus and plain dbus clients.
+
+The bus is a real ``dbus-daemon --session`` with its own address, so a test
+never touches the user's desktop session. The clients are the stock
+``dbus-send`` (method calls, property reads) and ``dbus-monitor`` (signals):
+the same wire protocol a desktop, ``mpris-proxy`` or ``playerctl`` uses.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+DEST = "org.mpris.MediaPlayer2.voicecoach"
+PATH = "/org/mpris/MediaPlayer2"
+PLAYER = "org.mpris.MediaPlayer2.Player"
+
+
+class SessionBus:
+    """A private session bus daemon; ``address`` is its DBUS_SESSION_BUS_ADDRESS."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            ["dbus-daemon", "--session", "--print-address", "--nofork"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # it complains it may not raise its fd limit
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        self.address = self.proc.stdout.readline().strip()
+        if not self.address:
+            raise RuntimeError("dbus-daemon printed no address")
+
+    def env(self) -> dict[str, str]:
+        return {"DBUS_SESSION_BUS_ADDRESS": self.address}
+
+    def send(self, *args: str, timeout: float = 5.0) -> str:
+        """``dbus-send --print-reply`` to the player; returns the reply text."""
+        done = subprocess.run(
+            ["dbus-send", f"--bus={self.address}", "--print-reply", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if done.returncode:
+            raise RuntimeError(done.stderr.strip())
+        return done.stdout
+
+    def press(self, method: str) -> None:
+        """Call a Player method (PlayPause, Next, Previous, ...), as a headset button does."""
+        self.send(f"--dest={DEST}", PATH, f"{PLAYER}.{method}")
+
+    def get(self, prop: str, interface: str = PLAYER) -> str:
+        return self.send(
+            f"--dest={DEST}",
+            PATH,
+            "org.freedesktop.DBus.Properties.Get",
+            f"string:{interface}",
+            f"string:{prop}",
+        )
+
+    def has_player(self) -> bool:
+        reply = self.send(
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            f"string:{DEST}",
+        )
+        return "boolean true" in reply
+
+    def wait_for_player(self, timeout: float = 60.0) -> bool:
+        """Poll until the player's name is on the bus (a condition, not a guessed delay)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.has_player():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def monitor(self, path: Path) -> subprocess.Popen[bytes]:
+        """``dbus-monitor`` of the player's PropertiesChanged signals, into ``path``."""
+        rule = (
+            "type='signal',interface='org.freedesktop.DBus.Properties',"
+            f"member='PropertiesChanged',path='{PATH}'"
+        )
+        out = path.open("wb")
+        proc = subprocess.Popen(
+            ["dbus-monitor", "--address", self.address, rule],
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        # It prints NameLost once it has become a monitor: from then on it sees every signal.
+        while b"NameLost" not in path.read_bytes():
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("dbus-monitor did not start")
+            time.sleep(0.02)
+        return proc
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
