@@ -1,0 +1,1 @@
+"""Inputs beside the keyboard: the microphone, and spoken commands turned into keys."""
