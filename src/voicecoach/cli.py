@@ -317,6 +317,12 @@ def voice_options(f):  # type: ignore[no-untyped-def]
     help="Journal database (default: the data dir, or $VOICECOACH_HOME).",
 )
 @click.option("--no-journal", is_flag=True, help="Do not record this session.")
+@click.option(
+    "--listen/--no-listen",
+    default=None,
+    help="Answer by voice (default: on when a microphone is present; keys always work).",
+)
+@click.option("--mic", metavar="NAME", help="Microphone to listen on (see 'voicecoach mic-test').")
 @voice_options
 def run(
     routine: str,
@@ -330,6 +336,8 @@ def run(
     resume: bool | None,
     db: Path | None,
     no_journal: bool,
+    listen: bool | None,
+    mic: str | None,
     voice: str | None,
     rate: int | None,
     volume: float | None,
@@ -348,8 +356,13 @@ def run(
       q       quit (asks to confirm; the journal is kept)
 
     \b
+    Or say (with a microphone): "zero".."five" after "Reps in reserve?";
+    "done", "skip", "repeat", "pause" during a set; "go on" when paused.
+
+    \b
     Examples:
       voicecoach run pull-day
+      voicecoach run pull-day --no-listen
       voicecoach run pull-day --dry-run --answers 2,2,1,8:0
       voicecoach run pull-day --dry-run --record session.wav
       voicecoach run my-routine.yaml --audio none --transcript run.jsonl
@@ -365,7 +378,14 @@ def run(
         raise click.BadParameter(str(exc), param_hint="--answers") from None
     r = load(routine)
     settings = _settings(
-        audio=audio, rir_timeout=rir_timeout, voice=voice, rate=rate, volume=volume, engine=engine
+        audio=audio,
+        rir_timeout=rir_timeout,
+        voice=voice,
+        rate=rate,
+        volume=volume,
+        engine=engine,
+        listen={True: "on", False: "off"}.get(listen),  # type: ignore[arg-type]
+        mic=mic,
     )
     paths = user_paths()
     code = run_session(
@@ -506,6 +526,33 @@ def cache_clear() -> None:
     c = ClipCache(user_paths().clip_cache)
     clips, size = c.clear()
     click.echo(f"removed {clips} clips ({size / 1e6:.1f} MB) from {c.folder}")
+
+
+@cli.command("mic-test", context_settings=CONTEXT)
+@click.option("--mic", metavar="NAME", help="Microphone to test (default: the configured one).")
+@click.option("--seconds", type=float, default=10.0, show_default=True, help="How long.")
+def mic_test_cmd(mic: str | None, seconds: float) -> None:
+    """Show the microphone's live level and each command heard (Ctrl-C ends it early).
+
+    \b
+    Examples:
+      voicecoach mic-test
+      voicecoach mic-test --mic USB --seconds 30
+    """
+    import sys
+
+    from voicecoach.inputs.mictest import mic_test
+
+    tty = sys.stdout.isatty()
+
+    def show(text: str, final: bool) -> None:
+        if final:
+            click.echo(("\r\x1b[K" if tty else "") + text)
+        elif tty:
+            click.echo("\r\x1b[K" + text, nl=False)
+
+    code, _ = mic_test(mic or _settings().mic, seconds, show)
+    raise SystemExit(code)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -7,6 +7,7 @@ makes the device drop samples.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import time
 from collections.abc import Generator
@@ -80,15 +81,16 @@ class Microphone:
             next(gen)
             self._device.start(gen)
         except Exception as exc:  # miniaudio.MiniaudioError and cffi errors
-            raise MicrophoneUnavailable(f"the microphone {self.name!r} did not open ({exc})")
+            raise MicrophoneUnavailable(
+                f"the microphone {self.name!r} did not open ({exc})"
+            ) from None
 
     def _collect(self) -> Generator[None, bytes | bytearray | memoryview, None]:
         while True:
             data = yield
-            try:
+            # The listener is stuck: drop audio rather than block the capture thread.
+            with contextlib.suppress(queue.Full):
                 self.chunks.put_nowait((bytes(data), time.monotonic()))
-            except queue.Full:  # the listener is stuck; drop audio rather than block capture
-                pass
 
     def close(self) -> None:
         if self._device is not None:
