@@ -313,7 +313,9 @@ def _run(
     if not opts.dry_run:
         from voicecoach.inputs.session import start_listening
 
-        listening = start_listening(settings, getattr(keys, "inject", None), _say_err)
+        listening = start_listening(
+            settings, getattr(keys, "inject", None), _say_err, audible=output.name != "none"
+        )
         if listening is not None:
             sinks.append(listening.listener)
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from voicecoach.events import Event
-from voicecoach.inputs.commands import Windows, key_for
+from voicecoach.inputs.commands import WINDOWS, Windows, key_for
 from voicecoach.inputs.microphone import Microphone
 from voicecoach.inputs.recogniser import Heard, Recogniser
 from voicecoach.inputs.segments import Segmenter, Utterance
@@ -30,17 +30,22 @@ class Listener:
         recogniser: Recogniser,
         now: Callable[[], float] = time.monotonic,
         heard: Callable[[str], None] | None = None,
+        mute: bool = True,
     ):
         self.inject = inject
         self.recogniser = recogniser
         self.now = now
         self.heard = heard
-        self.windows = Windows()
+        # Muting is for a coach the microphone can hear; with no audio output there is none.
+        self.windows = Windows(tail=0.0) if not mute else Windows()
+        self.mute = mute
         self._lock = threading.Lock()
 
     # --- the session side -------------------------------------------------------------
     def __call__(self, event: Event) -> None:
         """An event sink: follow the session's phase and the coach's clips."""
+        if not self.mute and event.kind in ("say", "sound"):
+            return
         with self._lock:
             self.windows.event(event, self.now())
 
@@ -50,7 +55,8 @@ class Listener:
         with self._lock:
             if not self.windows.listening or self.windows.muted(utt.start, utt.end):
                 return None
-        result: Heard = self.recogniser.decode(utt.pcm)
+            allowed = WINDOWS[self.windows.phase]
+        result: Heard = self.recogniser.decode(utt.pcm, allowed)
         if result.word is None:
             return None
         with self._lock:

@@ -83,15 +83,24 @@ class Recogniser:
                 samprate=RATE,
                 loglevel="FATAL",
             )
-            self._decoder.add_jsgf_string("commands", grammar(words))
-            self._decoder.activate_search("commands")
         except (RuntimeError, ValueError) as exc:
             raise RecogniserUnavailable(f"pocketsphinx did not load its model ({exc})") from None
         self.words = words
         self.min_coverage = min_coverage
+        self._searches: dict[frozenset[str], str] = {}
 
-    def decode(self, pcm: bytes) -> Heard:
-        """The command in this utterance, or a rejection with the reason's numbers."""
+    def _search(self, words: frozenset[str]) -> None:
+        """Activate a grammar of just these words. Decoding only what the moment allows
+        matters: espeak's "done" is heard as "go on" when both are in one grammar."""
+        name = self._searches.get(words)
+        if name is None:
+            name = self._searches[words] = f"g{len(self._searches)}"
+            self._decoder.add_jsgf_string(name, grammar(tuple(w for w in self.words if w in words)))
+        self._decoder.activate_search(name)
+
+    def decode(self, pcm: bytes, allowed: frozenset[str] | None = None) -> Heard:
+        """The command in this utterance (one of ``allowed``, default all), or a rejection."""
+        self._search(allowed if allowed else frozenset(self.words))
         voiced = voiced_frames(pcm)
         seconds = voiced * FRAME
         if not MIN_SECONDS <= seconds <= MAX_SECONDS:

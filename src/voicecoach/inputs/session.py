@@ -21,7 +21,10 @@ def wants_listening(settings: Settings) -> bool:
 
 
 def start_listening(
-    settings: Settings, inject: Callable[[str], None] | None, warn: Callable[[str], None]
+    settings: Settings,
+    inject: Callable[[str], None] | None,
+    warn: Callable[[str], None],
+    audible: bool = True,
 ) -> ListeningThread | None:
     """A running listener feeding ``inject``, or None (with one warning if it was asked for)."""
     if not wants_listening(settings):
@@ -30,7 +33,7 @@ def start_listening(
         warn("not listening: there is no key input to answer through")
         return None
     try:
-        thread = ListeningThread(Listener(inject, Recogniser()), Microphone(settings.mic))
+        thread = ListeningThread(Listener(inject, Recogniser(), mute=audible), Microphone(settings.mic))
         thread.start()
     except (RecogniserUnavailable, MicrophoneUnavailable) as exc:
         if settings.listen == "on" or settings.mic:
