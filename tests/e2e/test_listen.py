@@ -68,7 +68,7 @@ def _say_into_mic(pulse: PulseServer, text: str, folder: Path) -> None:
 def test_spoken_three_answers_and_done_ends_the_set(
     mic: PulseServer, tmp_path: Path, voicecoach_home: Path
 ) -> None:
-    """"done" ends the set early and "three" answers the RIR question: journal rir=3."""
+    """ "done" ends the set early and "three" answers the RIR question: journal rir=3."""
     routine = tmp_path / "listen.yaml"
     routine.write_text(mini_routine(1, "10", "Listen E2E"))
     proc, term, slave, _ = start_in_terminal(

@@ -86,7 +86,7 @@ def test_quit_question_does_not_open_the_answer_window() -> None:
 
 
 def test_go_on_only_while_paused_and_resume_restores_the_set() -> None:
-    """"go on" counts only while paused; resuming brings the set's words back."""
+    """ "go on" counts only while paused; resuming brings the set's words back."""
     w = Windows()
     w.event(_ev("set"), 0.0)
     assert not w.accepts("go on")

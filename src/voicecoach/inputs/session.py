@@ -33,7 +33,8 @@ def start_listening(
         warn("not listening: there is no key input to answer through")
         return None
     try:
-        thread = ListeningThread(Listener(inject, Recogniser(), mute=audible), Microphone(settings.mic))
+        listener = Listener(inject, Recogniser(), mute=audible)
+        thread = ListeningThread(listener, Microphone(settings.mic))
         thread.start()
     except (RecogniserUnavailable, MicrophoneUnavailable) as exc:
         if settings.listen == "on" or settings.mic:
