@@ -30,6 +30,8 @@ class Settings:
     audio: str = "auto"  # auto | stream | simpleaudio | wav | none
     rir_timeout: float | None = None  # seconds; None = the routine's (default 20)
     cache_mb: int = 200  # the phrase cache's bound on disk; oldest-used clips go first
+    listen: str = "auto"  # auto | on | off: answer by voice (issue 13); auto = if a mic exists
+    mic: str | None = None  # capture device name (or part of it); None = the default source
 
 
 _ENV = {
@@ -40,6 +42,8 @@ _ENV = {
     "audio": "VOICECOACH_AUDIO",
     "rir_timeout": "VOICECOACH_RIR_TIMEOUT",
     "cache_mb": "VOICECOACH_CACHE_MB",
+    "listen": "VOICECOACH_LISTEN",
+    "mic": "VOICECOACH_MIC",
 }
 
 
@@ -66,6 +70,11 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             if size < 1:
                 raise ValueError
             return size
+        if name == "listen":
+            choice = {True: "on", False: "off"}.get(value, str(value).lower())
+            if choice not in ("auto", "on", "off"):
+                raise ValueError
+            return choice
         return str(value)
     except (TypeError, ValueError):
         valid = {
@@ -73,6 +82,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             "volume": "a number from 0.0 to 1.0",
             "rir_timeout": "seconds",
             "cache_mb": "a whole number of megabytes, 1 or more",
+            "listen": "auto, on or off",
         }.get(name, "text")
         raise SettingsError(f"{origin}: {name} = {value!r} is not valid; use {valid}") from None
 

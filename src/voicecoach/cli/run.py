@@ -56,6 +56,12 @@ from voicecoach.paths import user_paths
 )
 @click.option("--no-journal", is_flag=True, help="Do not record this session.")
 @click.option(
+    "--listen/--no-listen",
+    default=None,
+    help="Answer by voice (default: on when a microphone is present; keys always work).",
+)
+@click.option("--mic", metavar="NAME", help="Microphone to listen on (see 'voicecoach mic-test').")
+@click.option(
     "--buttons/--no-buttons",
     default=None,
     help="Earbud and media buttons through MPRIS2 (default: on when a D-Bus session bus exists).",
@@ -74,6 +80,8 @@ def run(
     db: Path | None,
     no_journal: bool,
     buttons: bool | None,
+    listen: bool | None,
+    mic: str | None,
     voice: str | None,
     rate: int | None,
     volume: float | None,
@@ -92,6 +100,10 @@ def run(
       q       quit (asks to confirm; the journal is kept)
 
     \b
+    Or say (with a microphone): "zero".."five" after "Reps in reserve?";
+    "done", "skip", "repeat", "pause" during a set; "go on" when paused.
+
+    \b
     Media buttons (earbuds, media keys, playerctl), when a session bus exists:
       play/pause  set done during a set; pause / resume otherwise
       next        skip          previous  repeat
@@ -101,6 +113,7 @@ def run(
     \b
     Examples:
       voicecoach run pull-day
+      voicecoach run pull-day --no-listen
       voicecoach run pull-day --dry-run --answers 2,2,1,8:0
       voicecoach run pull-day --dry-run --record session.wav
       voicecoach run my-routine.yaml --audio none --transcript run.jsonl
@@ -116,7 +129,14 @@ def run(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--answers") from None
     settings = load_user_settings(
-        audio=audio, rir_timeout=rir_timeout, voice=voice, rate=rate, volume=volume, engine=engine
+        audio=audio,
+        rir_timeout=rir_timeout,
+        voice=voice,
+        rate=rate,
+        volume=volume,
+        engine=engine,
+        listen={True: "on", False: "off"}.get(listen),  # type: ignore[arg-type]
+        mic=mic,
     )
     # The audio device opens while the routine and journal load: off the first word's path.
     early = None if dry_run or settings.engine == "estimate" else EarlyOutput(settings.audio)

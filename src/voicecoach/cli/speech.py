@@ -100,6 +100,34 @@ def cache_clear() -> None:
     click.echo(f"removed {clips} clips ({size / 1e6:.1f} MB) from {c.folder}")
 
 
+@cli.command("mic-test", context_settings=CONTEXT)
+@click.option("--mic", metavar="NAME", help="Microphone to test (default: the configured one).")
+@click.option("--seconds", type=float, default=10.0, show_default=True, help="How long.")
+def mic_test_cmd(mic: str | None, seconds: float) -> None:
+    """Show the microphone's live level and each command heard (Ctrl-C ends it early).
+
+    \b
+    Examples:
+      voicecoach mic-test
+      voicecoach mic-test --mic USB --seconds 30
+    """
+    import sys
+
+    from voicecoach.inputs.mictest import mic_test
+    from voicecoach.session.terminal import caps_for
+
+    live = caps_for(sys.stdout).live  # no cursor codes on a pipe or with TERM=dumb
+
+    def show(text: str, final: bool) -> None:
+        if final:
+            click.echo(("\r\x1b[K" if live else "") + text)
+        elif live:
+            click.echo("\r\x1b[K" + text, nl=False)
+
+    code, _ = mic_test(mic or load_user_settings().mic, seconds, show)
+    raise SystemExit(code)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 def doctor(as_json: bool) -> None:

@@ -163,6 +163,17 @@ def _run(
         status = display.status if caps.live else None
         print(_help_line(), file=out)
 
+    # Issue 13: spoken answers become keys; the listener follows the session's events.
+    listening = None
+    if not opts.dry_run:
+        from voicecoach.inputs.session import start_listening
+
+        listening = start_listening(
+            settings, getattr(keys, "inject", None), _say_err, audible=output.name != "none"
+        )
+        if listening is not None:
+            sinks.append(listening.listener)
+
     env = Environment(
         clock=clock,
         voice=voice,
@@ -200,6 +211,8 @@ def _run(
     except Terminated as exc:
         code = exc.code
     finally:
+        if listening is not None:
+            listening.close()
         restore()
         if buttons is not None:
             buttons.close()

@@ -1,0 +1,100 @@
+"""The listener: microphone → utterances → command words → keys, on its own thread.
+
+It is also an event sink of the session: the events say which words are live
+(:class:`~voicecoach.inputs.commands.Windows`) and when the coach is speaking,
+so it never takes the coach's own voice for an answer. A word it takes is
+injected as the key a keyboard would send; the engine then confirms it aloud
+the same way ("Two in reserve.").
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+
+from voicecoach.events import Event
+from voicecoach.inputs.commands import WINDOWS, Windows, key_for
+from voicecoach.inputs.microphone import Microphone
+from voicecoach.inputs.recogniser import Heard, Recogniser
+from voicecoach.inputs.segments import Segmenter, Utterance
+
+
+class Listener:
+    """Turns spoken commands into keys for ``inject``, only when and what the session allows."""
+
+    def __init__(
+        self,
+        inject: Callable[[str], None],
+        recogniser: Recogniser,
+        now: Callable[[], float] = time.monotonic,
+        heard: Callable[[str], None] | None = None,
+        mute: bool = True,
+    ):
+        self.inject = inject
+        self.recogniser = recogniser
+        self.now = now
+        self.heard = heard
+        # Muting is for a coach the microphone can hear; with no audio output there is none.
+        self.windows = Windows(tail=0.0) if not mute else Windows()
+        self.mute = mute
+        self._lock = threading.Lock()
+
+    # --- the session side -------------------------------------------------------------
+    def __call__(self, event: Event) -> None:
+        """An event sink: follow the session's phase and the coach's clips."""
+        if not self.mute and event.kind in ("say", "sound"):
+            return
+        with self._lock:
+            self.windows.event(event, self.now())
+
+    # --- the audio side ------------------------------------------------------------------
+    def utterance(self, utt: Utterance) -> str | None:
+        """Decide on one utterance; returns the key injected, if any."""
+        with self._lock:
+            if not self.windows.listening or self.windows.muted(utt.start, utt.end):
+                return None
+            allowed = WINDOWS[self.windows.phase]
+        result: Heard = self.recogniser.decode(utt.pcm, allowed)
+        if result.word is None:
+            return None
+        with self._lock:
+            # The window may have closed while decoding (an answer came by key).
+            if not self.windows.accepts(result.word):
+                return None
+        key = key_for(result.word)
+        if self.heard is not None:
+            self.heard(result.word)
+        self.inject(key)
+        return key
+
+
+class ListeningThread:
+    """Runs a :class:`Listener` on a microphone until closed."""
+
+    def __init__(self, listener: Listener, mic: Microphone):
+        self.listener = listener
+        self.mic = mic
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="voicecoach-listen", daemon=True)
+
+    def start(self) -> None:
+        self.mic.start()
+        self._thread.start()
+
+    def _run(self) -> None:
+        segmenter = Segmenter()
+        while not self._stop.is_set():
+            try:
+                chunk, at = self.mic.chunks.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            for utt in segmenter.feed(chunk, at):
+                self.listener.utterance(utt)
+
+    def close(self) -> None:
+        self._stop.set()
+        self.mic.close()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2)

@@ -1,0 +1,95 @@
+"""End to end: spoken answers through a PulseAudio virtual microphone (issue 13).
+
+A second null sink, ``mic``, is the default source (its monitor); real
+espeak-ng speech of the command words is played into it while a real
+``voicecoach run`` listens in a pseudo-terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import PulseServer, mini_routine, start_in_terminal, voicecoach_env
+
+pytest.importorskip("pocketsphinx")
+
+
+@pytest.fixture
+def mic(pulse: PulseServer) -> PulseServer:
+    """A ``mic`` null sink whose monitor is the default source: a virtual microphone."""
+    env = dict(os.environ, **pulse.env())
+    loaded = subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=mic", "rate=16000"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    subprocess.run(["pactl", "set-default-source", "mic.monitor"], env=env, check=True)
+    yield pulse
+    subprocess.run(["pactl", "unload-module", loaded], env=env, check=False)
+
+
+def _say_into_mic(pulse: PulseServer, text: str, folder: Path) -> None:
+    """Render ``text`` with voicecoach's own espeak-ng voice and play it into the mic sink."""
+    from voicecoach.settings import Settings
+    from voicecoach.speech import make_voice
+
+    voice = make_voice(Settings(engine="espeak"), None)
+    try:
+        clip = voice.clip(text)
+    finally:
+        voice.close()
+    raw = folder / f"{text.replace(' ', '_')}.raw"
+    # Half a second of silence after the word lets the endpointer close the utterance.
+    raw.write_bytes(clip.pcm + bytes(clip.rate))
+    subprocess.run(
+        [
+            "pacat",
+            "--playback",
+            "--raw",
+            "--format=s16le",
+            f"--rate={clip.rate}",
+            "--channels=1",
+            "--device=mic",
+            str(raw),
+        ],
+        env=dict(os.environ, **pulse.env()),
+        check=True,
+        timeout=30,
+    )
+
+
+def test_spoken_three_answers_and_done_ends_the_set(
+    mic: PulseServer, tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """ "done" ends the set early and "three" answers the RIR question: journal rir=3."""
+    routine = tmp_path / "listen.yaml"
+    routine.write_text(mini_routine(1, "10", "Listen E2E"))
+    proc, term, slave, _ = start_in_terminal(
+        ["run", str(routine), "--audio", "none", "--engine", "espeak", "--listen"],
+        voicecoach_env(voicecoach_home, **mic.env()),
+    )
+    try:
+        assert term.expect(b"two, pull", 60), term.text
+        _say_into_mic(mic, "done", tmp_path)
+        assert term.expect(b"Reps in reserve?", 30), term.text
+        _say_into_mic(mic, "three", tmp_path)
+        assert term.expect(b"Three in reserve.", 30), term.text
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(term.master)
+        os.close(slave)
+    db = voicecoach_home / "data" / "journal.sqlite3"
+    rows = sqlite3.connect(db).execute("SELECT reps, rir FROM sets").fetchall()
+    assert len(rows) == 1
+    reps, rir = rows[0]
+    assert rir == 3
+    assert reps < 10  # "done" ended the set before its ten reps

@@ -1,0 +1,164 @@
+"""Spoken commands: the word→key mapping, the windows, and muting on the coach's clips."""
+
+from __future__ import annotations
+
+import pytest
+
+from voicecoach.events import Event
+from voicecoach.inputs.commands import TAIL, VOCABULARY, Windows, key_for
+from voicecoach.inputs.listener import Listener
+from voicecoach.inputs.recogniser import Heard
+from voicecoach.inputs.segments import Utterance
+from voicecoach.testing import FakeClock
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [
+        ("zero", "0"),
+        ("one", "1"),
+        ("two", "2"),
+        ("three", "3"),
+        ("four", "4"),
+        ("five", "5"),
+        ("done", "\n"),
+        ("skip", "s"),
+        ("repeat", "r"),
+        ("pause", " "),
+        ("go on", " "),
+    ],
+)
+def test_word_gives_the_key_a_keyboard_would(word: str, key: str) -> None:
+    """Each command word maps to the engine's key for it."""
+    assert key_for(word) == key
+
+
+def test_vocabulary_is_the_issue_s_eleven_commands() -> None:
+    """The vocabulary is exactly zero..five, done, skip, repeat, pause, go on."""
+    assert set(VOCABULARY) == {
+        *("zero", "one", "two", "three", "four", "five"),
+        *("done", "skip", "repeat", "pause", "go on"),
+    }
+
+
+def _ev(kind: str, text: str = "", due: float = 0.0, actual: float = 0.0, dur: float = 0.0):
+    return Event(due, actual, kind, text, dur)
+
+
+def test_nothing_is_taken_before_a_set() -> None:
+    """Before any set (intro, rests) no word is live."""
+    w = Windows()
+    assert not w.listening
+    assert not w.accepts("done")
+
+
+def test_done_is_live_during_a_set_but_numbers_are_not() -> None:
+    """During a set "done" counts; a number does not."""
+    w = Windows()
+    w.event(_ev("set", "Row set 1/3"), 0.0)
+    assert w.accepts("done")
+    assert not w.accepts("two")
+
+
+def test_numbers_are_live_after_the_rir_question() -> None:
+    """After "ask RIR" the numbers count and "done" does not."""
+    w = Windows()
+    w.event(_ev("set"), 0.0)
+    w.event(_ev("ask", "RIR"), 10.0)
+    assert w.accepts("three")
+    assert not w.accepts("done")
+
+
+def test_the_answer_closes_the_window() -> None:
+    """Once answered, a second number is not taken."""
+    w = Windows()
+    w.event(_ev("ask", "RIR"), 0.0)
+    w.event(_ev("answer", "2"), 1.0)
+    assert not w.accepts("two")
+
+
+def test_quit_question_does_not_open_the_answer_window() -> None:
+    """The "quit?" question is not a reps-in-reserve question."""
+    w = Windows()
+    w.event(_ev("set"), 0.0)
+    w.event(_ev("ask", "quit?"), 1.0)
+    assert not w.accepts("two")
+
+
+def test_go_on_only_while_paused_and_resume_restores_the_set() -> None:
+    """ "go on" counts only while paused; resuming brings the set's words back."""
+    w = Windows()
+    w.event(_ev("set"), 0.0)
+    assert not w.accepts("go on")
+    w.event(_ev("pause", "paused"), 1.0)
+    assert w.accepts("go on")
+    assert not w.accepts("done")
+    w.event(_ev("resume", "resumed"), 2.0)
+    assert w.accepts("done")
+
+
+def test_a_clip_mutes_its_span_plus_the_tail() -> None:
+    """An utterance overlapping a coach clip or its tail is muted; one after it is not."""
+    w = Windows()
+    # Emitted at session time 5.0 (listener time 105.0), due at 5.5, lasting 1 s.
+    w.event(_ev("say", "Reps in reserve?", due=5.5, actual=5.0, dur=1.0), 105.0)
+    assert w.muted(106.0, 106.2)  # during the clip
+    assert w.muted(106.5 + TAIL - 0.05, 107.5)  # in the tail
+    assert not w.muted(106.5 + TAIL + 0.01, 107.5)  # after the tail
+    assert not w.muted(104.0, 105.4)  # before the clip
+
+
+class _Recogniser:
+    """Answers every utterance with one fixed word; records what it was asked."""
+
+    def __init__(self, word: str | None):
+        self.word = word
+        self.calls = 0
+
+    def decode(self, pcm: bytes, allowed: frozenset[str] | None = None) -> Heard:
+        self.calls += 1
+        return Heard(self.word, self.word or "", 1.0, 0.3)
+
+
+def _listener(word: str | None, clock: FakeClock) -> tuple[Listener, list[str], _Recogniser]:
+    keys: list[str] = []
+    rec = _Recogniser(word)
+    return Listener(keys.append, rec, now=clock.now), keys, rec  # type: ignore[arg-type]
+
+
+def test_listener_injects_the_rir_key_after_the_question() -> None:
+    """A heard "three" after the RIR question injects "3"."""
+    clock = FakeClock()
+    listener, keys, _ = _listener("three", clock)
+    listener(_ev("ask", "RIR"))
+    assert listener.utterance(Utterance(clock.now() + 1, clock.now() + 1.4, b"")) == "3"
+    assert keys == ["3"]
+
+
+def test_listener_does_not_decode_what_overlaps_the_coach() -> None:
+    """An utterance during a coach clip is dropped before decoding."""
+    clock = FakeClock()
+    listener, keys, rec = _listener("done", clock)
+    listener(_ev("set"))
+    listener(_ev("say", "two", due=0.0, actual=0.0, dur=0.5))
+    assert listener.utterance(Utterance(0.2, 0.6, b"")) is None
+    assert keys == [] and rec.calls == 0
+
+
+def test_listener_without_audible_output_does_not_mute() -> None:
+    """With no audio output the coach cannot be heard, so its clips do not mute."""
+    clock = FakeClock()
+    keys: list[str] = []
+    listener = Listener(keys.append, _Recogniser("done"), now=clock.now, mute=False)  # type: ignore[arg-type]
+    listener(_ev("set"))
+    listener(_ev("say", "two", due=0.0, actual=0.0, dur=0.5))
+    assert listener.utterance(Utterance(0.2, 0.6, b"")) == "\n"
+
+
+def test_listener_drops_a_rejected_utterance() -> None:
+    """A rejected utterance (below the confidence threshold) injects nothing."""
+    clock = FakeClock()
+    listener, keys, _ = _listener(None, clock)
+    listener(_ev("set"))
+    assert listener.utterance(Utterance(1.0, 1.3, b"")) is None
+    assert keys == []
