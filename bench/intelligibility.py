@@ -444,7 +444,9 @@ def table_markdown(result: dict[str, object]) -> str:
     lines = [head]
     for r in result["rows"]:  # type: ignore[attr-defined]
         lines.append(
-            f"| {r['voice']} | {r['chain']} | {pct(r['band_1_4k'])} | "
+            f"| {r['voice']} | {r['chain']}"
+            + (" (default)" if CHAINS[str(r["chain"])] == DEFAULT_CHAIN else "")
+            + f" | {pct(r['band_1_4k'])} | "
             + " | ".join(
                 pct(r[f"{kind} {c}"]) for kind in ("numbers", "commands") for c in CONDITIONS
             )
