@@ -164,13 +164,18 @@ def espeak(voice: str | None, rate: int) -> Callable[[str], Clip]:
         engine.setProperty("rate", rate)
 
     def render(text: str) -> Clip:
-        buf = io.BytesIO()
-        with quiet_stdout():
-            engine.save_to_file(text, buf)
-            engine.runAndWait()
-        buf.seek(0)
-        with wave.open(buf) as w:
-            return Clip(w.readframes(w.getnframes()), w.getframerate())
+        # The espeak driver sometimes hands back no audio at all (issue 12):
+        # retry, as the app does, rather than score a silence.
+        for _ in range(5):
+            buf = io.BytesIO()
+            with quiet_stdout():
+                engine.save_to_file(text, buf)
+                engine.runAndWait()
+            if buf.getbuffer().nbytes > 44:
+                buf.seek(0)
+                with wave.open(buf) as w:
+                    return Clip(w.readframes(w.getnframes()), w.getframerate())
+        raise RuntimeError(f"espeak-ng rendered nothing for {text!r}, 5 times")
 
     return render
 
