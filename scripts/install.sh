@@ -35,12 +35,12 @@ python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-extras="simpleaudio,listen"
-[ "$want_test" = 1 ] && extras="simpleaudio,listen,test"
+extras="simpleaudio,listen,neural"
+[ "$want_test" = 1 ] && extras="simpleaudio,listen,neural,test"
 hash=$(sha256sum pyproject.toml | cut -c1-16)
 stamp=".venv/.installed-${hash}-${extras}"
 # The test install includes everything the workout needs, so either stamp will do.
-if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-${hash}-simpleaudio,listen,test" ]; then
+if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-${hash}-simpleaudio,listen,neural,test" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[${extras}]"
   rm -f .venv/.installed-*

@@ -35,3 +35,31 @@ def test_render_lead_bench_quick_run() -> None:
     assert done.returncode == 0, done.stderr
     assert "| trx-ytw | 2 |" in done.stdout
     assert "smallest render lead:" in done.stdout
+
+
+def _intelligibility(*args: str) -> dict:  # type: ignore[type-arg]
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "intelligibility.py"), "--quick", "--json", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_intelligibility_quick_run_scores_every_cell() -> None:
+    """bench/intelligibility.py --quick decodes real speech and scores each chain and noise."""
+    data = _intelligibility()
+    assert data["phrases"] == 3 and len(data["rows"]) == 2
+    for row in data["rows"]:
+        for condition in ("quiet", "10 dB", "0 dB"):
+            assert 0.0 <= row[f"numbers {condition}"] <= 1.0
+    assert max(row["numbers quiet"] for row in data["rows"]) > 0  # the listener hears something
+
+
+def test_intelligibility_wording_quick_run_scores_candidates() -> None:
+    """--wording scores each candidate phase word in every condition."""
+    data = _intelligibility("--wording")
+    assert [row["word"] for row in data["rows"]] != []
+    assert all(0.0 <= row["quiet"] <= 1.0 for row in data["rows"])

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from voicecoach.speech.processing import DEFAULT_CHAIN, Chain
+from voicecoach.speech.chain import DEFAULT_CHAIN, Chain
 
 
 @dataclass(frozen=True)
