@@ -292,7 +292,8 @@ def voice_options(f):  # type: ignore[no-untyped-def]
 @click.option(
     "--record",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write what is played to this WAV file.",
+    help="Also write what is played, music included, to this file: WAV, or compressed by "
+    "its extension (.ogg, .opus, .mp3).",
 )
 @click.option(
     "--transcript",
@@ -317,6 +318,22 @@ def voice_options(f):  # type: ignore[no-untyped-def]
     help="Journal database (default: the data dir, or $VOICECOACH_HOME).",
 )
 @click.option("--no-journal", is_flag=True, help="Do not record this session.")
+@click.option(
+    "--music",
+    type=click.Path(path_type=Path),
+    help="Play music under the coach: an MP3/FLAC/Ogg/WAV file, a folder or an .m3u playlist.",
+)
+@click.option("--shuffle", is_flag=True, help="Play a --music folder or playlist shuffled.")
+@click.option(
+    "--duck-db",
+    type=float,
+    help="How far the music drops under each spoken cue, in dB (default 12).",
+)
+@click.option(
+    "--no-duck-others",
+    is_flag=True,
+    help="Leave other apps' sound (a music app, a browser) alone while the coach speaks.",
+)
 @voice_options
 def run(
     routine: str,
@@ -330,6 +347,10 @@ def run(
     resume: bool | None,
     db: Path | None,
     no_journal: bool,
+    music: Path | None,
+    shuffle: bool,
+    duck_db: float | None,
+    no_duck_others: bool,
     voice: str | None,
     rate: int | None,
     volume: float | None,
@@ -344,7 +365,9 @@ def run(
       space   pause / resume
       s       skip the rest, or the current exercise
       r       repeat the last cue
-      + / -   rest 15 s longer / shorter
+      ] / [   rest 15 s longer / shorter (+ / - too, when no music plays)
+      + / -   music 3 dB louder / quieter (with --music)
+      m       mute / unmute the music
       q       quit (asks to confirm; the journal is kept)
 
     \b
@@ -352,6 +375,8 @@ def run(
       voicecoach run pull-day
       voicecoach run pull-day --dry-run --answers 2,2,1,8:0
       voicecoach run pull-day --dry-run --record session.wav
+      voicecoach run pull-day --music ~/Music/gym --shuffle
+      voicecoach run pull-day --music mix.m3u --dry-run --record session.ogg
       voicecoach run my-routine.yaml --audio none --transcript run.jsonl
       voicecoach run pull-day --resume
     """
@@ -365,7 +390,15 @@ def run(
         raise click.BadParameter(str(exc), param_hint="--answers") from None
     r = load(routine)
     settings = _settings(
-        audio=audio, rir_timeout=rir_timeout, voice=voice, rate=rate, volume=volume, engine=engine
+        audio=audio,
+        rir_timeout=rir_timeout,
+        voice=voice,
+        rate=rate,
+        volume=volume,
+        engine=engine,
+        music=str(music) if music else None,
+        duck_db=duck_db,
+        duck_others=False if no_duck_others else None,
     )
     paths = user_paths()
     code = run_session(
@@ -380,6 +413,8 @@ def run(
             resume=resume,
             db=db,
             no_journal=no_journal,
+            shuffle=shuffle,
+            duck_state=paths.duck_state,
         ),
         cache_dir=paths.clip_cache,
         journal_path=paths.journal,

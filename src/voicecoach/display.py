@@ -23,6 +23,7 @@ _SHOWN = {
     "quit",
     "note",
     "repeat",
+    "music",
 }
 
 

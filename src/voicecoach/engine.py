@@ -29,6 +29,12 @@ ANSWER_DELAY = 1.0  # a scripted answer arrives this long after the question end
 QUIT_CONFIRM = 5.0
 ADJUST = 15.0
 HELP = "keys: 0-5 RIR · Enter set done · space pause · s skip · r repeat · +/- rest · q quit"
+# With music, + and - move the music and ] [ the rest (issue 14); ] [ work without music too.
+HELP_MUSIC = (
+    "keys: 0-5 RIR · Enter set done · space pause · s skip · r repeat · "
+    "+/- music · m mute · ]/[ rest · q quit"
+)
+MUSIC_KEYS = ("+", "-", "m")
 
 
 class QuitRequested(Exception):
@@ -201,6 +207,9 @@ class Session:
                 if heard:
                     self._emit("repeat", heard[-1])
                     self._dispatch(Say(0, (heard[-1],)), now + getattr(out, "lead", 0.0))
+                continue
+            if key in MUSIC_KEYS and self.env.music is not None:
+                self._emit("music", self.env.music.key(key))
                 continue
             if key.isdigit():
                 # Typed ahead (or piped in early): it answers the next RIR question.
@@ -593,13 +602,12 @@ class Session:
         def on_key(key: str, elapsed: float) -> object:
             if key == "s":
                 return "skip"
-            if key in "+-" and key:
-                change = ADJUST if key == "+" else -ADJUST
+            if key in ("+", "-", "]", "["):  # + - reach here only without music
+                more = key in ("+", "]")
+                change = ADJUST if more else -ADJUST
                 total[0] = max(elapsed + 5.0, total[0] + change)
                 self._emit("rest", f"adjusted to {total[0]:g}s")
-                self._speak_immediate(
-                    "Fifteen more seconds." if key == "+" else "Fifteen seconds less."
-                )
+                self._speak_immediate("Fifteen more seconds." if more else "Fifteen seconds less.")
                 new = planner.rest_segment(total[0], preview, self.env.voice.duration)
                 return (new.cues, new.length)
             return None
@@ -635,4 +643,4 @@ def _more(a: Load, b: Load) -> bool:
     return getattr(a, "amount", 0) > getattr(b, "amount", 0)
 
 
-__all__ = ["HELP", "QuitRequested", "Result", "Session"]
+__all__ = ["HELP", "HELP_MUSIC", "QuitRequested", "Result", "Session"]

@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Protocol
 
 from voicecoach.answers import Answer
 from voicecoach.audio.base import Output, SilentOutput
@@ -19,6 +20,11 @@ from voicecoach.events import Event, Sink
 from voicecoach.journal import Journal
 from voicecoach.sounds import sound
 from voicecoach.voice.base import Voice
+
+
+class MusicKeys(Protocol):
+    def key(self, key: str) -> str:
+        """Act on + - m; return what changed, for the screen."""
 
 
 def utc_now() -> datetime:
@@ -37,6 +43,7 @@ class Environment:
     wallclock: Callable[[], datetime] = utc_now
     virtual: bool = False  # a dry run: wall-clock times follow the virtual clock
     status: Callable[[str], None] | None = None  # the live status line, when there is a TTY
+    music: MusicKeys | None = None  # the music's live keys, when music plays (issue 14)
 
     def emit(self, event: Event) -> None:
         for sink in self.sinks:

@@ -49,6 +49,8 @@ class RunOptions:
     resume: bool | None = None  # None: ask if there is an unfinished session
     db: Path | None = None
     no_journal: bool = False
+    shuffle: bool = False  # play a --music folder in random order
+    duck_state: Path | None = None  # other apps' lowered volumes (issue 14); None: not lowered
 
 
 class Terminated(Exception):
@@ -132,6 +134,7 @@ def _signals(
     keys: KeySource | None,
     clock: SystemClock | FakeClock,
     session: Session,
+    on_stop: Callable[[], None] | None = None,
 ) -> Iterator[None]:
     """Signals end or pause the run through the normal paths, so nothing is lost.
 
@@ -146,6 +149,8 @@ def _signals(
 
     def on_term(signum: int, frame: object) -> None:
         restore()
+        if on_stop is not None:
+            on_stop()
         raise Terminated(128 + signum)
 
     def on_int(signum: int, frame: object) -> None:
@@ -153,6 +158,8 @@ def _signals(
         inject = getattr(keys, "inject", None)
         if inject is None or now - interrupted_at[0] < QUIT_CONFIRM + 1:
             restore()
+            if on_stop is not None:
+                on_stop()
             raise KeyboardInterrupt
         interrupted_at[0] = now
         inject("q")
@@ -202,6 +209,10 @@ def run_session(
     journal: Journal | None = None
     voice: Voice | None = None
     try:
+        if opts.duck_state is not None:  # a killed run's lowered apps come back up (issue 14)
+            from voicecoach.audio.others import restore_stale
+
+            restore_stale(opts.duck_state, _say_err)
         if not opts.no_journal:
             try:
                 journal = _open_journal(opts.db or journal_path, backup=not opts.dry_run)
@@ -282,6 +293,7 @@ def _run(
         sinks.append(JsonlWriter(transcript_file))
 
     output: Output
+    apps = None  # the other apps' ducker, when there is one
     if opts.dry_run:
         clock = FakeClock()
         output = WavRecorder(opts.record) if opts.record else SilentOutput()
@@ -298,6 +310,11 @@ def _run(
             output, note = SilentOutput(), None
         if note:
             _say_err(note)
+        if settings.duck_others and opts.duck_state is not None:
+            from voicecoach.audio.others import duck_others
+
+            output = duck_others(output, settings.duck_db, opts.duck_state, _say_err)
+            apps = getattr(output, "apps", None)
         if opts.record:
             output = WavRecorder(opts.record, inner=output)
             output.start(clock.now())
@@ -306,7 +323,22 @@ def _run(
         display = Display(out, tty)
         sinks.append(display.event)
         status = display.status if tty else None
-        print(_help_line(), file=out)
+    music = None
+    if settings.music and not (
+        opts.dry_run and not opts.record
+    ):  # music under the coach, in the stream and the --record file (issue 14)
+        from voicecoach.audio.bed import attach_music
+
+        music = attach_music(
+            output,
+            clock.now,
+            Path(settings.music).expanduser(),
+            shuffle=opts.shuffle,
+            duck_db=settings.duck_db,
+            warn=_say_err,
+        )
+    if not opts.dry_run:
+        print(_help_line(music is not None), file=out)
 
     env = Environment(
         clock=clock,
@@ -317,6 +349,7 @@ def _run(
         answers=deque(opts.answers or []),
         virtual=opts.dry_run,
         status=status,
+        music=music,
     )
     session = Session(
         routine,
@@ -333,7 +366,7 @@ def _run(
     restore = keys.restore if isinstance(keys, TerminalKeys) else (lambda: None)
     code = ExitStatus.OK
     try:
-        with _signals(restore, keys, clock, session):
+        with _signals(restore, keys, clock, session, music.hurry if music else None):
             if isinstance(keys, TerminalKeys):
                 keys.enter_cbreak()
             result = session.run()
@@ -349,6 +382,8 @@ def _run(
         out.flush()
         if transcript_file:
             transcript_file.close()
+        if apps is not None:  # other apps' volumes back on every way out (issue 14)
+            apps.close()
     if code == ExitStatus.OK and not opts.dry_run:
         print(f"{result.status}: {result.sets_done} sets saved", file=out)
     return int(code)
@@ -372,10 +407,10 @@ def _open_journal(path: Path, backup: bool) -> SafeJournal:
     return journal
 
 
-def _help_line() -> str:
-    from voicecoach.engine import HELP
+def _help_line(music: bool = False) -> str:
+    from voicecoach.engine import HELP, HELP_MUSIC
 
-    return HELP
+    return HELP_MUSIC if music else HELP
 
 
 def _ask_resume(out: IO[str]) -> bool:

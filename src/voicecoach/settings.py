@@ -30,6 +30,9 @@ class Settings:
     audio: str = "auto"  # auto | stream | simpleaudio | wav | none
     rir_timeout: float | None = None  # seconds; None = the routine's (default 20)
     cache_mb: int = 200  # the phrase cache's bound on disk; oldest-used clips go first
+    music: str | None = None  # a file, folder or .m3u played under the coach (issue 14)
+    duck_db: float = 12.0  # how far the music drops under speech
+    duck_others: bool = True  # lower other apps' sound while the coach speaks
 
 
 _ENV = {
@@ -40,7 +43,14 @@ _ENV = {
     "audio": "VOICECOACH_AUDIO",
     "rir_timeout": "VOICECOACH_RIR_TIMEOUT",
     "cache_mb": "VOICECOACH_CACHE_MB",
+    "music": "VOICECOACH_MUSIC",
+    "duck_db": "VOICECOACH_DUCK_DB",
+    "duck_others": "VOICECOACH_DUCK_OTHERS",
 }
+
+
+_BOOLS = {"true": True, "1": True, "yes": True, "on": True}
+_BOOLS.update({"false": False, "0": False, "no": False, "off": False})
 
 
 class SettingsError(ValueError):
@@ -66,6 +76,18 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             if size < 1:
                 raise ValueError
             return size
+        if name == "duck_db":
+            depth = float(value)
+            if not 0.0 <= depth <= 60.0:
+                raise ValueError
+            return depth
+        if name == "duck_others":
+            if isinstance(value, bool):
+                return value
+            word = str(value).strip().lower()
+            if word not in _BOOLS:
+                raise ValueError
+            return _BOOLS[word]
         return str(value)
     except (TypeError, ValueError):
         valid = {
@@ -73,6 +95,8 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             "volume": "a number from 0.0 to 1.0",
             "rir_timeout": "seconds",
             "cache_mb": "a whole number of megabytes, 1 or more",
+            "duck_db": "a number of dB from 0 to 60",
+            "duck_others": "true or false",
         }.get(name, "text")
         raise SettingsError(f"{origin}: {name} = {value!r} is not valid; use {valid}") from None
 
