@@ -46,6 +46,7 @@ class OtherApp:
 
     def __init__(self, tone: Path, env: dict[str, str], name: str = "otherapp"):
         self.name = name
+        self.server = env["PULSE_SERVER"]
         self.proc = subprocess.Popen(
             ["paplay", f"--client-name={name}", f"--stream-name={name}-song", str(tone)],
             env=dict(os.environ, **env),
@@ -57,7 +58,7 @@ class OtherApp:
         """Its sink input's channel volumes now, or None before it has connected."""
         import pulsectl
 
-        with pulsectl.Pulse("voicecoach-test") as pulse:
+        with pulsectl.Pulse("voicecoach-test", server=self.server) as pulse:
             for si in pulse.sink_input_list():
                 if si.proplist.get("application.name") == self.name:
                     return [round(v, 4) for v in si.volume.values]
