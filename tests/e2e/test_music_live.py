@@ -105,15 +105,21 @@ def test_other_app_is_lowered_while_the_coach_speaks_and_restored_at_the_end(
     assert not (voicecoach_home / "data" / "ducked-apps.json").exists()
 
 
-def test_other_app_is_restored_after_sigterm(
-    pulse: PulseServer, tmp_path: Path, voicecoach_home: Path, other_app: OtherApp
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_other_app_is_restored_after_sigterm_or_sighup(
+    sig: int,
+    code: int,
+    pulse: PulseServer,
+    tmp_path: Path,
+    voicecoach_home: Path,
+    other_app: OtherApp,
 ) -> None:
-    """SIGTERM while the other app is lowered puts its volume back before the exit."""
+    """SIGTERM or SIGHUP while the other app is lowered puts its volume back before the exit."""
     before = other_app.volume()
     proc = _start(tmp_path, voicecoach_home, pulse, 1)
     assert _until(lambda: other_app.volume() != before)
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(30) == 143
+    proc.send_signal(sig)
+    assert proc.wait(30) == code
     assert other_app.volume() == before
 
 

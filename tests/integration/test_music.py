@@ -102,3 +102,14 @@ def test_compressed_record_is_as_long_as_the_wav(
     packed, rate = soundfile.read(str(tmp_path / f"x.{ext}"))
     assert (len(packed), rate) == (wav.frames, wav.samplerate)
     assert (tmp_path / f"x.{ext}").stat().st_size < (tmp_path / "out.wav").stat().st_size / 4
+
+
+def test_a_long_write_to_ogg_does_not_crash(tmp_path: Path) -> None:
+    """150 s handed over in one piece is encoded in slices (one libsndfile write crashed)."""
+    from voicecoach.audio.encode import open_sink
+
+    sink = open_sink(tmp_path / "long.ogg", 22050)
+    pcm = (np.random.default_rng(0).standard_normal(22050 * 150) * 3000).astype("<i2")
+    sink.write(pcm.tobytes())
+    sink.close()
+    assert soundfile.info(str(tmp_path / "long.ogg")).frames == len(pcm)

@@ -29,6 +29,9 @@ COMPRESSED = {
 }
 
 
+SLICE = 16384  # frames per libsndfile write (see _SoundfileSink.write)
+
+
 class PcmSink(Protocol):
     def write(self, pcm: bytes) -> None:
         """Append mono 16-bit little-endian PCM."""
@@ -85,7 +88,10 @@ class _SoundfileSink:
         data = np.frombuffer(pcm, dtype="<i2")
         if self._resampler is not None:
             data = self._resampler.feed(data)
-        self._file.write(data)
+        # libsndfile 1.2's Vorbis encoder needs stack in proportion to one write: a
+        # single write of ~2 minutes of audio crashed the process (SIGSEGV) here.
+        for at in range(0, len(data), SLICE):
+            self._file.write(data[at : at + SLICE])
 
     def close(self) -> None:
         if self._resampler is not None:
