@@ -76,7 +76,7 @@ def _render(work: Path, routine: Path, music: Path) -> tuple[np.ndarray, int, li
     args += ["--transcript", str(log), "--music", str(music)]
     env = dict(os.environ, VOICECOACH_HOME=str(work / "home-music"))
     subprocess.run([PY, "-m", "voicecoach", *args], env=env, capture_output=True, check=True)
-    x, rate = soundfile.read(str(wav))
+    x, rate = soundfile.read(str(wav), dtype="int16")
     events = [json.loads(line) for line in log.read_text().splitlines()]
     spans = [(e["due"], e["due"] + e["duration"]) for e in events if e["kind"] in ("say", "sound")]
     return x, rate, spans
@@ -239,7 +239,10 @@ frames = int(float(sys.argv[2]) * 22050)
 while frames > 0:
     stream.read(min(frames, 1323))
     frames -= 1323
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (the bench,
+# which holds a whole session's render), while VmHWM belongs to this program's memory.
+status = Path("/proc/self/status").read_text()
+print(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
 """
 
 
