@@ -144,3 +144,45 @@ def test_other_app_is_restored_at_the_next_start_after_sigkill(
     )
     assert again.returncode == 0, again.stderr
     assert other_app.volume() == before
+
+
+# An internal error mid-session, patched in from outside: the first RIR question of the
+# real session raises (the silent rehearsal before it, which has no journal, goes on).
+BUG = """
+import sys
+import voicecoach.engine as engine
+real = engine.Session._ask_rir
+def boom(self, *args, **kwargs):
+    if self.env.journal is None:
+        return real(self, *args, **kwargs)
+    raise RuntimeError("injected bug")
+engine.Session._ask_rir = boom
+from voicecoach.__main__ import main
+sys.argv = ["voicecoach", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def test_other_app_is_restored_after_an_internal_error(
+    pulse: PulseServer, tmp_path: Path, voicecoach_home: Path, other_app: OtherApp
+) -> None:
+    """A bug that ends the run with exit 1 still puts the other app's volume back."""
+    before = other_app.volume()
+    routine = tmp_path / "music.yaml"
+    routine.write_text(ROUTINE.replace("{reps}", "1"))
+    seen = set()
+    proc = subprocess.Popen(
+        [PYTHON, "-c", BUG, "run", str(routine), "--audio", "stream"],
+        env=voicecoach_env(voicecoach_home, **pulse.env()),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while proc.poll() is None:  # sample the volume through the whole run
+        seen.add(tuple(other_app.volume() or ()))
+        time.sleep(0.05)
+    _, err = proc.communicate()
+    assert proc.returncode == 1 and "internal error" in err, err
+    assert any(v and v[0] < before[0] * 0.7 for v in seen), seen  # type: ignore[index]
+    assert other_app.volume() == before

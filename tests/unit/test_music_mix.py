@@ -236,3 +236,16 @@ class _Constant:
 
     def close(self) -> None:
         pass
+
+
+def test_duck_db_out_of_range_is_a_usage_error() -> None:
+    """--duck-db 99 exits 2 with one line that says what is valid."""
+    from click.testing import CliRunner
+
+    from voicecoach.cli import cli
+
+    result = CliRunner().invoke(cli, ["run", "pull-day", "--dry-run", "--duck-db", "99"])
+    assert result.exit_code == 2
+    assert "--duck-db: duck_db = 99.0 is not valid; use a number of dB from 0 to 60" in (
+        result.output
+    )

@@ -113,3 +113,32 @@ def test_a_long_write_to_ogg_does_not_crash(tmp_path: Path) -> None:
     sink.write(pcm.tobytes())
     sink.close()
     assert soundfile.info(str(tmp_path / "long.ogg")).frames == len(pcm)
+
+
+def test_a_missing_music_path_does_not_stop_the_workout(
+    tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """--music naming nothing: one line on stderr, and the session renders as without."""
+    done = _render(tmp_path, voicecoach_home, tmp_path / "nowhere")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("music:") == 1 and "no such file or folder" in done.stderr
+    assert soundfile.info(str(tmp_path / "out.wav")).frames > 0
+
+
+def test_without_a_sound_server_other_apps_say_so_once(tmp_path: Path) -> None:
+    """No PulseAudio-compatible server: one line, and nothing to close."""
+    import os
+
+    from voicecoach.audio.others import OtherApps
+
+    said: list[str] = []
+    old = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = f"unix:{tmp_path / 'no-such-socket'}"
+    try:
+        assert OtherApps.open(tmp_path / "state.json", 12.0, said.append) is None
+    finally:
+        if old is None:
+            del os.environ["PULSE_SERVER"]
+        else:
+            os.environ["PULSE_SERVER"] = old
+    assert len(said) == 1 and "--no-duck-others" in said[0]
