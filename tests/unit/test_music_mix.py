@@ -249,3 +249,18 @@ def test_duck_db_out_of_range_is_a_usage_error() -> None:
     assert "--duck-db: duck_db = 99.0 is not valid; use a number of dB from 0 to 60" in (
         result.output
     )
+
+
+def test_an_error_in_the_music_silences_it_and_keeps_the_speech() -> None:
+    """A failing decoder in the device thread stops the music, never the coach's voice."""
+
+    class Broken(_Constant):
+        def read(self, n: int) -> np.ndarray:
+            raise MemoryError("decoder blew up")
+
+    said: list[str] = []
+    bed = MusicBed(Broken(0.0), Ducker(SHAPE, RATE), RATE, 1.0)
+    bed.warn = said.append
+    speech = np.full(100, 1234, "<i2").tobytes()
+    assert bed.mix(speech, 0) == speech and bed.mix(speech, 100) == speech
+    assert len(said) == 1 and "the coaching goes on" in said[0]

@@ -40,6 +40,8 @@ class MusicBed:
         self._levels: list[tuple[int, float, int]] = [(0, gain, 0)]
         self._fade_end: int | None = None
         self._lock = threading.Lock()
+        self.broken = False
+        self.warn: Callable[[str], None] = getattr(getattr(stream, "playlist", None), "warn", print)
 
     def set_gain(self, frame: int, gain: float) -> None:
         with self._lock:
@@ -56,7 +58,22 @@ class MusicBed:
             return self._fade_end
 
     def mix(self, speech: bytes, start: int) -> bytes:
-        """``speech`` (16-bit PCM from frame ``start``) with the music under it."""
+        """``speech`` (16-bit PCM from frame ``start``) with the music under it.
+
+        This runs in the audio device's thread, where an exception would stop the
+        stream and with it the coach's voice; music never stops a workout, so a
+        failure here silences the music (with one line) and the speech goes on.
+        """
+        if self.broken:
+            return speech
+        try:
+            return self._mix(speech, start)
+        except Exception as exc:
+            self.broken = True
+            self.warn(f"music: stopped after an error ({exc!r}); the coaching goes on")
+            return speech
+
+    def _mix(self, speech: bytes, start: int) -> bytes:
         n = len(speech) // 2
         level = self._level(start, n)
         if self._fade_end is not None and start >= self._fade_end:
