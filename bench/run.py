@@ -61,6 +61,10 @@ def main() -> int:
                 figures += bench_dry_run(work, report)
             if not only or "journal" in only:
                 figures += bench_journal(work, report)
+            if not only or "music" in only:
+                from music import bench_music
+
+                figures += bench_music(work, report, Figure, QUICK, pulse.env())
             if not only or "journal_scale" in only:
                 from journal_scale import bench_journal_scale
 

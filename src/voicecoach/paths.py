@@ -33,6 +33,11 @@ class Paths:
         return self.data_dir / "journal.sqlite3"
 
     @property
+    def duck_state(self) -> Path:
+        """Other apps' volumes while lowered, so a killed run's are put back (issue 14)."""
+        return self.data_dir / "ducked-apps.json"
+
+    @property
     def clip_cache(self) -> Path:
         return self.cache_dir / "clips"
 

@@ -32,6 +32,9 @@ class Settings:
     cache_mb: int = 200  # the phrase cache's bound on disk; oldest-used clips go first
     listen: str = "auto"  # auto | on | off: answer by voice (issue 13); auto = if a mic exists
     mic: str | None = None  # capture device name (or part of it); None = the default source
+    music: str | None = None  # a file, folder or .m3u played under the coach (issue 14)
+    duck_db: float = 12.0  # how far the music drops under speech
+    duck_others: bool = True  # lower other apps' sound while the coach speaks
 
 
 _ENV = {
@@ -44,7 +47,14 @@ _ENV = {
     "cache_mb": "VOICECOACH_CACHE_MB",
     "listen": "VOICECOACH_LISTEN",
     "mic": "VOICECOACH_MIC",
+    "music": "VOICECOACH_MUSIC",
+    "duck_db": "VOICECOACH_DUCK_DB",
+    "duck_others": "VOICECOACH_DUCK_OTHERS",
 }
+
+
+_BOOLS = {"true": True, "1": True, "yes": True, "on": True}
+_BOOLS.update({"false": False, "0": False, "no": False, "off": False})
 
 
 class SettingsError(ValueError):
@@ -75,6 +85,18 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             if choice not in ("auto", "on", "off"):
                 raise ValueError
             return choice
+        if name == "duck_db":
+            depth = float(value)
+            if not 0.0 <= depth <= 60.0:
+                raise ValueError
+            return depth
+        if name == "duck_others":
+            if isinstance(value, bool):
+                return value
+            word = str(value).strip().lower()
+            if word not in _BOOLS:
+                raise ValueError
+            return _BOOLS[word]
         return str(value)
     except (TypeError, ValueError):
         valid = {
@@ -83,6 +105,8 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             "rir_timeout": "seconds",
             "cache_mb": "a whole number of megabytes, 1 or more",
             "listen": "auto, on or off",
+            "duck_db": "a number of dB from 0 to 60",
+            "duck_others": "true or false",
         }.get(name, "text")
         raise SettingsError(f"{origin}: {name} = {value!r} is not valid; use {valid}") from None
 

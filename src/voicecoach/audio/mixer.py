@@ -7,11 +7,15 @@ user sound) are summed with clipping.
 
 from __future__ import annotations
 
-import array
-import sys
 import threading
+from typing import TYPE_CHECKING
 
-from voicecoach.audio.clips import Clip, samples
+import numpy as np
+
+from voicecoach.audio.clips import Clip
+
+if TYPE_CHECKING:
+    from voicecoach.audio.bed import MusicBed
 
 
 class Mixer:
@@ -23,6 +27,9 @@ class Mixer:
         self._clips: list[tuple[int, bytes]] = []
         self._lock = threading.Lock()
         self.late_frames: list[int] = []  # how late each late clip was, for diagnostics
+        # Music under the clips, ducked around each one (issue 14; audio/bed.py sets it).
+        self.music: MusicBed | None = None
+        self._last_end = 0
 
     def add(self, clip: Clip, start_frame: int) -> None:
         with self._lock:
@@ -31,16 +38,31 @@ class Mixer:
                 start_frame = self.position
             self._clips.append((start_frame, clip.pcm))
             self._clips.sort(key=lambda c: c[0])
+            self._last_end = max(self._last_end, start_frame + clip.frames)
+            if self.music is not None:
+                self.music.ducker.add(start_frame, clip.frames)
 
     def cancel_after(self, frame: int) -> None:
         with self._lock:
             self._clips = [c for c in self._clips if c[0] <= frame]
+            if self.music is not None:
+                self.music.ducker.cancel_after(frame)
 
     def pending(self) -> int:
         with self._lock:
             return len(self._clips)
 
+    def fade_music(self, at: int | None = None) -> int:
+        """Fade the music out after the last clip (or from ``at``); the frame it ends."""
+        frame = max(self.position if at is None else at, self._last_end)
+        return frame if self.music is None else self.music.fade_out(frame)
+
     def render(self, frames: int) -> bytes:
+        start = self.position
+        speech = self._speech(frames)
+        return speech if self.music is None else self.music.mix(speech, start)
+
+    def _speech(self, frames: int) -> bytes:
         with self._lock:
             start, end = self.position, self.position + frames
             self.position = end
@@ -54,13 +76,8 @@ class Mixer:
             return (
                 bytes(2 * (lo - start)) + pcm[2 * (lo - s) : 2 * (hi - s)] + bytes(2 * (end - hi))
             )
-        out = array.array("i", bytes(4 * frames))
+        out = np.zeros(frames, dtype=np.int32)
         for s, pcm in active:
             lo, hi = max(start, s), min(end, s + len(pcm) // 2)
-            part = samples(Clip(pcm[2 * (lo - s) : 2 * (hi - s)]))
-            for i, v in enumerate(part):
-                out[lo - start + i] += v
-        mixed = array.array("h", (max(-32768, min(32767, v)) for v in out))
-        if sys.byteorder == "big":  # pragma: no cover
-            mixed.byteswap()
-        return mixed.tobytes()
+            out[lo - start : hi - start] += np.frombuffer(pcm[2 * (lo - s) : 2 * (hi - s)], "<i2")
+        return np.clip(out, -32768, 32767).astype("<i2").tobytes()

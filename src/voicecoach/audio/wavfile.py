@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voicecoach.audio.base import AudioUnavailable, Output
+from voicecoach.audio.base import Output
 from voicecoach.audio.clips import RATE, Clip
+from voicecoach.audio.encode import open_sink
 from voicecoach.audio.mixer import Mixer
 
 
@@ -30,17 +31,18 @@ class WavRecorder:
             self.name = f"{inner.name}+wav"
             self.lookahead = inner.lookahead
             self.lead = inner.lead
-        try:
-            self._file = path.open("wb")
-        except OSError as exc:
-            raise AudioUnavailable(f"cannot write {path}: {exc.strerror}") from None
+        self._sink = open_sink(path, rate)  # WAV, or .ogg/.opus/.mp3 by extension (issue 14)
 
     def start(self, now: float) -> None:
         """Set the file's time zero; a wrapped live output is already started."""
         self._t0 = now
 
+    def frame_at(self, at: float) -> int:
+        """The file's frame for engine time ``at``."""
+        return round((at - self._t0) * self.rate)
+
     def play(self, clip: Clip, at: float) -> None:
-        frame = round((at - self._t0) * self.rate)
+        frame = self.frame_at(at)
         self.mixer.add(clip, max(frame, 0))
         self._end = max(self._end, frame + clip.frames)
         if self.inner is not None:
@@ -60,15 +62,10 @@ class WavRecorder:
     def close(self) -> None:
         if self.inner is not None:
             self.inner.close()
-        import wave
-
-        with wave.open(self._file, "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(self.rate)
-            remaining = self._end
-            while remaining > 0:
-                n = min(remaining, self.rate * 10)
-                w.writeframes(self.mixer.render(n))
-                remaining -= n
-        self._file.close()
+        self._end = self.mixer.fade_music(self._end)  # the music fades out after the last word
+        remaining = self._end
+        while remaining > 0:
+            n = min(remaining, self.rate * 10)
+            self._sink.write(self.mixer.render(n))
+            remaining -= n
+        self._sink.close()

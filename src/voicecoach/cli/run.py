@@ -30,7 +30,8 @@ from voicecoach.paths import user_paths
 @click.option(
     "--record",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write what is played to this WAV file.",
+    help="Also write what is played, music included, to this file: WAV, or compressed by "
+    "its extension (.ogg, .opus, .mp3).",
 )
 @click.option(
     "--transcript",
@@ -56,6 +57,22 @@ from voicecoach.paths import user_paths
 )
 @click.option("--no-journal", is_flag=True, help="Do not record this session.")
 @click.option(
+    "--music",
+    type=click.Path(path_type=Path),
+    help="Play music under the coach: an MP3/FLAC/Ogg/WAV file, a folder or an .m3u playlist.",
+)
+@click.option("--shuffle", is_flag=True, help="Play a --music folder or playlist shuffled.")
+@click.option(
+    "--duck-db",
+    type=float,
+    help="How far the music drops under each spoken cue, in dB (default 12).",
+)
+@click.option(
+    "--no-duck-others",
+    is_flag=True,
+    help="Leave other apps' sound (a music app, a browser) alone while the coach speaks.",
+)
+@click.option(
     "--listen/--no-listen",
     default=None,
     help="Answer by voice (default: on when a microphone is present; keys always work).",
@@ -79,6 +96,10 @@ def run(
     resume: bool | None,
     db: Path | None,
     no_journal: bool,
+    music: Path | None,
+    shuffle: bool,
+    duck_db: float | None,
+    no_duck_others: bool,
     buttons: bool | None,
     listen: bool | None,
     mic: str | None,
@@ -96,7 +117,9 @@ def run(
       space   pause / resume
       s       skip the rest, or the current exercise
       r       repeat the last cue
-      + / -   rest 15 s longer / shorter
+      ] / [   rest 15 s longer / shorter (+ / - too, when no music plays)
+      + / -   music 3 dB louder / quieter (with --music)
+      m       mute / unmute the music
       q       quit (asks to confirm; the journal is kept)
 
     \b
@@ -116,6 +139,8 @@ def run(
       voicecoach run pull-day --no-listen
       voicecoach run pull-day --dry-run --answers 2,2,1,8:0
       voicecoach run pull-day --dry-run --record session.wav
+      voicecoach run pull-day --music ~/Music/gym --shuffle
+      voicecoach run pull-day --music mix.m3u --dry-run --record session.ogg
       voicecoach run my-routine.yaml --audio none --transcript run.jsonl
       voicecoach run pull-day --resume
       voicecoach run pull-day --no-buttons
@@ -137,6 +162,9 @@ def run(
         engine=engine,
         listen={True: "on", False: "off"}.get(listen),  # type: ignore[arg-type]
         mic=mic,
+        music=str(music) if music else None,
+        duck_db=duck_db,
+        duck_others=False if no_duck_others else None,
     )
     # The audio device opens while the routine and journal load: off the first word's path.
     early = None if dry_run or settings.engine == "estimate" else EarlyOutput(settings.audio)
@@ -160,6 +188,8 @@ def run(
             db=db,
             no_journal=no_journal,
             buttons=buttons,
+            shuffle=shuffle,
+            duck_state=paths.duck_state,
         ),
         cache_dir=paths.clip_cache,
         journal_path=paths.journal,

@@ -23,6 +23,11 @@ from voicecoach.session.sets import SetRunner
 from voicecoach.session.statusline import Status
 
 HELP = "keys: 0-5 RIR · Enter set done · space pause · s skip · r repeat · +/- rest · q quit"
+# With music, + and - move the music and ] [ the rest (issue 14); ] [ work without music too.
+HELP_MUSIC = (
+    "keys: 0-5 RIR · Enter set done · space pause · s skip · r repeat · "
+    "+/- music · m mute · ]/[ rest · q quit"
+)
 
 
 @dataclass

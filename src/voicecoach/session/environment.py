@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Protocol
 
 from voicecoach.audio.base import Output, SilentOutput
 from voicecoach.audio.clips import Clip
@@ -20,6 +21,11 @@ from voicecoach.journal.store import Journal
 from voicecoach.session.answers import Answer
 from voicecoach.session.statusline import Status
 from voicecoach.speech.base import Voice
+
+
+class MusicKeys(Protocol):
+    def key(self, key: str) -> str:
+        """Act on + - m; return what changed, for the screen."""
 
 
 def utc_now() -> datetime:
@@ -39,6 +45,7 @@ class Environment:
     virtual: bool = False  # a dry run: wall-clock times follow the virtual clock
     status: Callable[[Status], None] | None = None  # the live status line, on a live terminal
     buttons: bool = False  # media buttons are connected (issue 13): RIR has a spoken menu
+    music: MusicKeys | None = None  # the music's live keys, when music plays (issue 14)
 
     def emit(self, event: Event) -> None:
         for sink in self.sinks:

@@ -21,6 +21,7 @@ from voicecoach.plan.cues import Cue, Mark, Say, Sound
 from voicecoach.session.statusline import clock_text
 
 QUIT_CONFIRM = 5.0
+MUSIC_KEYS = ("+", "-", "m")  # with music playing (issue 14); else + - adjust the rest
 
 
 class QuitRequested(Exception):
@@ -181,6 +182,9 @@ class Loop:
                 if heard:
                     self._emit("repeat", heard[-1])
                     self._dispatch(Say(0, (heard[-1],)), now + getattr(out, "lead", 0.0))
+                continue
+            if key in MUSIC_KEYS and self.env.music is not None:
+                self._emit("music", self.env.music.key(key))
                 continue
             if key.isdigit():
                 # Typed ahead (or piped in early): it answers the next RIR question.

@@ -52,13 +52,12 @@ class Resting:
         def on_key(key: str, elapsed: float) -> object:
             if key == "s":
                 return "skip"
-            if key in "+-" and key:
-                change = ADJUST if key == "+" else -ADJUST
+            if key in ("+", "-", "]", "["):  # + - reach here only without music
+                more = key in ("+", "]")
+                change = ADJUST if more else -ADJUST
                 total[0] = max(elapsed + 5.0, total[0] + change)
                 self._emit("rest", f"adjusted to {total[0]:g}s")
-                self._speak_immediate(
-                    "Fifteen more seconds." if key == "+" else "Fifteen seconds less."
-                )
+                self._speak_immediate("Fifteen more seconds." if more else "Fifteen seconds less.")
                 new = planner.rest_segment(total[0], preview, self.env.voice.duration)
                 return (new.cues, new.length)
             return None

@@ -77,6 +77,10 @@ def run_session(
     if audio is None and not opts.dry_run:
         audio = EarlyOutput(settings.audio)
     try:
+        if opts.duck_state is not None:  # a killed run's lowered apps come back up (issue 14)
+            from voicecoach.audio.others import restore_stale
+
+            restore_stale(opts.duck_state, _say_err)
         if not opts.no_journal:
             try:
                 journal = _open_journal(opts.db or journal_path, backup=not opts.dry_run)
@@ -127,6 +131,7 @@ def _run(
 
     output: Output
     buttons = None
+    apps = None  # the other apps' ducker, when there is one
     if opts.dry_run:
         clock = FakeClock()
         output = WavRecorder(opts.record) if opts.record else SilentOutput()
@@ -151,6 +156,11 @@ def _run(
             output, note = SilentOutput(), None
         if note:
             _say_err(note)
+        if settings.duck_others and opts.duck_state is not None:
+            from voicecoach.audio.others import duck_others
+
+            output = duck_others(output, settings.duck_db, opts.duck_state, _say_err)
+            apps = getattr(output, "apps", None)
         if opts.record:
             output = WavRecorder(opts.record, inner=output)
             output.start(clock.now())
@@ -161,7 +171,21 @@ def _run(
         if buttons is not None:
             sinks.append(buttons.event)
         status = display.status if caps.live else None
-        print(_help_line(), file=out)
+    music = None
+    if settings.music and not (opts.dry_run and not opts.record):
+        # Music under the coach, in the stream and the --record file (issue 14).
+        from voicecoach.audio.bed import attach_music
+
+        music = attach_music(
+            output,
+            clock.now,
+            Path(settings.music).expanduser(),
+            shuffle=opts.shuffle,
+            duck_db=settings.duck_db,
+            warn=_say_err,
+        )
+    if not opts.dry_run:
+        print(_help_line(music is not None), file=out)
 
     # Issue 13: spoken answers become keys; the listener follows the session's events.
     listening = None
@@ -184,6 +208,7 @@ def _run(
         virtual=opts.dry_run,
         status=status,
         buttons=buttons is not None,
+        music=music,
     )
     session = Session(
         routine,
@@ -200,7 +225,7 @@ def _run(
     restore = keys.restore if isinstance(keys, TerminalKeys) else (lambda: None)
     code = ExitStatus.OK
     try:
-        with _signals(restore, keys, clock, session):
+        with _signals(restore, keys, clock, session, music.hurry if music else None):
             if isinstance(keys, TerminalKeys):
                 keys.enter_cbreak()
             result = session.run()
@@ -221,6 +246,8 @@ def _run(
         out.flush()
         if transcript_file:
             transcript_file.close()
+        if apps is not None:  # other apps' volumes back on every way out (issue 14)
+            apps.close()
     if code == ExitStatus.OK and not opts.dry_run:
         print(f"{result.status}: {result.sets_done} sets saved", file=out)
     if code == ExitStatus.SIGINT:
@@ -228,7 +255,7 @@ def _run(
     return int(code)
 
 
-def _help_line() -> str:
-    from voicecoach.session.engine import HELP
+def _help_line(music: bool = False) -> str:
+    from voicecoach.session.engine import HELP, HELP_MUSIC
 
-    return HELP
+    return HELP_MUSIC if music else HELP

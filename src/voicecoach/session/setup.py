@@ -47,6 +47,8 @@ class RunOptions:
     db: Path | None = None
     no_journal: bool = False
     buttons: bool | None = None  # media buttons (issue 13); None: on if a session bus exists
+    shuffle: bool = False  # play a --music folder in random order
+    duck_state: Path | None = None  # other apps' lowered volumes (issue 14); None: not lowered
 
 
 def _say_err(msg: str) -> None:

@@ -29,6 +29,7 @@ def _signals(
     keys: KeySource | None,
     clock: SystemClock | FakeClock,
     session: Session,
+    on_stop: Callable[[], None] | None = None,
 ) -> Iterator[None]:
     """Signals end or pause the run through the normal paths, so nothing is lost.
 
@@ -45,6 +46,8 @@ def _signals(
 
     def on_term(signum: int, frame: object) -> None:
         restore()
+        if on_stop is not None:
+            on_stop()
         raise Terminated(128 + signum)
 
     def on_int(signum: int, frame: object) -> None:
@@ -52,6 +55,8 @@ def _signals(
         inject = getattr(keys, "inject", None)
         if inject is None or now - interrupted_at[0] < QUIT_CONFIRM + 1:
             restore()
+            if on_stop is not None:
+                on_stop()
             raise KeyboardInterrupt
         interrupted_at[0] = now
         inject("q")

@@ -1,0 +1,265 @@
+"""Lower other programs' sound (a music app, a browser) while the coach speaks (issue 14).
+
+Through pulsectl on PulseAudio, or on PipeWire through its PulseAudio server:
+every playback stream ("sink input") that is not ours is turned down by the
+duck depth from just before each clip until just after it, and put back.
+
+The volumes are restored on every way out: the runner closes this in a
+``finally``, which normal ends, Ctrl-C, SIGTERM, SIGHUP and errors all pass
+through. Only SIGKILL skips it, so the original volumes are written to a
+small state file before anything is lowered; the next start puts back the
+ones it still finds lowered. A volume the lifter changed meanwhile is left
+as they set it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from voicecoach.audio.clips import Clip
+
+LEAD = 0.15  # lowered this long before the first word (a volume change is not sample-exact)
+RELEASE = 0.4  # back up this long after the last word
+HOLD = 1.0  # words closer than this keep the others down: no pumping through a count
+RESCAN = 0.5  # while lowered, look this often for streams that started meanwhile
+SAME = 2.5 / 65536  # pulse volumes are integers over 65536: equal within rounding
+
+
+def _connect():  # type: ignore[no-untyped-def]
+    import pulsectl
+
+    pulse = pulsectl.Pulse("voicecoach-duck", connect=False)
+    pulse.connect(timeout=1.0)
+    return pulse
+
+
+def _same(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= SAME for x, y in zip(a, b, strict=True))
+
+
+def _save(path: Path, lowered: dict[int, dict]) -> None:  # type: ignore[type-arg]
+    """Write (or remove) the state file before the volumes change, atomically."""
+    if not lowered:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        json.dump(list(lowered.values()), f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def restore_stale(state: Path, warn: Callable[[str], None]) -> int:
+    """Put back volumes a killed run left lowered; returns how many were restored."""
+    if not state.is_file():
+        return 0
+    try:
+        entries = json.loads(state.read_text(encoding="utf-8"))
+        pulse = _connect()
+    except Exception as exc:  # a bad file, or no server now: try again next start
+        warn(f"could not restore other apps' volumes from {state}: {exc}")
+        return 0
+    restored = 0
+    try:
+        current = {si.index: si for si in pulse.sink_input_list()}
+        for entry in entries:
+            si = current.get(entry.get("index"))
+            if si is None or si.name != entry.get("name"):
+                continue
+            if _same(si.volume.values, entry["lowered"]):
+                _set(pulse, si, entry["original"])
+                restored += 1
+    except Exception as exc:  # pulsectl.PulseError: the server went away mid-way
+        warn(f"could not restore other apps' volumes: {exc}")
+        return restored
+    finally:
+        pulse.close()
+    state.unlink(missing_ok=True)
+    return restored
+
+
+def _set(pulse, si, values: list[float]) -> None:  # type: ignore[no-untyped-def]
+    import pulsectl
+
+    pulse.sink_input_volume_set(si.index, pulsectl.PulseVolumeInfo(list(values)))
+
+
+class OtherApps:
+    """A worker that lowers and restores the other streams on the coach's timeline."""
+
+    def __init__(self, pulse, state: Path, depth_db: float, warn: Callable[[str], None]):  # type: ignore[no-untyped-def]
+        self._pulse = pulse
+        self.state = state
+        self.factor = 10 ** (-depth_db / 60)  # pulse volumes are cubic: amplitude = v ** 3
+        self.warn = warn
+        self._spans: list[tuple[float, float]] = []  # (start, end) on time.monotonic()
+        self._lowered: dict[int, dict] = {}  # type: ignore[type-arg]
+        self._cond = threading.Condition()
+        self._stop = False
+        self._pulse_lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="duck-others", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def open(cls, state: Path, depth_db: float, warn: Callable[[str], None]) -> OtherApps | None:
+        """Connect, or say once that this is not available and return None."""
+        try:
+            pulse = _connect()
+        except Exception as exc:  # ImportError/OSError (no libpulse), PulseError (no server)
+            warn(
+                "lowering other apps while the coach speaks needs a PulseAudio or PipeWire "
+                f"sound server ({exc}); going on without it (--no-duck-others hides this)"
+            )
+            return None
+        return cls(pulse, state, depth_db, warn)
+
+    def speak(self, start: float, end: float) -> None:
+        """The coach speaks from ``start`` to ``end`` (time.monotonic seconds)."""
+        with self._cond:
+            self._spans.append((start, end))
+            self._spans.sort()
+            self._cond.notify()
+
+    def cancel_after(self, t: float) -> None:
+        with self._cond:
+            self._spans = [s for s in self._spans if s[0] <= t]
+            self._cond.notify()
+
+    def close(self) -> None:
+        """Stop, and put every stream back; safe to call twice."""
+        with self._cond:
+            self._stop = True
+            self._cond.notify()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(2.0)
+        with self._pulse_lock:
+            if self._pulse is None:
+                return
+            self._restore()
+            self._pulse.close()
+            self._pulse = None
+
+    def _speaking(self, now: float) -> tuple[bool, float | None]:
+        """Whether the others should be down now, and when that next changes."""
+        merged: list[list[float]] = []
+        for s, e in self._spans:
+            if merged and s - merged[-1][1] < HOLD:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self._spans = [(s, e) for s, e in self._spans if e + RELEASE + HOLD > now]
+        down, change = False, None
+        for s, e in merged:
+            a, b = s - LEAD, e + RELEASE
+            if a <= now < b:
+                down, change = True, b
+                break
+            if a > now:
+                change = a
+                break
+        return down, change
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._stop:
+                    return
+                now = time.monotonic()
+                down, change = self._speaking(now)
+            with self._pulse_lock:
+                if self._pulse is None:
+                    return
+                try:
+                    self._lower() if down else self._restore()
+                except Exception as exc:  # the server went away: stop trying, say once
+                    self.warn(f"stopped lowering other apps: {exc}")
+                    return
+            wait = None if change is None else max(0.0, change - time.monotonic())
+            if down:
+                wait = RESCAN if wait is None else min(wait, RESCAN)
+            with self._cond:
+                if not self._stop:
+                    self._cond.wait(wait)
+
+    def _lower(self) -> None:
+        """Turn down every stream that is not ours and not down already."""
+        me = str(os.getpid())
+        todo = []
+        for si in self._pulse.sink_input_list():
+            if si.index in self._lowered or si.proplist.get("application.process.id") == me:
+                continue
+            original = list(si.volume.values)
+            todo.append((si, original, [v * self.factor for v in original]))
+        if not todo:
+            return
+        for si, original, lowered in todo:
+            self._lowered[si.index] = {
+                "index": si.index,
+                "name": si.name,
+                "original": original,
+                "lowered": lowered,
+            }
+        _save(self.state, self._lowered)  # before the change: a SIGKILL now loses nothing
+        for si, _, lowered in todo:
+            _set(self._pulse, si, lowered)
+            # pulse rounds the value; keep what it stored, so "still lowered" compares equal
+            self._lowered[si.index]["lowered"] = [round(v * 65536) / 65536 for v in lowered]
+        _save(self.state, self._lowered)
+
+    def _restore(self) -> None:
+        """Put back what we lowered, unless the lifter has changed it since."""
+        if not self._lowered:
+            return
+        current = {si.index: si for si in self._pulse.sink_input_list()}
+        for index, entry in list(self._lowered.items()):
+            si = current.get(index)
+            if si is not None and _same(si.volume.values, entry["lowered"]):
+                _set(self._pulse, si, entry["original"])
+            del self._lowered[index]
+        _save(self.state, self._lowered)
+
+
+class DuckOthersOutput:
+    """Wraps the live output: each clip it plays also lowers the other apps around it."""
+
+    def __init__(self, inner, apps: OtherApps):  # type: ignore[no-untyped-def]
+        self.inner = inner
+        self.apps = apps
+        self.name = inner.name
+        self.lookahead = inner.lookahead
+        self.lead = inner.lead
+
+    def start(self, now: float) -> None:
+        self.inner.start(now)
+
+    def play(self, clip: Clip, at: float) -> None:
+        self.apps.speak(at, at + clip.seconds)
+        self.inner.play(clip, at)
+
+    def cancel_after(self, at: float) -> None:
+        self.apps.cancel_after(at)
+        self.inner.cancel_after(at)
+
+    def healthy(self) -> bool:
+        return bool(self.inner.healthy())
+
+    def close(self) -> None:
+        try:
+            self.inner.close()
+        finally:
+            self.apps.close()
+
+
+def duck_others(output, depth_db: float, state: Path, warn: Callable[[str], None]):  # type: ignore[no-untyped-def]
+    """``output`` wrapped so that the other apps go down under its clips, if a server answers."""
+    if output.name == "none":
+        return output  # the coach is not heard: nothing to make room for
+    apps = OtherApps.open(state, depth_db, warn)
+    return output if apps is None else DuckOthersOutput(output, apps)

@@ -1,0 +1,188 @@
+"""Music and other apps in a real run: the coach into a PulseAudio null sink (issue 14).
+
+What a listener hears is recorded from the sink's monitor; "another app" is
+``paplay`` playing a generated tone into the same server, and its volume is
+read back from the server.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from helpers import PYTHON, PulseServer, voicecoach_env
+from music_helpers import OtherApp, speech_activity, tone_db, write_tone
+
+ROUTINE = (
+    "name: Music\ncount_in: 0\nexercises:\n"
+    "  - {use: upright-row, sets: 1, reps: '{reps}', load: 100 lb, tempo: [pull 2, lower 2]}\n"
+)
+FULL_DB = 20 * np.log10(0.5) - 6  # the tone's -6 dBFS, played 6 dB down by default
+HOP = 0.05
+
+
+def _start(tmp: Path, home: Path, pulse: PulseServer, reps: int, *extra: str):  # type: ignore[no-untyped-def]
+    routine = tmp / "music.yaml"
+    routine.write_text(ROUTINE.replace("{reps}", str(reps)))
+    args = ["run", str(routine), "--audio", "stream", "--answers", "2", *extra]
+    return subprocess.Popen(
+        [PYTHON, "-m", "voicecoach", *args],
+        env=voicecoach_env(home, **pulse.env()),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _until(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+    """Poll a condition (not a guessed delay) until it holds or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def other_app(pulse: PulseServer, tmp_path: Path):  # type: ignore[no-untyped-def]
+    app = OtherApp(write_tone(tmp_path / "song.wav", 300, hz=440.0), pulse.env())
+    assert _until(lambda: app.volume() is not None, 10)
+    yield app
+    app.stop()
+
+
+def test_live_music_is_ducked_under_speech(
+    pulse: PulseServer, tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """Recorded from the monitor, the tone is ≥ 6 dB down in speech and full between."""
+    tone = write_tone(tmp_path / "tone.ogg", 6)
+    with pulse.record(tmp_path / "rec.raw") as rec:
+        proc = _start(tmp_path, voicecoach_home, pulse, 2, "--music", str(tone))
+        _, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+    x = np.array(rec.samples(), dtype=np.float64)
+    rate = rec.rate
+    active = speech_activity(x, rate, HOP)
+    where = np.flatnonzero(active)
+    first, last = where[0], where[-1]
+    inside, between = [], []
+    reach = int(0.7 / HOP)  # the release and the attack, with room to spare
+    for k in range(first + 1, last - 1):
+        a = k * HOP
+        if active[k - 1] and active[k] and active[k + 1]:
+            inside.append(tone_db(x, rate, a - HOP, a + 2 * HOP))
+        elif not active[k - reach : k + reach + 1].any():
+            between.append(tone_db(x, rate, a, a + HOP))
+    assert len(inside) > 40 and len(between) > 10
+    assert max(inside) <= FULL_DB - 6, sorted(inside)[-5:]
+    assert all(abs(level - FULL_DB) < 1.5 for level in between), between
+
+
+def test_other_app_is_lowered_while_the_coach_speaks_and_restored_at_the_end(
+    pulse: PulseServer, tmp_path: Path, voicecoach_home: Path, other_app: OtherApp
+) -> None:
+    """Another app's volume drops under speech and is its own again after a normal end."""
+    before = other_app.volume()
+    seen = set()
+    proc = _start(tmp_path, voicecoach_home, pulse, 1)
+    while proc.poll() is None:  # sample the volume through the whole run
+        seen.add(tuple(other_app.volume() or ()))
+        time.sleep(0.05)
+    assert proc.wait() == 0, proc.stderr.read() if proc.stderr else ""
+    lowered = [v for v in seen if v and v[0] < before[0] * 0.7]  # type: ignore[index]
+    assert lowered, seen
+    assert other_app.volume() == before
+    assert not (voicecoach_home / "data" / "ducked-apps.json").exists()
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_other_app_is_restored_after_sigterm_or_sighup(
+    sig: int,
+    code: int,
+    pulse: PulseServer,
+    tmp_path: Path,
+    voicecoach_home: Path,
+    other_app: OtherApp,
+) -> None:
+    """SIGTERM or SIGHUP while the other app is lowered puts its volume back before the exit."""
+    before = other_app.volume()
+    proc = _start(tmp_path, voicecoach_home, pulse, 1)
+    assert _until(lambda: other_app.volume() != before)
+    proc.send_signal(sig)
+    assert proc.wait(30) == code
+    assert other_app.volume() == before
+
+
+def test_other_app_is_restored_at_the_next_start_after_sigkill(
+    pulse: PulseServer, tmp_path: Path, voicecoach_home: Path, other_app: OtherApp
+) -> None:
+    """SIGKILL leaves the other app lowered; the next start of voicecoach puts it back."""
+    before = other_app.volume()
+    proc = _start(tmp_path, voicecoach_home, pulse, 1)
+    assert _until(lambda: other_app.volume() != before)
+    proc.kill()
+    proc.wait(10)
+    assert other_app.volume() != before  # nothing could run after SIGKILL
+    assert (voicecoach_home / "data" / "ducked-apps.json").is_file()
+    routine = tmp_path / "music.yaml"
+    again = subprocess.run(
+        [PYTHON, "-m", "voicecoach", "run", str(routine), "--dry-run", "--no-journal"],
+        env=voicecoach_env(voicecoach_home, **pulse.env()),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert other_app.volume() == before
+
+
+# An internal error mid-session, patched in from outside: the first RIR question of the
+# real session raises (the silent rehearsal before it, which has no journal, goes on).
+BUG = """
+import sys
+import voicecoach.session.engine as engine
+real = engine.Session._ask_rir
+def boom(self, *args, **kwargs):
+    if self.env.journal is None:
+        return real(self, *args, **kwargs)
+    raise RuntimeError("injected bug")
+engine.Session._ask_rir = boom
+from voicecoach.__main__ import main
+sys.argv = ["voicecoach", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def test_other_app_is_restored_after_an_internal_error(
+    pulse: PulseServer, tmp_path: Path, voicecoach_home: Path, other_app: OtherApp
+) -> None:
+    """A bug that ends the run with exit 1 still puts the other app's volume back."""
+    before = other_app.volume()
+    routine = tmp_path / "music.yaml"
+    routine.write_text(ROUTINE.replace("{reps}", "1"))
+    seen = set()
+    proc = subprocess.Popen(
+        [PYTHON, "-c", BUG, "run", str(routine), "--audio", "stream"],
+        env=voicecoach_env(voicecoach_home, **pulse.env()),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while proc.poll() is None:  # sample the volume through the whole run
+        seen.add(tuple(other_app.volume() or ()))
+        time.sleep(0.05)
+    _, err = proc.communicate()
+    assert proc.returncode == 1 and "internal error" in err, err
+    assert any(v and v[0] < before[0] * 0.7 for v in seen), seen  # type: ignore[index]
+    assert other_app.volume() == before
