@@ -1,56 +1,28 @@
-"""The earbud chain on real espeak-ng speech (pyttsx3): louder, brighter, no digital holes."""
+"""The earbud chain on real espeak-ng speech: louder, brighter, no digital holes."""
 
 from __future__ import annotations
-
-import contextlib
-import io
-import os
-import wave
 
 import numpy as np
 import pyloudnorm
 import pytest
 
 from voicecoach.audio.clips import Clip
+from voicecoach.speech.chain import Chain
+from voicecoach.speech.engines import EngineSpec
 from voicecoach.speech.processing import DEFAULT_CHAIN, process
+from voicecoach.speech.worker_client import WorkerRenderer
 
 PHRASES = ("Next set: up to one hundred fifty-five pounds.", "Rest ninety seconds.", "seven, pull")
 
 
-@contextlib.contextmanager
-def _quiet_stdout():  # type: ignore[no-untyped-def]
-    """pyttsx3 prints "Audio saved to ..." at the file descriptor."""
-    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 @pytest.fixture(scope="module")
 def spoken() -> dict[str, Clip]:
-    import pyttsx3
-
-    with _quiet_stdout():
-        engine = pyttsx3.init()
-        clips = {}
-        for text in PHRASES:
-            # pyttsx3's espeak driver sometimes hands back no audio (issue 12);
-            # that is the speech path's to handle, not this test's subject.
-            for _ in range(5):
-                buf = io.BytesIO()
-                engine.save_to_file(text, buf)
-                engine.runAndWait()
-                if buf.getbuffer().nbytes > 44:
-                    break
-            buf.seek(0)
-            with wave.open(buf) as w:
-                clips[text] = Clip(w.readframes(w.getnframes()), w.getframerate())
-            assert clips[text].frames > 0, f"espeak-ng rendered nothing for {text!r}"
-    return clips
+    """Raw espeak-ng speech, from the speech worker with the processing chain off."""
+    renderer = WorkerRenderer(EngineSpec("espeak", None, chain=Chain.off()))
+    try:
+        return {text: renderer.render(text) for text in PHRASES}
+    finally:
+        renderer.close()
 
 
 def _array(clip: Clip) -> np.ndarray:

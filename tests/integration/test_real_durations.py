@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from voicecoach.cli.main import cli
 
+from voicecoach.cli.main import cli
 from voicecoach.routines.catalog import builtin_paths
 
 

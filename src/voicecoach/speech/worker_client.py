@@ -15,6 +15,7 @@ import queue
 import subprocess
 import sys
 import threading
+import weakref
 from typing import IO, Any
 
 from voicecoach.audio.clips import Clip
@@ -80,6 +81,8 @@ class WorkerRenderer:
             env=env,
             start_new_session=sys.platform != "win32",
         )
+        # A renderer dropped without close() (a test, an error path) still ends its worker.
+        weakref.finalize(self, _reap, self._proc)
         self._messages = queue.Queue()
         threading.Thread(
             target=_read_messages,
@@ -140,6 +143,12 @@ class WorkerRenderer:
             self._proc = None
             raise RenderError(f"{self.name} exited (status {code}) while {doing}", retry=False)
         return message
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
 
 
 def _read_messages(
