@@ -96,3 +96,56 @@ def test_render_faults_never_end_a_session(
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and expect_in_stderr in lines[0], result.stderr
     assert len(_sets(voicecoach_home)) == 1
+
+
+def _children(pid: int) -> list[str]:
+    """Command lines of ``pid``'s child processes, from /proc."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+def test_sigterm_while_speech_is_prepared_is_a_clean_143(
+    tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """SIGTERM while the speech worker loads its model: exit 143, no traceback (finding 5)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    routine = tmp_path / "weeks.yaml"
+    routine.write_text(ROUTINE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "voicecoach",
+            "run",
+            str(routine),
+            "--audio",
+            "none",
+            "--engine",
+            "piper",
+        ],
+        env=voicecoach_env(voicecoach_home),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not any("voicecoach.speech.worker" in c for c in _children(proc.pid)):
+        assert proc.poll() is None and time.monotonic() < deadline, "no speech worker started"
+        time.sleep(0.01)  # polling /proc for the worker: the event has no other signal
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert b"Traceback" not in err and b"internal error" not in err

@@ -18,7 +18,10 @@ from voicecoach.session.loop import QUIT_CONFIRM
 from voicecoach.testing import FakeClock
 
 
-class Terminated(Exception):
+class Terminated(BaseException):
+    """A signal asked us to stop: a BaseException, like KeyboardInterrupt, so that no
+    ``except Exception`` on the way (an engine start, a render) can swallow it."""
+
     def __init__(self, code: int):
         self.code = code
 
