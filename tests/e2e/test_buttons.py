@@ -101,7 +101,7 @@ def test_buttons_end_a_set_pause_repeat_and_skip(
     """PlayPause ends set 1 early; in the rest it pauses and resumes; Previous repeats;
     Next skips the rest, then skips the last set."""
     proc, term, slave, transcript = _start(tmp_path, voicecoach_home, bus, LONG_REST)
-    assert term.expect(b"two, pull", 60), term.text
+    assert term.expect("rep 2 · pull".encode(), 60), term.text
     bus.press("PlayPause")  # set done, at the start of rep two
     assert term.expect(b"Reps in reserve?", 30), term.text
     term.send(b"2")  # the keyboard still answers, alongside the buttons

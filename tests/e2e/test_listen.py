@@ -76,7 +76,7 @@ def test_spoken_three_answers_and_done_ends_the_set(
         voicecoach_env(voicecoach_home, **mic.env()),
     )
     try:
-        assert term.expect(b"two, pull", 60), term.text
+        assert term.expect("rep 2 · pull".encode(), 60), term.text
         _say_into_mic(mic, "done", tmp_path)
         assert term.expect(b"Reps in reserve?", 30), term.text
         _say_into_mic(mic, "three", tmp_path)

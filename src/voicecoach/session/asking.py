@@ -45,9 +45,11 @@ class Asking:
         if env.buttons:  # issue 13: media buttons are on, so a spoken menu answers too
             from voicecoach.inputs.button_answers import ask_by_buttons
 
-            rir, self.answer_confirmed = ask_by_buttons(
-                clock, self._speak_immediate, expected, env.voice.duration
-            )
+            def say(text: str) -> None:
+                self._emit("menu", text)  # shown as a line: the display hides short counts
+                self._speak_immediate(text)
+
+            rir, self.answer_confirmed = ask_by_buttons(clock, say, expected, env.voice.duration)
             self._emit("answer", "-" if rir is None else str(rir))
             if rir is None:
                 self._say_now(["No answer. The load stays."])

@@ -32,6 +32,7 @@ _SHOWN = {
     "note",
     "repeat",
     "music",
+    "menu",
 }
 CLEAR_LINE = "\r\x1b[K"  # back to column 0, erase to the end of the line
 REVERSE, RESET = "\x1b[7m", "\x1b[0m"
