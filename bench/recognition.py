@@ -434,6 +434,10 @@ def summarise(trials: list[Trial]) -> dict[str, Any]:
         "rate": rate(sum(taken_any(t) for t in alone), len(alone)),
     }
     all_other = sum(v["accepted"] for v in false.values())
+    # A clip above is counted once if any window took it; a real utterance meets one window.
+    per_window = {
+        w: rate(sum(bool(t.heard.get(w)) for t in other), len(other)) for w in OPEN_WINDOWS
+    }
     all_n = sum(v["n"] for v in false.values())
     examples: dict[str, dict[str, Any]] = {}
     for t in other:
@@ -456,6 +460,7 @@ def summarise(trials: list[Trial]) -> dict[str, Any]:
         "recall_by_word": by_word,
         "false_accepts": false,
         "false_accept_rate": rate(all_other, all_n),
+        "false_accept_rate_by_window": per_window,
         "false_accept_clips": all_n,
         "false_accept_examples": examples,
         "latency_mean_s": statistics.fmean(lat) if lat else float("nan"),
@@ -527,6 +532,10 @@ def table(s: dict[str, Any]) -> str:
     lines += ["", "| not an answer | clips | taken as a command | rate |", "|---|---|---|---|"]
     for c, r in s["false_accepts"].items():
         lines.append(f"| {c} | {r['n']} | {r['accepted']} | {pct(r['rate'])} |")
+    lines.append(
+        "per window (all those clips): "
+        + ", ".join(f"{w} {pct(x)}" for w, x in s["false_accept_rate_by_window"].items())
+    )
     ten = s["recall"].get("pink 10 dB")
     lines += [""]
     if ten:
