@@ -33,11 +33,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -47,18 +45,27 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import numpy as np  # noqa: E402
 
-from voicecoach.inputs.commands import NUMBERS, VOCABULARY, WINDOWS  # noqa: E402
+from voicecoach.inputs.commands import NUMBERS, VOCABULARY  # noqa: E402
 from voicecoach.inputs.recogniser import RATE, Heard  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from recognition_audio import mix, music, pink_noise  # noqa: E402
+from recognition_report import (  # noqa: E402
+    CONDITIONS,
+    GOAL_FALSE,
+    GOAL_RECALL,
+    OPEN_WINDOWS,
+    Trial,
+    summarise,
+    table,
+)
 
 CLIP_RATE = 22050  # every engine's output rate
 CHUNK = RATE * 30 // 1000  # the microphone's 30 ms period (inputs/microphone.CHUNK_MS)
-PAD_BEFORE, PAD_AFTER = 0.5, 1.5  # seconds of silence (or noise) around each word
 ESPEAK_VOICES = ("en-us", "en-us+m3", "en+f3", "en+f4", "en-gb-scotland+m5", "en-us+klatt")
 ESPEAK_RATES = (140, 220)  # words per minute; voicecoach's default is 175
 ESPEAK_PITCHES = (35, 70)  # espeak's 0..100, default 50
 PIPER_RATES = (140, 175, 220)
-CONDITIONS = ("quiet", "pink 10 dB", "pink 0 dB", "music 10 dB")
-GOAL_RECALL, GOAL_FALSE = 0.95, 0.01
 # The window each word is live in (inputs/commands.WINDOWS); "repeat" is also live
 # after the question, "pause" also while paused: each is said in its main window.
 WINDOW_OF = {
@@ -69,7 +76,6 @@ WINDOW_OF = {
     "pause": "set",
     "go on": "paused",
 }
-OPEN_WINDOWS = ("set", "answer", "paused")
 # Not answers: the coach's own phrases, gym chatter, and short words near the commands.
 OTHER_SPEECH = (
     "Reps in reserve?",
@@ -113,22 +119,6 @@ class Spoken:
     family: str  # the espeak-ng voice or "piper joe"
     voice: str  # family plus rate and pitch
     pcm: bytes
-
-
-@dataclass
-class Trial:
-    """One clip in one condition, decoded in one or more windows."""
-
-    kind: str  # "command" or "other"
-    text: str
-    family: str
-    voice: str
-    condition: str
-    windows: tuple[str, ...]
-    heard: dict[str, list[str]] = field(default_factory=dict)  # window -> words taken
-    utterances: list[dict[str, Any]] = field(default_factory=list)
-    latency: float | None = None  # end of speech -> key, seconds (commands taken only)
-    decode_s: list[float] = field(default_factory=list)
 
 
 # --- rendering (main process: one espeak-ng instance, see the module docstring) ------------
@@ -176,86 +166,6 @@ def render_all(texts: tuple[str, ...], quick: bool) -> list[Spoken]:
                     )
                 )
     return out
-
-
-# --- the acoustic conditions (seeded numpy) --------------------------------------------------
-def active_rms(a: np.ndarray) -> float:
-    """RMS over the 10 ms frames within 30 dB of the loudest: the speech level, not its gaps."""
-    n = len(a) // 160
-    frames = a[: n * 160].reshape(n, 160)
-    rms = np.sqrt(np.mean(frames**2, axis=1))
-    keep = rms >= rms.max() / 31.6
-    return float(np.sqrt(np.mean(frames[keep] ** 2)))
-
-
-def pink_noise(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Unit-RMS pink (1/f power) noise from 50 Hz up, shaped in the frequency domain.
-
-    Below 50 Hz a microphone's own high-pass removes it; left in, it would
-    carry a third of the power and make the stated SNR easier than it sounds.
-    """
-    spec = np.fft.rfft(rng.standard_normal(n))
-    f = np.fft.rfftfreq(n, 1 / RATE)
-    low = f < 50
-    spec[~low] /= np.sqrt(f[~low])
-    spec[low] = 0
-    x = np.fft.irfft(spec, n)
-    return x / np.sqrt(np.mean(x**2))
-
-
-def music(seconds: float, seed: int) -> np.ndarray:
-    """A band without copyright: a I–V–vi–IV chord loop at 120 bpm with kick, snare and hi-hat."""
-    rng = np.random.default_rng(seed)
-    n = int(seconds * RATE)
-    t = np.arange(n) / RATE
-    out = np.zeros(n)
-    beat = 0.5
-    chords = ((48, 52, 55, 60), (43, 50, 55, 59), (45, 52, 57, 60), (41, 48, 53, 57))  # MIDI
-    for b in range(int(seconds / beat)):
-        start = int(b * beat * RATE)
-        seg = np.arange(min(int(beat * RATE), n - start)) / RATE
-        env = np.exp(-seg * 3.0)
-        for note in chords[(b // 4) % 4]:
-            hz = 440 * 2 ** ((note - 69) / 12)
-            tone = sum(np.sin(2 * np.pi * hz * k * seg + rng.uniform(0, 6)) / k for k in (1, 2, 3))
-            out[start : start + len(seg)] += 0.25 * env * tone
-        if b % 2 == 0:  # kick: a falling sine
-            sweep = 2 * np.pi * (40 * seg + 40 * (1 - np.exp(-seg * 30)) / 30)
-            out[start : start + len(seg)] += 1.2 * np.sin(sweep) * np.exp(-seg * 18)
-        else:  # snare: a noise burst
-            out[start : start + len(seg)] += 0.6 * rng.standard_normal(len(seg)) * np.exp(-seg * 25)
-        for h in (0, len(seg) // 2):  # hi-hat on the eighths: differenced noise
-            hat = np.diff(rng.standard_normal(len(seg) - h + 1)) * np.exp(-seg[: len(seg) - h] * 80)
-            out[start + h : start + len(seg)] += 0.15 * hat
-    out += 0.02 * np.sin(2 * np.pi * 0.1 * t)  # keep it from being exactly periodic
-    return out / np.sqrt(np.mean(out**2))
-
-
-_MUSIC: np.ndarray | None = None
-
-
-def mix(pcm: bytes, condition: str, seed: int) -> tuple[np.ndarray, float]:
-    """The padded clip in a condition, as int16, and the time the speech ends in it."""
-    global _MUSIC
-    speech = np.frombuffer(pcm, dtype=np.int16).astype(np.float64)
-    loud = np.nonzero(np.abs(speech) > max(np.abs(speech).max() / 100, 30))[0]
-    end = (loud[-1] + 1) / RATE if len(loud) else len(speech) / RATE
-    before = int(PAD_BEFORE * RATE)
-    a = np.concatenate([np.zeros(before), speech, np.zeros(int(PAD_AFTER * RATE))])
-    level = active_rms(speech) if len(loud) else 0.0
-    rng = np.random.default_rng(seed)
-    if condition.startswith("pink"):
-        snr = float(condition.split()[1])
-        a += pink_noise(len(a), rng) * level / 10 ** (snr / 20)
-    elif condition.startswith("music"):
-        if _MUSIC is None:
-            _MUSIC = music(64.0, 7)
-        at = int(rng.integers(0, len(_MUSIC) - len(a)))
-        a += _MUSIC[at : at + len(a)] * level / 10 ** (10 / 20)
-    peak = np.abs(a).max()
-    if peak > 32000:  # scale the mixture, not clip it: the SNR stays as set
-        a *= 32000 / peak
-    return a.astype(np.int16), PAD_BEFORE + end
 
 
 # --- decoding (pool workers) -------------------------------------------------------------
@@ -374,207 +284,6 @@ def decode_all(jobs: list[tuple[Trial, bytes]], processes: int) -> list[Trial]:
 
 
 # --- the report ----------------------------------------------------------------------------
-def rate(n: int, d: int) -> float:
-    return n / d if d else float("nan")
-
-
-def taken_any(t: Trial) -> bool:
-    return any(t.heard.values())
-
-
-def summarise(trials: list[Trial]) -> dict[str, Any]:
-    cmd = [t for t in trials if t.kind == "command"]
-    other = [t for t in trials if t.kind == "other"]
-    conditions = [c for c in CONDITIONS if any(t.condition == c for t in cmd)]
-    families = sorted({t.family for t in cmd}, key=lambda f: (f == "piper joe", f))
-    recall: dict[str, dict[str, Any]] = {}
-    for c in conditions:
-        ts = [t for t in cmd if t.condition == c]
-        hits = sum(t.text in t.heard[t.windows[0]] for t in ts)
-        wrong = sum(any(w != t.text for w in t.heard[t.windows[0]]) for t in ts)
-        recall[c] = {"n": len(ts), "hits": hits, "recall": rate(hits, len(ts)), "wrong_word": wrong}
-    by_family = {
-        f: {
-            c: rate(
-                sum(
-                    t.text in t.heard[t.windows[0]]
-                    for t in cmd
-                    if t.family == f and t.condition == c
-                ),
-                sum(1 for t in cmd if t.family == f and t.condition == c),
-            )
-            for c in conditions
-        }
-        for f in families
-    }
-    by_word = {
-        w: {
-            c: rate(
-                sum(
-                    t.text in t.heard[t.windows[0]] for t in cmd if t.text == w and t.condition == c
-                ),
-                sum(1 for t in cmd if t.text == w and t.condition == c),
-            )
-            for c in conditions
-        }
-        for w in VOCABULARY
-        if any(t.text == w for t in cmd)
-    }
-    false: dict[str, dict[str, Any]] = {}
-    for c in ("quiet", "pink 10 dB"):
-        ts = [
-            t for t in other if t.condition == c and t.family not in ("noise alone", "music alone")
-        ]
-        n = sum(taken_any(t) for t in ts)
-        false[f"speech, {c}"] = {"n": len(ts), "accepted": n, "rate": rate(n, len(ts))}
-    alone = [t for t in other if t.family in ("noise alone", "music alone")]
-    false["noise or music alone"] = {
-        "n": len(alone),
-        "accepted": sum(taken_any(t) for t in alone),
-        "rate": rate(sum(taken_any(t) for t in alone), len(alone)),
-    }
-    all_other = sum(v["accepted"] for v in false.values())
-    # A clip above is counted once if any window took it; a real utterance meets one window.
-    per_window = {
-        w: rate(sum(bool(t.heard.get(w)) for t in other), len(other)) for w in OPEN_WINDOWS
-    }
-    all_n = sum(v["n"] for v in false.values())
-    examples: dict[str, dict[str, Any]] = {}
-    for t in other:
-        if taken_any(t):
-            e = examples.setdefault(t.text, {"clips": 0, "of": 0, "as": Counter()})
-            e["clips"] += 1
-            e["as"].update({w for ws in t.heard.values() for w in ws})
-    for t in other:
-        if t.text in examples:
-            examples[t.text]["of"] += 1
-    for e in examples.values():
-        e["as"] = dict(e["as"].most_common())
-    lat = [t.latency for t in cmd if t.latency is not None]
-    dec = [s for t in trials for s in t.decode_s]
-    return {
-        "answers": len({(t.text, t.voice) for t in cmd}),
-        "voices": len({t.voice for t in cmd}),
-        "recall": recall,
-        "recall_by_family": by_family,
-        "recall_by_word": by_word,
-        "false_accepts": false,
-        "false_accept_rate": rate(all_other, all_n),
-        "false_accept_rate_by_window": per_window,
-        "false_accept_clips": all_n,
-        "false_accept_examples": examples,
-        "latency_mean_s": statistics.fmean(lat) if lat else float("nan"),
-        "latency_p95_s": float(np.percentile(lat, 95)) if lat else float("nan"),
-        "decode_mean_s": statistics.fmean(dec) if dec else float("nan"),
-        "decodes": len(dec),
-        "sweep": sweep(trials),
-    }
-
-
-def sweep(trials: list[Trial]) -> list[dict[str, float]]:
-    """Recall at 10 dB and the false-accept rate had the coverage threshold been each value.
-
-    Replayed from the recorded decisions (hypothesis, coverage, length check),
-    so it needs no second decode: a word is taken if its utterance passed the
-    length check and its coverage reaches the threshold.
-    """
-    from voicecoach.inputs.recogniser import MAX_SECONDS, MIN_SECONDS
-
-    def takes(u: dict[str, Any], threshold: float) -> bool:
-        return (
-            "text" in u
-            and MIN_SECONDS <= u["voiced"] <= MAX_SECONDS
-            and u["text"] in VOCABULARY
-            and u["text"] in WINDOWS[u["window"]]
-            and u["coverage"] >= threshold
-        )
-
-    out = []
-    for threshold in (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-        cmd = [t for t in trials if t.kind == "command" and t.condition == "pink 10 dB"]
-        quiet = [t for t in trials if t.kind == "command" and t.condition == "quiet"]
-        other = [t for t in trials if t.kind == "other"]
-
-        def hit(t: Trial, th: float = threshold) -> bool:
-            first = next((u for u in t.utterances if takes(u, th)), None)
-            return first is not None and first["text"] == t.text
-
-        fa = sum(any(takes(u, threshold) for u in t.utterances) for t in other)
-        out.append(
-            {
-                "min_coverage": threshold,
-                "recall_quiet": rate(sum(map(hit, quiet)), len(quiet)),
-                "recall_10db": rate(sum(map(hit, cmd)), len(cmd)),
-                "false_accept_rate": rate(fa, len(other)),
-            }
-        )
-    return out
-
-
-def table(s: dict[str, Any]) -> str:
-    pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
-    conds = list(s["recall"])
-    lines = [
-        f"{s['answers']} spoken answers ({s['voices']} voices × the 11 commands), "
-        f"{s['decodes']} decodes",
-        "",
-        "| condition | answers | recall | wrong word |",
-        "|---|---|---|---|",
-    ]
-    for c, r in s["recall"].items():
-        lines.append(f"| {c} | {r['n']} | {pct(r['recall'])} | {r['wrong_word']} |")
-    lines += ["", "| voice family | " + " | ".join(conds) + " |", "|---|" + "---|" * len(conds)]
-    for f, row in s["recall_by_family"].items():
-        lines.append(f"| {f} | " + " | ".join(pct(row[c]) for c in conds) + " |")
-    lines += ["", "| word | " + " | ".join(conds) + " |", "|---|" + "---|" * len(conds)]
-    for w, row in s["recall_by_word"].items():
-        lines.append(f"| {w} | " + " | ".join(pct(row[c]) for c in conds) + " |")
-    lines += ["", "| not an answer | clips | taken as a command | rate |", "|---|---|---|---|"]
-    for c, r in s["false_accepts"].items():
-        lines.append(f"| {c} | {r['n']} | {r['accepted']} | {pct(r['rate'])} |")
-    lines.append(
-        "per window (all those clips): "
-        + ", ".join(f"{w} {pct(x)}" for w, x in s["false_accept_rate_by_window"].items())
-    )
-    ten = s["recall"].get("pink 10 dB")
-    lines += [""]
-    if ten:
-        gap = GOAL_RECALL - ten["recall"]
-        lines.append(
-            f"recall at 10 dB SNR: {pct(ten['recall'])} (goal ≥ 95 %: "
-            + ("met" if gap <= 0 else f"**not met**, {100 * gap:.1f} points short")
-            + ")"
-        )
-    fa = s["false_accept_rate"]
-    lines.append(
-        f"false accepts: {pct(fa)} of {s['false_accept_clips']} clips (goal ≤ 1 %: "
-        + ("met" if fa <= GOAL_FALSE else "**not met**")
-        + ")"
-    )
-    lines.append(
-        f"latency, end of word → key: mean {1000 * s['latency_mean_s']:.0f} ms, "
-        f"95th percentile {1000 * s['latency_p95_s']:.0f} ms; "
-        f"decode alone: mean {1000 * s['decode_mean_s']:.1f} ms per utterance"
-    )
-    lines += [
-        "",
-        "| min coverage | recall quiet | recall 10 dB | false accepts |",
-        "|---|---|---|---|",
-    ]
-    for row in s["sweep"]:
-        lines.append(
-            f"| {row['min_coverage']:.1f} | {pct(row['recall_quiet'])} | "
-            f"{pct(row['recall_10db'])} | {pct(row['false_accept_rate'])} |"
-        )
-    if s["false_accept_examples"]:
-        lines += ["", "| not an answer, taken | clips taken (of) | as |", "|---|---|---|"]
-        worst = sorted(s["false_accept_examples"].items(), key=lambda kv: -kv[1]["clips"])
-        for text, e in worst:
-            heard = ", ".join(f"{w} ×{n}" for w, n in e["as"].items())
-            lines.append(f"| {text} | {e['clips']} ({e['of']}) | {heard} |")
-    return "\n".join(lines)
-
-
 def measure(quick: bool, processes: int = 2) -> dict[str, Any]:
     """Render, mix, decode and summarise; the summary as plain data."""
     t = time.perf_counter()
