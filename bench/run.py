@@ -69,6 +69,10 @@ def main() -> int:
                 from journal_scale import bench_journal_scale
 
                 figures += bench_journal_scale(work, report, Figure, QUICK)
+            if not only or "recognition" in only:
+                from recognition import bench_recognition
+
+                figures += bench_recognition(report, Figure, QUICK)
         finally:
             pulse.stop()
     report["figures"] = [dict(f.__dict__, ratio=f.ratio) for f in figures]

@@ -63,3 +63,20 @@ def test_intelligibility_wording_quick_run_scores_candidates() -> None:
     data = _intelligibility("--wording")
     assert [row["word"] for row in data["rows"]] != []
     assert all(0.0 <= row["quiet"] <= 1.0 for row in data["rows"])
+
+
+def test_recognition_bench_quick_run() -> None:
+    """bench/recognition.py --quick decodes rendered answers; reports recall and false accepts."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "recognition.py"), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data["recall"]) == {"quiet", "pink 10 dB"}
+    assert data["recall"]["quiet"]["n"] >= 6
+    # Rendered command words in quiet are the easy case: most must be heard, or the path is broken.
+    assert data["recall"]["quiet"]["recall"] >= 0.5
+    assert data["false_accept_clips"] > 0
