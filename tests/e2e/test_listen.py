@@ -93,3 +93,44 @@ def test_spoken_three_answers_and_done_ends_the_set(
     reps, rir = rows[0]
     assert rir == 3
     assert reps < 10  # "done" ended the set before its ten reps
+
+
+def test_the_coach_never_answers_itself(
+    mic: PulseServer, tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """The coach's own voice played into the microphone is never taken as an answer.
+
+    The coach speaks into the ``mic`` sink, whose monitor is the microphone, so
+    the listener hears every cue, "Reps in reserve? Press zero to five." included.
+    Nobody answers: the set runs its three reps and the RIR stays unknown.
+    """
+    routine = tmp_path / "listen.yaml"
+    routine.write_text(mini_routine(1, "3", "Listen Self"))
+    env = voicecoach_env(voicecoach_home, **{**mic.env(), "PULSE_SINK": "mic"})
+    proc, term, slave, _ = start_in_terminal(
+        [
+            "run",
+            str(routine),
+            "--audio",
+            "stream",
+            "--engine",
+            "espeak",
+            "--listen",
+            "--rir-timeout",
+            "12",
+        ],
+        env,
+    )
+    try:
+        assert term.expect(b"sets saved", 120), term.text  # reading drains the pty
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(term.master)
+        os.close(slave)
+    assert "not listening" not in term.text  # the listener was on, hearing the mic sink
+    assert "[answer] -" in term.text  # the question timed out: nothing was heard as an answer
+    db = voicecoach_home / "data" / "journal.sqlite3"
+    rows = sqlite3.connect(db).execute("SELECT reps, rir FROM sets").fetchall()
+    assert rows == [(3, None)], term.text
