@@ -176,7 +176,6 @@ class Voice:
         self.warn = warn or (lambda message: None)
         self.failed: dict[str, str] = {}  # renderer name -> why it is out for this session
         self.fallbacks: list[str] = []  # phrases not spoken by the primary engine
-        self.ready_at: dict[str, float] = {}  # text -> monotonic time its clip was ready
         self._memory: dict[str, Clip] = {}
         self._inflight: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
@@ -211,7 +210,6 @@ class Voice:
                 clip = self.cache.get(self.renderer.identity, text) or self._produce(text)
                 with self._lock:
                     self._memory[text] = clip
-                    self.ready_at.setdefault(text, _now())
                 return clip
             finally:
                 with self._lock:
@@ -227,7 +225,6 @@ class Voice:
         if clip is not None:
             with self._lock:
                 self._memory[text] = clip
-                self.ready_at.setdefault(text, _now())
         return clip is not None
 
     def duration(self, text: str) -> float:
@@ -270,10 +267,6 @@ class Voice:
                     return False
                 self._wake.wait(left)
         return True
-
-    def pending(self) -> int:
-        with self._lock:
-            return sum(1 for _, _, t in self._todo if t not in self._memory)
 
     def start(self) -> None:
         """Start the primary engine now (e.g. to show its error before the first word)."""
@@ -353,9 +346,3 @@ class Voice:
         if not self._warned:
             self._warned = True
             self.warn(message)
-
-
-def _now() -> float:
-    import time
-
-    return time.monotonic()
