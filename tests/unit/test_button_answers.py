@@ -278,7 +278,11 @@ exercises:
 """
 
 
-def session(keys: list[tuple[float, str]] = (), buttons: bool = True):  # type: ignore[assignment]
+def session(  # type: ignore[no-untyped-def]
+    keys: list[tuple[float, str]] = (),  # type: ignore[assignment]
+    buttons: bool = True,
+    rir_timeout: float | None = None,
+):
     from voicecoach.events import Event
     from voicecoach.routines.loader import parse_routine_text
     from voicecoach.session.engine import Session
@@ -295,7 +299,7 @@ def session(keys: list[tuple[float, str]] = (), buttons: bool = True):  # type: 
         sinks=[events.append],
         buttons=buttons,
     )
-    Session(parse_routine_text(ROUTINE), env).run()
+    Session(parse_routine_text(ROUTINE), env, rir_timeout=rir_timeout).run()
     return events
 
 
@@ -323,3 +327,17 @@ def test_session_without_buttons_has_no_menu() -> None:
     """Without buttons the question is followed by no count (the keyboard flow)."""
     said = [e.text for e in session(buttons=False) if e.kind == "say"]
     assert "Two?" not in said and "zero" not in said
+
+
+def test_session_passes_its_rir_timeout_to_the_menu() -> None:
+    """--rir-timeout reaches the menu: the count repeats more in 60 s than in 20 s, and a
+    timeout shorter than a round still gets the whole count once."""
+
+    def fives(rir_timeout: float | None) -> int:
+        events = session(rir_timeout=rir_timeout)
+        first = next(n for n, e in enumerate(events) if e.kind == "answer")
+        return [e.text for e in events[:first] if e.kind == "say"].count("five")
+
+    assert fives(None) == 1  # the routine's 20 s: one round and part of a second
+    assert fives(3.0) == 1
+    assert fives(60.0) >= 4
