@@ -15,8 +15,8 @@ packages=(python3 python3-venv python3-dev gcc libespeak-ng1 espeak-ng-data
 # Tests and bench: a private PulseAudio server with a null sink, parec to record it,
 # and aplay (alsa-utils), which the naive pyttsx3 baseline in bench/ plays through;
 # dbus (dbus-daemon, dbus-send, dbus-monitor) for a private session bus in the
-# media button tests.
-[ "$want_test" = 1 ] && packages+=(pulseaudio pulseaudio-utils alsa-utils dbus)
+# media button tests, and playerctl, the MPRIS client those tests press buttons with.
+[ "$want_test" = 1 ] && packages+=(pulseaudio pulseaudio-utils alsa-utils dbus playerctl)
 
 missing=()
 for p in "${packages[@]}"; do

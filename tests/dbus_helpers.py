@@ -3,13 +3,16 @@
 The bus is a real ``dbus-daemon --session`` with its own address, so a test
 never touches the user's desktop session. The clients are the stock
 ``dbus-send`` (method calls, property reads) and ``dbus-monitor`` (signals):
-the same wire protocol a desktop, ``mpris-proxy`` or ``playerctl`` uses.
+the same wire protocol a desktop, ``mpris-proxy`` or ``playerctl`` uses; and
+``playerctl`` itself, the MPRIS client users reach for.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 DEST = "org.mpris.MediaPlayer2.voicecoach"
@@ -77,6 +80,33 @@ class SessionBus:
                 return True
             time.sleep(0.05)
         return False
+
+    def playerctl(self, *args: str, timeout: float = 5.0) -> str:
+        """``playerctl --player=voicecoach ARGS`` on this bus: a real MPRIS client, as a
+        user or a desktop widget drives players. Returns its output, stripped."""
+        done = subprocess.run(
+            ["playerctl", "--player=voicecoach", *args],
+            env=dict(os.environ, **self.env()),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if done.returncode:
+            raise RuntimeError(f"playerctl {' '.join(args)}: {done.stderr.strip()}")
+        return done.stdout.strip()
+
+    def playerctl_until(
+        self, want: Callable[[str], bool], *args: str, timeout: float = 10.0
+    ) -> str:
+        """Ask ``playerctl ARGS`` again until its answer satisfies ``want`` (the engine's
+        event reaches the screen and the player from one thread, in either order), and
+        return the last answer, so a failing assert shows it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            answer = self.playerctl(*args)
+            if want(answer) or time.monotonic() > deadline:
+                return answer
+            time.sleep(0.05)
 
     def monitor(self, path: Path) -> subprocess.Popen[bytes]:
         """``dbus-monitor`` of the player's PropertiesChanged signals, into ``path``."""

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import pytest
+
 from voicecoach.inputs.button_answers import (
-    IDLE,
+    GAP,
     NEXT,
     PLAY,
     PREV,
     PROPOSE_HOLD,
     QUESTION,
+    REACTION,
     STEP,
     UNDO,
     ButtonMenu,
     ask_by_buttons,
+    round_seconds,
 )
 from voicecoach.testing import FakeClock
 
 T0 = 100.0  # the menu opens when the question has been spoken
 SPEAK = 0.5  # every phrase lasts this long here
 COUNT0 = T0 + SPEAK + PROPOSE_HOLD  # when "zero" is spoken
+TIMEOUT = 20.0  # the routine's default RIR timeout
+ROUND = round_seconds(lambda t: SPEAK)  # one full round, with the allowance after "five"
 
 
 def number_at(n: int) -> float:
@@ -26,11 +32,11 @@ def number_at(n: int) -> float:
     return COUNT0 + n * STEP
 
 
-def ask(keys: list[tuple[float, str]], expected: int = 2):  # type: ignore[no-untyped-def]
+def ask(keys: list[tuple[float, str]], expected: int = 2, timeout: float = TIMEOUT):  # type: ignore[no-untyped-def]
     clock = FakeClock(keys, start=T0)
     said: list[tuple[float, str]] = []
     rir, confirmed = ask_by_buttons(
-        clock, lambda text: said.append((clock.now(), text)), expected, lambda t: SPEAK
+        clock, lambda text: said.append((clock.now(), text)), expected, lambda t: SPEAK, timeout
     )
     return rir, confirmed, said, clock
 
@@ -77,12 +83,68 @@ def test_five_is_confirmed_as_five_or_more() -> None:
 
 
 def test_no_press_asks_again_then_gives_up() -> None:
-    """Two counts without a press: the question is repeated once, then no answer."""
+    """No press in 20 s: after a full round the question is repeated and the count runs
+    as far as fits, then no answer, by the timeout."""
     rir, confirmed, said, clock = ask([])
     assert (rir, confirmed) == (None, False)
     assert texts(said).count(QUESTION) == 1  # the second round starts with it
-    assert texts(said).count("five") == 2
-    assert clock.now() > number_at(5) + STEP  # it waited out both rounds
+    assert texts(said).count("five") == 1  # and does not reach five within 20 s
+    assert number_at(5) + STEP < clock.now() <= T0 + TIMEOUT
+
+
+def test_round_seconds_is_the_full_round() -> None:
+    """One round: the proposal and its hold, six numbers, the allowance after "five"."""
+    assert round_seconds(lambda t: SPEAK) == pytest.approx(
+        SPEAK + PROPOSE_HOLD + 6 * STEP + REACTION
+    )
+
+
+# The longest the menu may end before the timeout: a round's start (the question, the
+# proposal's window) that did not fit, so was not begun.
+SLACK = SPEAK + GAP + SPEAK + PROPOSE_HOLD + REACTION
+
+
+@pytest.mark.parametrize("timeout", [15.0, 20.0, 30.0, 45.0, 60.0, 120.0])
+def test_no_answer_at_the_timeout_never_mid_number(timeout: float) -> None:
+    """For timeouts longer than a round the menu ends by the timeout, not more than one
+    round start early, and every number spoken keeps its whole STEP window."""
+    rir, _, said, clock = ask([], timeout=timeout)
+    assert rir is None
+    assert T0 + timeout - SLACK < clock.now() <= T0 + timeout
+    times = [t for t, _ in said] + [clock.now() - REACTION]  # the last window's close
+    for (at, text), following in zip(said, times[1:], strict=True):
+        if text in ("zero", "one", "two", "three", "four", "five"):
+            assert following - at == pytest.approx(STEP)
+    # The first round, then as many whole repeats (the question first) as fit.
+    repeats = int((timeout - ROUND) // (SPEAK + GAP + ROUND - REACTION))
+    assert texts(said).count("five") == 1 + repeats
+
+
+@pytest.mark.parametrize("timeout", [0.0, 5.0, 10.0, ROUND - 0.1])
+def test_a_short_timeout_still_offers_one_full_round(timeout: float) -> None:
+    """A timeout shorter than a round: the whole count is offered once, then no answer."""
+    rir, _, said, clock = ask([], timeout=timeout)
+    assert rir is None
+    assert texts(said) == ["Two?", "zero", "one", "two", "three", "four", "five"]
+    assert clock.now() == pytest.approx(T0 + ROUND)
+    rir, _, _, _ = ask([(number_at(5) + 0.5, PLAY)], timeout=timeout)
+    assert rir == 5  # past the timeout, "five" is still answerable
+
+
+def test_the_last_number_keeps_its_reaction_allowance() -> None:
+    """A press just after the last window closes (within REACTION) still picks it."""
+    rir, confirmed, _, _ = ask([(number_at(5) + STEP + 0.1, PLAY)], timeout=5.0)
+    assert (rir, confirmed) == (5, True)
+    rir, _, _, _ = ask([(number_at(5) + STEP + 0.1, PLAY)])
+    assert rir == 5  # and across the repeated question that starts round two
+
+
+def test_a_press_in_the_last_window_before_the_timeout_counts() -> None:
+    """The last number offered before the timeout is answerable to its window's end."""
+    _, _, said, clock = ask([])
+    last = said[-1][1]
+    rir, _, _, _ = ask([(clock.now() - REACTION - 0.05, PLAY)])
+    assert last == "one" and rir == 1
 
 
 def test_next_and_previous_step_from_the_proposal() -> None:
@@ -107,11 +169,30 @@ def test_previous_stops_at_zero_and_next_at_five() -> None:
     assert rir == 5
 
 
-def test_stepping_without_a_press_gives_up() -> None:
-    """Idle after stepping for IDLE seconds: no answer."""
-    rir, _, _, clock = ask([(T0 + 1.0, NEXT)])
+def test_stepping_without_a_press_gives_up_at_the_timeout() -> None:
+    """Stepped, then idle: no answer when the timeout comes, not before."""
+    for timeout in (20.0, 45.0):
+        rir, _, _, clock = ask([(T0 + 1.0, NEXT)], timeout=timeout)
+        assert rir is None
+        assert clock.now() == T0 + timeout
+
+
+def test_stepping_keeps_the_full_round_floor() -> None:
+    """With a timeout shorter than a round, stepping waits as long as the round would."""
+    rir, _, _, clock = ask([(T0 + 1.0, NEXT)], timeout=5.0)
     assert rir is None
-    assert clock.now() == T0 + 1.0 + IDLE
+    assert clock.now() == pytest.approx(T0 + ROUND)
+
+
+def test_a_step_near_the_timeout_gets_its_window() -> None:
+    """Next 0.2 s before the timeout: "Three?" is still offered in full and play takes it."""
+    step = T0 + TIMEOUT - 0.2
+    play = step + SPEAK + PROPOSE_HOLD - 0.1
+    rir, _, said, _ = ask([(T0 + 1.0, NEXT), (step, NEXT), (play, PLAY)])
+    assert rir == 4
+    assert texts(said)[-1] == "Four in reserve."
+    rir, _, _, clock = ask([(T0 + 1.0, NEXT), (step, NEXT)])
+    assert rir is None and clock.now() == pytest.approx(step + SPEAK + PROPOSE_HOLD)
 
 
 def test_a_button_within_the_undo_window_asks_again() -> None:
@@ -138,6 +219,24 @@ def test_undo_reopens_with_the_question() -> None:
     assert rir == 2
 
 
+def test_undo_past_the_timeout_asks_again_with_a_full_round() -> None:
+    """A pick just before the timeout can be undone after it; the question is asked again
+    with a whole round, and the new pick stands."""
+    _, _, said, clock = ask([])
+    pick = clock.now() - REACTION - 0.05  # in the last window: "one"
+    undo = pick + SPEAK + UNDO - 0.5  # after the timeout, inside the undo window
+    assert undo > T0 + TIMEOUT
+    again = undo + SPEAK + GAP + SPEAK + PROPOSE_HOLD + 4 * STEP + 0.8  # at "four"
+    rir, confirmed, said, _ = ask([(pick, PLAY), (undo, PLAY), (again, PLAY)])
+    assert (rir, confirmed) == (4, True)
+    tail = texts(said)[texts(said).index("One in reserve.") :]
+    assert tail[:3] == ["One in reserve.", QUESTION, "Two?"]
+    assert tail[-1] == "Four in reserve."
+    _, _, said, clock = ask([(pick, PLAY), (undo, PLAY)])
+    assert texts(said).count("five") == 2  # the reopened round ran in full
+    assert clock.now() == pytest.approx(undo + SPEAK + GAP + ROUND)
+
+
 def test_the_answer_stands_after_the_undo_window() -> None:
     """A press after the undo window is not taken by the menu."""
     picked = number_at(1) + 0.8
@@ -162,7 +261,7 @@ def test_keyboard_r_asks_again() -> None:
 
 def test_play_during_a_repeated_question_is_ignored() -> None:
     """Nothing is offered while the question is spoken again, so play picks nothing."""
-    menu = ButtonMenu(2, lambda t: SPEAK)
+    menu = ButtonMenu(2, lambda t: SPEAK, TIMEOUT)
     menu.open(T0, ask=True)
     assert menu.press(PLAY, T0 + 0.2) == []
     assert not menu.finished
@@ -179,7 +278,11 @@ exercises:
 """
 
 
-def session(keys: list[tuple[float, str]] = (), buttons: bool = True):  # type: ignore[assignment]
+def session(  # type: ignore[no-untyped-def]
+    keys: list[tuple[float, str]] = (),  # type: ignore[assignment]
+    buttons: bool = True,
+    rir_timeout: float | None = None,
+):
     from voicecoach.events import Event
     from voicecoach.routines.loader import parse_routine_text
     from voicecoach.session.engine import Session
@@ -196,7 +299,7 @@ def session(keys: list[tuple[float, str]] = (), buttons: bool = True):  # type: 
         sinks=[events.append],
         buttons=buttons,
     )
-    Session(parse_routine_text(ROUTINE), env).run()
+    Session(parse_routine_text(ROUTINE), env, rir_timeout=rir_timeout).run()
     return events
 
 
@@ -224,3 +327,17 @@ def test_session_without_buttons_has_no_menu() -> None:
     """Without buttons the question is followed by no count (the keyboard flow)."""
     said = [e.text for e in session(buttons=False) if e.kind == "say"]
     assert "Two?" not in said and "zero" not in said
+
+
+def test_session_passes_its_rir_timeout_to_the_menu() -> None:
+    """--rir-timeout reaches the menu: the count repeats more in 60 s than in 20 s, and a
+    timeout shorter than a round still gets the whole count once."""
+
+    def fives(rir_timeout: float | None) -> int:
+        events = session(rir_timeout=rir_timeout)
+        first = next(n for n, e in enumerate(events) if e.kind == "answer")
+        return [e.text for e in events[:first] if e.kind == "say"].count("five")
+
+    assert fives(None) == 1  # the routine's 20 s: one round and part of a second
+    assert fives(3.0) == 1
+    assert fives(60.0) >= 4

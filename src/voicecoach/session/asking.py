@@ -49,7 +49,11 @@ class Asking:
                 self._emit("menu", text)  # shown as a line: the display hides short counts
                 self._speak_immediate(text)
 
-            rir, self.answer_confirmed = ask_by_buttons(clock, say, expected, env.voice.duration)
+            # The same timeout as the keyboard's, from the same moment (the menu keeps one
+            # full round of the count even if the timeout is shorter).
+            rir, self.answer_confirmed = ask_by_buttons(
+                clock, say, expected, env.voice.duration, self.rir_timeout
+            )
             self._emit("answer", "-" if rir is None else str(rir))
             if rir is None:
                 self._say_now(["No answer. The load stays."])
