@@ -69,6 +69,10 @@ def main() -> int:
                 from journal_scale import bench_journal_scale
 
                 figures += bench_journal_scale(work, report, Figure, QUICK)
+            if not only or "listencpu" in only:
+                from listen_cpu import bench_listen_cpu
+
+                figures += bench_listen_cpu(pulse, work, report)
             if not only or "recognition" in only:
                 from recognition import bench_recognition
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from helpers import PulseServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,3 +85,31 @@ def test_recognition_bench_quick_run() -> None:
     # Rendered command words in quiet are the easy case: most must be heard, or the path is broken.
     assert data["recall"]["quiet"]["recall"] >= 0.5
     assert data["false_accept_clips"] > 0
+
+
+def test_listen_cpu_bench_quick_run(pulse: PulseServer) -> None:
+    """bench/listen_cpu.py --quick runs --listen and --no-listen and reports finite figures.
+
+    Only the harness is checked: the values depend on the machine's load and
+    are never compared with a goal here. ``pulse`` is taken for its skip when
+    PulseAudio is missing (the bench starts its own server).
+    """
+    pytest.importorskip("pocketsphinx")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "listen_cpu.py"), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data["runs"]) == {"no-listen, pink noise", "listen, pink noise"}
+    for run in data["runs"].values():
+        assert run["exit"] == 0, run["stderr"]
+        assert run["rest_windows"] and len(run["set_windows"]) == 2
+        assert not run["not_listening"]
+    assert data["runs"]["listen, pink noise"]["max_threads"] > 0
+    for f in data["figures"]:
+        assert f["value"] >= 0 and math.isfinite(f["value"]), f
+        assert f["baseline"] >= 0 and math.isfinite(f["baseline"]), f
+    assert data["figures"][0]["goal"] == "≤ 1 % of a core"
