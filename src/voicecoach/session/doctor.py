@@ -122,11 +122,6 @@ def run_checks(settings: Settings, paths: Paths) -> list[Check]:
 
     mic_ok, mic_detail, mic_fix = microphone_status(settings)
     checks.append(Check("microphone", mic_ok, mic_detail, mic_fix, essential=False))
-    # Issue 13: answering by voice needs pocketsphinx and a microphone; never essential.
-    from voicecoach.inputs.checks import microphone_status
-
-    mic_ok, mic_detail, mic_fix = microphone_status(settings)
-    checks.append(Check("microphone", mic_ok, mic_detail, mic_fix, essential=False))
     if os.environ.get("VOICECOACH_HOME"):
         checks.append(
             Check("VOICECOACH_HOME", True, os.environ["VOICECOACH_HOME"], essential=False)
