@@ -115,7 +115,9 @@ class _Recogniser:
         self.word = word
         self.calls = 0
 
-    def decode(self, pcm: bytes, allowed: frozenset[str] | None = None) -> Heard:
+    def decode(
+        self, pcm: bytes, allowed: frozenset[str] | None = None, voiced: float | None = None
+    ) -> Heard:
         self.calls += 1
         return Heard(self.word, self.word or "", 1.0, 0.3)
 
@@ -162,3 +164,59 @@ def test_listener_drops_a_rejected_utterance() -> None:
     listener(_ev("set"))
     assert listener.utterance(Utterance(1.0, 1.3, b"")) is None
     assert keys == []
+
+
+class _Mic:
+    """A microphone double: records pause/resume, delivers nothing."""
+
+    def __init__(self) -> None:
+        import queue
+        import threading
+
+        self.chunks: queue.Queue[tuple[bytes, float]] = queue.Queue()
+        self.capturing = True
+        self.paused = threading.Event()
+        self.resumed = threading.Event()
+
+    def start(self) -> None:
+        pass
+
+    def pause(self) -> None:
+        self.capturing = False
+        self.resumed.clear()
+        self.paused.set()
+
+    def resume(self) -> None:
+        self.capturing = True
+        self.paused.clear()
+        self.resumed.set()
+
+    def close(self) -> None:
+        pass
+
+
+def test_capture_pauses_while_no_word_can_be_taken() -> None:
+    """Idle (a rest), the microphone is paused; a set resumes it; the rest pauses it again."""
+    from voicecoach.inputs.listener import ListeningThread
+
+    clock = FakeClock()
+    listener, _, _ = _listener("done", clock)
+    mic = _Mic()
+    thread = ListeningThread(listener, mic, segmenter=_Seg())  # type: ignore[arg-type]
+    thread.start()
+    try:
+        assert mic.paused.wait(5)
+        listener(Event(0.0, 0.0, "set", ""))
+        assert mic.resumed.wait(5)
+        listener(Event(0.0, 0.0, "rest", ""))
+        assert mic.paused.wait(5)
+    finally:
+        thread.close()
+
+
+class _Seg:
+    def reset(self) -> None:
+        pass
+
+    def feed(self, chunk: bytes, at: float) -> list[Utterance]:
+        return []

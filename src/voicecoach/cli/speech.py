@@ -124,7 +124,8 @@ def mic_test_cmd(mic: str | None, seconds: float) -> None:
         elif live:
             click.echo("\r\x1b[K" + text, nl=False)
 
-    code, _ = mic_test(mic or load_user_settings().mic, seconds, show)
+    settings = load_user_settings()
+    code, _ = mic_test(mic or settings.mic, seconds, show, strict=settings.listen_strict)
     raise SystemExit(code)
 
 

