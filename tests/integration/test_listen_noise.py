@@ -94,7 +94,7 @@ def test_done_is_heard_in_noise_in_the_set_window(render) -> None:  # type: igno
 
 
 def test_strict_listening_drops_a_decoy(render) -> None:  # type: ignore[no-untyped-def]
-    """"skill", one phone from "skip", ends a set when loose and is dropped when strict."""
+    """ "skill", one phone from "skip", ends a set when loose and is dropped when strict."""
     (utt,) = _utterances(_in_noise(render("skill"), 30))
     loose = Recogniser().decode(utt.pcm, WINDOWS["set"], utt.voiced)
     strict = Recogniser(decoys=DECOYS).decode(utt.pcm, WINDOWS["set"], utt.voiced)

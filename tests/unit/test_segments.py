@@ -75,7 +75,7 @@ def test_endless_speech_is_cut_at_the_limit() -> None:
 def test_chunks_need_not_align_with_frames() -> None:
     """30 ms microphone chunks give the same utterance as whole frames."""
     probs = [0.0] * 20 + [0.9] * 10 + [0.0] * 20
-    ((a, b),) = zip(_run(probs, chunk_samples=480), _run(probs))
+    ((a, b),) = zip(_run(probs, chunk_samples=480), _run(probs), strict=True)
     assert (a.pcm, a.voiced) == (b.pcm, b.voiced)
     assert (a.start, a.end) == pytest.approx((b.start, b.end))
 
