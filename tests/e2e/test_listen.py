@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PulseServer, mini_routine, start_in_terminal, voicecoach_env
+from helpers import PYTHON, PulseServer, mini_routine, start_in_terminal, voicecoach_env
 
 pytest.importorskip("pocketsphinx")
 
@@ -134,3 +134,39 @@ def test_the_coach_never_answers_itself(
     db = voicecoach_home / "data" / "journal.sqlite3"
     rows = sqlite3.connect(db).execute("SELECT reps, rir FROM sets").fetchall()
     assert rows == [(3, None)], term.text
+
+
+def test_mic_test_shows_the_level_and_the_word_heard(
+    mic: PulseServer, tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """``voicecoach mic-test`` draws a level meter and names the command said into the mic."""
+    proc, term, slave, _ = start_in_terminal(
+        ["mic-test", "--seconds", "8"], voicecoach_env(voicecoach_home, **mic.env())
+    )
+    try:
+        assert term.expect(b"listening on", 30), term.text
+        assert term.expect(b"dBFS", 10), term.text  # the live meter, on a terminal
+        _say_into_mic(mic, "done", tmp_path)
+        assert term.expect(b"heard: done", 15), term.text
+        assert term.expect(b"heard 1 command", 20), term.text
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(term.master)
+        os.close(slave)
+
+
+def test_mic_test_without_that_microphone_says_so(mic: PulseServer, voicecoach_home: Path) -> None:
+    """With no capture device named like the one asked for, mic-test exits 1 with one line."""
+    done = subprocess.run(
+        [PYTHON, "-m", "voicecoach", "mic-test", "--mic", "no-such-microphone-xyz"],
+        env=voicecoach_env(voicecoach_home, **mic.env()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "no microphone named 'no-such-microphone-xyz'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""  # errors go to stderr

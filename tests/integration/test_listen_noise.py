@@ -100,3 +100,16 @@ def test_strict_listening_drops_a_decoy(render) -> None:  # type: ignore[no-unty
     strict = Recogniser(decoys=DECOYS).decode(utt.pcm, WINDOWS["set"], utt.voiced)
     assert loose.word == "skip"  # a closed grammar of commands has nothing else to offer
     assert strict.word is None and strict.text == "skill"
+
+
+def test_every_decoy_is_a_documented_candidate() -> None:
+    """The shipped decoys are a subset of bench/decoys.py's rule: one phone from a command."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from decoys import candidates
+
+    found = candidates()
+    assert set(DECOYS) <= set(found)
+    assert not set(DECOYS) & set(WINDOWS["set"] | WINDOWS["answer"] | WINDOWS["paused"])

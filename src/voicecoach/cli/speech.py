@@ -124,8 +124,15 @@ def mic_test_cmd(mic: str | None, seconds: float) -> None:
         elif live:
             click.echo("\r\x1b[K" + text, nl=False)
 
+    from voicecoach.inputs.microphone import MicrophoneUnavailable
+    from voicecoach.inputs.recogniser import RecogniserUnavailable
+
     settings = load_user_settings()
-    code, _ = mic_test(mic or settings.mic, seconds, show, strict=settings.listen_strict)
+    try:
+        code, _ = mic_test(mic or settings.mic, seconds, show, strict=settings.listen_strict)
+    except (RecogniserUnavailable, MicrophoneUnavailable) as exc:
+        click.echo(f"voicecoach: {exc}", err=True)
+        code = 1
     raise SystemExit(code)
 
 

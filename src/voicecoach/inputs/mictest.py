@@ -6,9 +6,10 @@ import queue
 import time
 from collections.abc import Callable
 
-from voicecoach.inputs.microphone import Microphone, MicrophoneUnavailable
-from voicecoach.inputs.recogniser import DECOYS, Recogniser, RecogniserUnavailable
-from voicecoach.inputs.segments import Segmenter, level_dbfs
+from voicecoach.inputs.commands import WINDOWS
+from voicecoach.inputs.microphone import Microphone
+from voicecoach.inputs.recogniser import DECOYS, Recogniser
+from voicecoach.inputs.segments import Segmenter, Utterance, level_dbfs
 
 METER_WIDTH = 30
 
@@ -19,6 +20,23 @@ def meter(dbfs: float) -> str:
     return f"[{'#' * filled}{'.' * (METER_WIDTH - filled)}] {dbfs:4.0f} dBFS"
 
 
+# Where each window's words are live, in the words a lifter knows.
+WHEN = {"set": "during a set", "answer": "after the question", "paused": "while paused"}
+
+
+def describe(recogniser: Recogniser, utt: Utterance) -> tuple[str, str | None]:
+    """What a run would make of one utterance: decoded with each window's grammar, as
+    the run decodes it (one grammar of all eleven words confuses "done" with "one")."""
+    rejected = ""
+    for window, when in WHEN.items():
+        heard = recogniser.decode(utt.pcm, WINDOWS[window], utt.voiced)
+        if heard.word is not None:
+            return f"heard: {heard.word} ({when}; coverage {heard.coverage:.2f})", heard.word
+        if heard.text and not rejected:
+            rejected = f"not taken: {heard.text!r} (coverage {heard.coverage:.2f})"
+    return rejected, None
+
+
 def mic_test(
     name: str | None, seconds: float, show: Callable[[str, bool], None], strict: bool = False
 ) -> tuple[int, list[str]]:
@@ -26,15 +44,12 @@ def mic_test(
 
     ``strict`` decodes the decoys beside the commands, as a strict run would.
     Returns (exit status, the words heard). Ctrl-C ends it early, like the timeout.
+    Raises RecogniserUnavailable or MicrophoneUnavailable, for the caller to report.
     """
-    try:
-        recogniser = Recogniser(decoys=DECOYS if strict else ())
-        segmenter = Segmenter()
-        mic = Microphone(name)
-        mic.start()
-    except (RecogniserUnavailable, MicrophoneUnavailable) as exc:
-        show(f"voicecoach: {exc}", True)
-        return 1, []
+    recogniser = Recogniser(decoys=DECOYS if strict else ())
+    segmenter = Segmenter()
+    mic = Microphone(name)
+    mic.start()
     show(f"listening on {mic.name} for {seconds:g} s: say a command ('two', 'done', 'go on')", True)
     words: list[str] = []
     end = time.monotonic() + seconds
@@ -49,12 +64,11 @@ def mic_test(
                 show(meter(level_dbfs(chunk)), False)
                 shown = at
             for utt in segmenter.feed(chunk, at):
-                heard = recogniser.decode(utt.pcm, voiced=utt.voiced)
-                if heard.word is not None:
-                    words.append(heard.word)
-                    show(f"heard: {heard.word} (coverage {heard.coverage:.2f})", True)
-                elif heard.text:
-                    show(f"not taken: {heard.text!r} (coverage {heard.coverage:.2f})", True)
+                line, word = describe(recogniser, utt)
+                if word is not None:
+                    words.append(word)
+                if line:
+                    show(line, True)
     except KeyboardInterrupt:
         pass
     finally:
