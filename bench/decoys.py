@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Candidate decoys for strict listening: where ``inputs.recogniser.DECOYS`` came from.
+"""Decoys: words decoded beside the commands as a garbage model, and how they were chosen.
 
-A decoy is a word decoded beside the commands so that speech which is not a
-command has somewhere else to go. The candidates are every CMUdict word (the
-dictionary pocketsphinx ships) that is
+A decoy gives speech that is not a command somewhere else to go than the
+nearest command ("skill" instead of "skip"); an utterance decoded as one is
+dropped. bench/recognition.py decodes every utterance with and without
+:data:`DECOYS` in the same run. They cut false accepts by about four times
+and cost too many real answers (espeak-ng's "done" mostly becomes "none"), so
+a run does not use them; see docs/listening.md. The candidates are every
+CMUdict word (the dictionary pocketsphinx ships) that is
 
 - one phone from a command's pronunciation (substitution, insertion or
   deletion; "go on" as its two words' phones together), but not a homophone
@@ -40,6 +44,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from voicecoach.inputs.commands import VOCABULARY
 
 MIN_LOGPROB = -110000  # pocketsphinx log units: "ton" and "hero" are just above, "fife" below
+DECOYS: tuple[str, ...] = (
+    "an", "dumb", "dunno", "fair", "force", "live", "none", "pays",
+    "skill", "than", "throw", "tool", "what", "when", "your",
+)  # fmt: skip
 
 
 def phone_distance(a: tuple[str, ...], b: tuple[str, ...]) -> int:

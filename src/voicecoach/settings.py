@@ -32,7 +32,6 @@ class Settings:
     cache_mb: int = 200  # the phrase cache's bound on disk; oldest-used clips go first
     listen: str = "auto"  # auto | on | off: answer by voice (issue 13); auto = if a mic exists
     mic: str | None = None  # capture device name (or part of it); None = the default source
-    listen_strict: bool = False  # decode decoy words beside the commands: fewer false accepts
     music: str | None = None  # a file, folder or .m3u played under the coach (issue 14)
     duck_db: float = 12.0  # how far the music drops under speech
     duck_others: bool = True  # lower other apps' sound while the coach speaks
@@ -48,7 +47,6 @@ _ENV = {
     "cache_mb": "VOICECOACH_CACHE_MB",
     "listen": "VOICECOACH_LISTEN",
     "mic": "VOICECOACH_MIC",
-    "listen_strict": "VOICECOACH_LISTEN_STRICT",
     "music": "VOICECOACH_MUSIC",
     "duck_db": "VOICECOACH_DUCK_DB",
     "duck_others": "VOICECOACH_DUCK_OTHERS",
@@ -92,7 +90,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             if not 0.0 <= depth <= 60.0:
                 raise ValueError
             return depth
-        if name in ("duck_others", "listen_strict"):
+        if name == "duck_others":
             if isinstance(value, bool):
                 return value
             word = str(value).strip().lower()
@@ -109,7 +107,6 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             "listen": "auto, on or off",
             "duck_db": "a number of dB from 0 to 60",
             "duck_others": "true or false",
-            "listen_strict": "true or false",
         }.get(name, "text")
         raise SettingsError(f"{origin}: {name} = {value!r} is not valid; use {valid}") from None
 

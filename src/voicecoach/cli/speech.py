@@ -129,7 +129,7 @@ def mic_test_cmd(mic: str | None, seconds: float) -> None:
 
     settings = load_user_settings()
     try:
-        code, _ = mic_test(mic or settings.mic, seconds, show, strict=settings.listen_strict)
+        code, _ = mic_test(mic or settings.mic, seconds, show)
     except (RecogniserUnavailable, MicrophoneUnavailable) as exc:
         click.echo(f"voicecoach: {exc}", err=True)
         code = 1

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from voicecoach.inputs.commands import WINDOWS
 from voicecoach.inputs.microphone import Microphone
-from voicecoach.inputs.recogniser import DECOYS, Recogniser
+from voicecoach.inputs.recogniser import Recogniser
 from voicecoach.inputs.segments import Segmenter, Utterance, level_dbfs
 
 METER_WIDTH = 30
@@ -38,15 +38,14 @@ def describe(recogniser: Recogniser, utt: Utterance) -> tuple[str, str | None]:
 
 
 def mic_test(
-    name: str | None, seconds: float, show: Callable[[str, bool], None], strict: bool = False
+    name: str | None, seconds: float, show: Callable[[str, bool], None]
 ) -> tuple[int, list[str]]:
     """Listen for ``seconds``; ``show(text, final)`` draws the meter (final=False) or a line.
 
-    ``strict`` decodes the decoys beside the commands, as a strict run would.
     Returns (exit status, the words heard). Ctrl-C ends it early, like the timeout.
     Raises RecogniserUnavailable or MicrophoneUnavailable, for the caller to report.
     """
-    recogniser = Recogniser(decoys=DECOYS if strict else ())
+    recogniser = Recogniser()
     segmenter = Segmenter()
     mic = Microphone(name)
     mic.start()

@@ -7,14 +7,14 @@ hub on first use; see docs/listening.md). It decodes a short utterance in a
 few milliseconds on one core.
 
 How: each utterance (cut by the voice-activity detector in :mod:`.segments`)
-is decoded against a JSGF grammar of the words live at that moment plus a
-few *decoys* (:data:`DECOYS`). A closed grammar of commands alone always
-names *some* command, so "fine" was heard as "five" and "when" as "repeat";
-the decoys give such speech somewhere else to go, and an utterance decoded
-as a decoy is dropped. A command is then taken only if it explains most of
-the utterance's voiced time (``coverage``) and the utterance is short, as a
-command is. Thresholds and the decoy list are measured by
-``bench/recognition.py`` and chosen as ``bench/decoys.py`` describes.
+is decoded against a JSGF grammar of the words live at that moment. A closed
+grammar always names *some* command, so a word is taken only if it explains
+most of the utterance's voiced time (``coverage``) and the utterance is
+short, as a command is. Thresholds are measured by ``bench/recognition.py``.
+Optional *decoys* are decoded beside the commands as a garbage model (an
+utterance decoded as one is dropped); the bench measures the decoys of
+``bench/decoys.py`` that way, and they cost too many real answers to be
+used in a run (docs/listening.md).
 """
 
 from __future__ import annotations
@@ -30,17 +30,6 @@ MIN_COVERAGE = 0.6  # the word must span this share of the voiced time
 MAX_SECONDS = 1.6  # voiced speech longer than this is a sentence, not a command
 MIN_SECONDS = 0.12  # shorter is a click or a cough
 _SKIP = {"<sil>", "<s>", "</s>", "(NULL)", "[NOISE]", "[SPEECH]"}
-# Words that are not commands, decoded beside them as a garbage model when listening is
-# strict (setting listen_strict): fewer false accepts, but fewer answers heard too
-# (docs/listening.md has both measured; "none" takes espeak-ng's "done"). Candidates are
-# every CMUdict word one phone from a command and common in pocketsphinx's language
-# model (bench/decoys.py lists them); kept are those that, on one third of the
-# recognition bench, absorbed non-answers at least three times as often as answers,
-# less two ("fine", "gone") that took as many answers as non-answers on another third.
-DECOYS: tuple[str, ...] = (
-    "an", "dumb", "dunno", "fair", "force", "live", "none", "pays",
-    "skill", "than", "throw", "tool", "what", "when", "your",
-)  # fmt: skip
 
 
 class RecogniserUnavailable(RuntimeError):

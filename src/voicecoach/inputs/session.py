@@ -7,7 +7,7 @@ from importlib.util import find_spec
 
 from voicecoach.inputs.listener import Listener, ListeningThread
 from voicecoach.inputs.microphone import Microphone, MicrophoneUnavailable, microphones
-from voicecoach.inputs.recogniser import DECOYS, Recogniser, RecogniserUnavailable
+from voicecoach.inputs.recogniser import Recogniser, RecogniserUnavailable
 from voicecoach.settings import Settings
 
 
@@ -35,8 +35,7 @@ def start_listening(
         warn("not listening: there is no key input to answer through")
         return None
     try:
-        recogniser = Recogniser(decoys=DECOYS if settings.listen_strict else ())
-        listener = Listener(inject, recogniser, mute=audible)
+        listener = Listener(inject, Recogniser(), mute=audible)
         thread = ListeningThread(listener, Microphone(settings.mic), on_error=warn)
         thread.start()
     except (RecogniserUnavailable, MicrophoneUnavailable) as exc:
