@@ -93,7 +93,12 @@ class Microphone:
         """Stop capturing (the device stays open): nothing is listened for in a rest, so
         the capture thread need not wake ten times a second through it."""
         if self.capturing:
-            self._device.stop()
+            try:
+                self._device.stop()
+            except Exception as exc:  # miniaudio.MiniaudioError and cffi errors
+                raise MicrophoneUnavailable(
+                    f"the microphone {self.name!r} did not pause ({exc})"
+                ) from None
 
     def resume(self) -> None:
         """Capture again after :meth:`pause` (or for the first time)."""
