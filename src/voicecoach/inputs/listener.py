@@ -40,6 +40,8 @@ class Listener:
         self.windows = Windows(tail=0.0) if not mute else Windows()
         self.mute = mute
         self._lock = threading.Lock()
+        # Set while a window is open: the listening thread sleeps on it through a rest.
+        self.opened = threading.Event()
 
     # --- the session side -------------------------------------------------------------
     def __call__(self, event: Event) -> None:
@@ -48,6 +50,10 @@ class Listener:
             return
         with self._lock:
             self.windows.event(event, self.now())
+            if self.windows.listening:
+                self.opened.set()
+            else:
+                self.opened.clear()
 
     @property
     def open(self) -> bool:
@@ -76,7 +82,8 @@ class Listener:
         return key
 
 
-IDLE_POLL = 0.1  # seconds between looks at the windows while nothing is captured
+IDLE_POLL = 0.1  # seconds a wait for the next chunk lasts while a window is open
+IDLE_WAKE = 1.0  # the longest sleep through a rest (a window opening wakes it at once)
 
 
 class ListeningThread:
@@ -117,7 +124,9 @@ class ListeningThread:
                 if self.mic.capturing:
                     self.mic.pause()
                     segmenter.reset()
-            elif not self.mic.capturing:
+                self.listener.opened.wait(IDLE_WAKE)
+                continue
+            if not self.mic.capturing:
                 self.mic.resume()
             try:
                 chunk, at = self.mic.chunks.get(timeout=IDLE_POLL)
@@ -130,6 +139,7 @@ class ListeningThread:
 
     def close(self) -> None:
         self._stop.set()
+        self.listener.opened.set()  # wake a thread asleep through a rest
         if self._thread.is_alive():  # first, so the thread never resumes a closed device
             self._thread.join(timeout=2)
         self.mic.close()
