@@ -1,6 +1,6 @@
 """A virtual microphone for the bench: a ``mic`` null sink whose monitor is the default
-source, fed a seamless loop of seeded room sound by ``pacat`` (tests/e2e/test_listen.py
-builds the same microphone for the end-to-end tests).
+source (``helpers.add_mic``, shared with tests/e2e/test_listen.py), fed a seamless loop
+of seeded room sound by ``pacat``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from helpers import PulseServer
-
-MIC_RATE = 16000  # what the listener captures; the mic sink runs at it, so nothing resamples
+from helpers import MIC_RATE, PulseServer, add_mic, remove_mic  # noqa: F401  (re-exported)
 
 
 def pink_pcm(seconds: float, dbfs: float, seed: int) -> bytes:
@@ -35,30 +33,6 @@ def pink_pcm(seconds: float, dbfs: float, seed: int) -> bytes:
     x = np.fft.irfft(spec, n)
     x *= 10 ** (dbfs / 20) / np.sqrt(np.mean(x**2))
     return (np.clip(x, -1, 1) * 32767).astype("<i2").tobytes()
-
-
-def add_mic(pulse: PulseServer) -> str:
-    """A ``mic`` null sink whose monitor is the default source: the virtual microphone.
-
-    Returns the module's index, for ``remove_mic``. The coach keeps playing into
-    ``earbuds`` (PULSE_SINK), so the microphone hears the room and not the coach.
-    """
-    env = dict(os.environ, **pulse.env())
-    loaded = subprocess.run(
-        ["pactl", "load-module", "module-null-sink", "sink_name=mic", f"rate={MIC_RATE}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    subprocess.run(["pactl", "set-default-source", "mic.monitor"], env=env, check=True)
-    return loaded
-
-
-def remove_mic(pulse: PulseServer, module: str) -> None:
-    """Unload the mic sink, so later suites in the same server see the usual set-up."""
-    env = dict(os.environ, **pulse.env())
-    subprocess.run(["pactl", "unload-module", module], env=env, check=False)
 
 
 class MicFeed:

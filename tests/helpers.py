@@ -104,6 +104,33 @@ class PulseServer:
         return MonitorRecording(path, dict(os.environ, **self.env()), rate)
 
 
+MIC_RATE = 16000  # what the listener captures; the mic sink runs at it, so nothing resamples
+
+
+def add_mic(pulse: PulseServer) -> str:
+    """A ``mic`` null sink whose monitor is the default source: a virtual microphone.
+
+    Returns the module's index, for ``remove_mic``. The coach keeps playing into
+    ``earbuds`` (PULSE_SINK), so the microphone hears only what is played into ``mic``.
+    """
+    env = dict(os.environ, **pulse.env())
+    loaded = subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=mic", f"rate={MIC_RATE}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    subprocess.run(["pactl", "set-default-source", "mic.monitor"], env=env, check=True)
+    return loaded
+
+
+def remove_mic(pulse: PulseServer, module: str) -> None:
+    """Unload the mic sink, so later users of the same server see the usual set-up."""
+    env = dict(os.environ, **pulse.env())
+    subprocess.run(["pactl", "unload-module", module], env=env, check=False)
+
+
 class MonitorRecording:
     """``parec`` of the null sink's monitor: what a listener would hear, 16 kHz mono."""
 

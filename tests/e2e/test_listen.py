@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PYTHON, PulseServer, mini_routine, start_in_terminal, voicecoach_env
+from helpers import (
+    PYTHON,
+    PulseServer,
+    add_mic,
+    mini_routine,
+    remove_mic,
+    start_in_terminal,
+    voicecoach_env,
+)
 
 pytest.importorskip("pocketsphinx")
 
@@ -22,17 +30,9 @@ pytest.importorskip("pocketsphinx")
 @pytest.fixture
 def mic(pulse: PulseServer) -> PulseServer:
     """A ``mic`` null sink whose monitor is the default source: a virtual microphone."""
-    env = dict(os.environ, **pulse.env())
-    loaded = subprocess.run(
-        ["pactl", "load-module", "module-null-sink", "sink_name=mic", "rate=16000"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    subprocess.run(["pactl", "set-default-source", "mic.monitor"], env=env, check=True)
+    loaded = add_mic(pulse)
     yield pulse
-    subprocess.run(["pactl", "unload-module", loaded], env=env, check=False)
+    remove_mic(pulse, loaded)
 
 
 def _say_into_mic(pulse: PulseServer, text: str, folder: Path) -> None:
