@@ -51,12 +51,9 @@ class Heard:
 
 
 def grammar(words: tuple[str, ...] = VOCABULARY, decoys: tuple[str, ...] = ()) -> str:
-    """A JSGF grammar that matches exactly one command or one decoy."""
-    return (
-        "#JSGF V1.0;\ngrammar commands;\npublic <command> = "
-        + " | ".join((*words, *(d for d in decoys if d not in words)))
-        + ";\n"
-    )
+    """A JSGF grammar that matches exactly one command or one decoy (none a command)."""
+    alternatives = " | ".join(words + decoys)
+    return f"#JSGF V1.0;\ngrammar commands;\npublic <command> = {alternatives};\n"
 
 
 def voiced_frames(pcm: bytes) -> int:
