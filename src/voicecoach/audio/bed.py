@@ -7,6 +7,7 @@ changes, each on its own frame timeline, so the file is what was heard.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -175,7 +176,7 @@ def attach_music(
                 gain_of(control.db),
             )
             mixer.music = bed
-            control.beds.append((bed, lambda f=frame_at: f(now())))
+            control.beds.append((bed, functools.partial(_frame_now, frame_at, now)))
         node = getattr(node, "inner", None)
     if not control.beds:
         warn(
@@ -183,3 +184,8 @@ def attach_music(
         )
         return None
     return control
+
+
+def _frame_now(frame_at: Callable[[float], int], now: Callable[[], float]) -> int:
+    """The output frame playing at this moment, read when the music needs it."""
+    return frame_at(now())

@@ -30,7 +30,7 @@ RESCAN = 0.5  # while lowered, look this often for streams that started meanwhil
 SAME = 2.5 / 65536  # pulse volumes are integers over 65536: equal within rounding
 
 
-def _connect():  # type: ignore[no-untyped-def]
+def _connect():
     import pulsectl
 
     pulse = pulsectl.Pulse("voicecoach-duck", connect=False)
@@ -42,7 +42,7 @@ def _same(a: list[float], b: list[float]) -> bool:
     return len(a) == len(b) and all(abs(x - y) <= SAME for x, y in zip(a, b, strict=True))
 
 
-def _save(path: Path, lowered: dict[int, dict]) -> None:  # type: ignore[type-arg]
+def _save(path: Path, lowered: dict[int, dict]) -> None:
     """Write (or remove) the state file before the volumes change, atomically."""
     if not lowered:
         path.unlink(missing_ok=True)
@@ -85,7 +85,7 @@ def restore_stale(state: Path, warn: Callable[[str], None]) -> int:
     return restored
 
 
-def _set(pulse, si, values: list[float]) -> None:  # type: ignore[no-untyped-def]
+def _set(pulse, si, values: list[float]) -> None:
     import pulsectl
 
     pulse.sink_input_volume_set(si.index, pulsectl.PulseVolumeInfo(list(values)))
@@ -94,13 +94,13 @@ def _set(pulse, si, values: list[float]) -> None:  # type: ignore[no-untyped-def
 class OtherApps:
     """A worker that lowers and restores the other streams on the coach's timeline."""
 
-    def __init__(self, pulse, state: Path, depth_db: float, warn: Callable[[str], None]):  # type: ignore[no-untyped-def]
+    def __init__(self, pulse, state: Path, depth_db: float, warn: Callable[[str], None]):
         self._pulse = pulse
         self.state = state
         self.factor = 10 ** (-depth_db / 60)  # pulse volumes are cubic: amplitude = v ** 3
         self.warn = warn
         self._spans: list[tuple[float, float]] = []  # (start, end) on time.monotonic()
-        self._lowered: dict[int, dict] = {}  # type: ignore[type-arg]
+        self._lowered: dict[int, dict] = {}
         self._cond = threading.Condition()
         self._stop = False
         self._pulse_lock = threading.Lock()
@@ -229,7 +229,7 @@ class OtherApps:
 class DuckOthersOutput:
     """Wraps the live output: each clip it plays also lowers the other apps around it."""
 
-    def __init__(self, inner, apps: OtherApps):  # type: ignore[no-untyped-def]
+    def __init__(self, inner, apps: OtherApps):
         self.inner = inner
         self.apps = apps
         self.name = inner.name
@@ -257,7 +257,7 @@ class DuckOthersOutput:
             self.apps.close()
 
 
-def duck_others(output, depth_db: float, state: Path, warn: Callable[[str], None]):  # type: ignore[no-untyped-def]
+def duck_others(output, depth_db: float, state: Path, warn: Callable[[str], None]):
     """``output`` wrapped so that the other apps go down under its clips, if a server answers."""
     if output.name == "none":
         return output  # the coach is not heard: nothing to make room for

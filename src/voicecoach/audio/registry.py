@@ -42,7 +42,7 @@ def open_output(name: str, now: float) -> tuple[Output, str | None]:
         out = factory()
         out.start(now)
         return out, None
-    reasons = []
+    reasons: list[str] = []
     for candidate in ("stream", "simpleaudio"):
         try:
             out = OUTPUTS[candidate]()
@@ -62,7 +62,7 @@ def open_output(name: str, now: float) -> tuple[Output, str | None]:
     )
 
 
-_handler = None
+_handler: object = None  # the C callback, kept alive; False once it could not be set
 
 
 def quiet_alsa() -> None:

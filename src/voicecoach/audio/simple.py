@@ -44,7 +44,7 @@ class SimpleaudioOutput:
             self._plays.append(self._sa.play_buffer(clip.pcm, 1, 2, clip.rate))
         except Exception:  # simpleaudio raises SimpleaudioError, a plain Exception
             self._failed = True
-        self._plays = [p for p in self._plays if p.is_playing()]  # type: ignore[attr-defined]
+        self._plays = [p for p in self._plays if p.is_playing()]
 
     def cancel_after(self, at: float) -> None:
         for p in self._plays:

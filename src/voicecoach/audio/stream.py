@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Generator
+from typing import Any
 
 from voicecoach.audio.base import AudioUnavailable
 from voicecoach.audio.clips import RATE, Clip
@@ -34,7 +35,7 @@ class StreamOutput:
     def __init__(self, device_id: object = None, rate: int = RATE):
         self.rate = rate
         self.mixer = Mixer(rate)
-        self._device = None
+        self._device: Any = None  # a miniaudio.PlaybackDevice once started
         self._device_id = device_id
         self._anchor: tuple[float, int] | None = None
         self._anchored = threading.Event()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,7 +21,7 @@ from voicecoach.paths import user_paths
 from voicecoach.routines.problems import RoutineError
 from voicecoach.safetext import clean, json_safe
 from voicecoach.session.stdout import ensure_stdout, is_stdout_error, silence_stdout
-from voicecoach.settings import SettingsError, load_settings
+from voicecoach.settings import Settings, SettingsError, load_settings
 from voicecoach.speech import SpeechUnavailable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -113,7 +114,7 @@ def cli() -> None:
     """
 
 
-def load_user_settings(**flags: object):  # type: ignore[no-untyped-def]
+def load_user_settings(**flags: Any) -> Settings:
     return load_settings(user_paths().config_file, **flags)
 
 
@@ -133,13 +134,13 @@ VOICE_OPTIONS = [
 ]
 
 
-def voice_options(f):  # type: ignore[no-untyped-def]
+def voice_options(f):
     for option in reversed(VOICE_OPTIONS):
         f = option(f)
     return f
 
 
-def open_journal(db: Path | None):  # type: ignore[no-untyped-def]
+def open_journal(db: Path | None):
     from voicecoach.journal.store import Journal
 
     return Journal(db or user_paths().journal)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, cast
 
 import click
 
@@ -131,7 +133,10 @@ def export(fmt: str, unit: str, output: Path | None, db: Path | None) -> None:
             # obeyed: JSON escapes stay lossless; CSV cells show control characters as \x1b.
             # A file (-o) keeps the data exactly.
             do_export(
-                journal, fmt, unit, _Shown(sys.stdout, json_safe if fmt == "json" else clean_lines)
+                journal,
+                fmt,
+                unit,
+                cast(IO[str], _Shown(sys.stdout, json_safe if fmt == "json" else clean_lines)),
             )
     finally:
         journal.close()
@@ -140,11 +145,11 @@ def export(fmt: str, unit: str, output: Path | None, db: Path | None) -> None:
 class _Shown:
     """A text stream that passes each write through a sanitiser on its way out."""
 
-    def __init__(self, inner: object, show: object):
+    def __init__(self, inner: IO[str], show: Callable[[str], str]):
         self.inner, self.show = inner, show
 
     def write(self, text: str) -> int:
-        self.inner.write(self.show(text))  # type: ignore[attr-defined,operator]
+        self.inner.write(self.show(text))
         return len(text)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from voicecoach.cli.base import (
@@ -95,11 +97,11 @@ def plan(routine: str, as_json: bool) -> None:
         return
     say_line(f"{r.name} — {r.description}" if r.description else r.name)
 
-    def line(e: dict[str, object], indent: str = "") -> str:
+    def line(e: dict[str, Any], indent: str = "") -> str:
         hold = not e["reps"]
-        work = f"{format_duration(float(e['hold']))} hold" if hold else f"{e['reps']} reps"  # type: ignore[arg-type]
+        work = f"{format_duration(float(e['hold']))} hold" if hold else f"{e['reps']} reps"
         sets = f"{e['sets']} × " if not indent else ""
-        sides = f", sides {'/'.join(e['sides'])}" if e["sides"] else ""  # type: ignore[arg-type]
+        sides = f", sides {'/'.join(e['sides'])}" if e["sides"] else ""
         rest = f", rest {e['rest']}" if not indent else ""
         # A hold has no tempo and no RIR question (issue 15, finding 12).
         effort = "" if hold else f", tempo {e['tempo']}, RIR {e['rir']}"
@@ -108,11 +110,11 @@ def plan(routine: str, as_json: bool) -> None:
     for item in data:
         if "circuit" in item:
             say_line(
-                f"{item['kind'].capitalize()} {item['circuit']}: {item['rounds']} rounds, "  # type: ignore[union-attr]
+                f"{item['kind'].capitalize()} {item['circuit']}: {item['rounds']} rounds, "
                 f"rest {item['rest']} between rounds, {item['transition']} between "
                 "exercises"
             )
-            for e in item["exercises"]:  # type: ignore[union-attr]
+            for e in item["exercises"]:
                 say_line(line(e, "  - "))
         else:
             say_line(line(item))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from voicecoach.cli.base import (
@@ -70,7 +72,7 @@ def cache_info(as_json: bool) -> None:
     settings = load_user_settings()
     c = ClipCache(user_paths().clip_cache, settings.cache_mb * 1024 * 1024)
     entries = c.entries()
-    data = {
+    data: dict[str, Any] = {
         "path": str(c.folder),
         "clips": len(entries),
         "bytes": sum(size for _, size, _ in entries),

@@ -52,7 +52,7 @@ class TerminalKeys:
 
     def __init__(self, fd: int):
         self.fd = fd
-        self._saved: list | None = None  # type: ignore[type-arg]
+        self._saved: list | None = None
         self._queue: deque[str] = deque()
 
     def __enter__(self) -> TerminalKeys:
@@ -189,7 +189,7 @@ def open_keys(stream: object = None, console: Console | None = None) -> KeySourc
     """
     stream = stream or sys.stdin
     try:
-        fd = stream.fileno()  # type: ignore[attr-defined]
+        fd = stream.fileno()  # type: ignore[union-attr]
     except (AttributeError, OSError, ValueError):
         return None
     if os.isatty(fd):
@@ -197,7 +197,7 @@ def open_keys(stream: object = None, console: Console | None = None) -> KeySourc
             if console is None:
                 import msvcrt  # type: ignore[import-not-found,unused-ignore]
 
-                console = msvcrt  # type: ignore[assignment]
-            return ConsoleKeys(console)  # type: ignore[arg-type]
+                console = msvcrt
+            return ConsoleKeys(console)
         return TerminalKeys(fd)
     return LineKeys(fd)

@@ -7,6 +7,7 @@ plus the segment's length. The engine adds the absolute start.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 
 from voicecoach.plan import spoken
@@ -235,7 +236,7 @@ def _work_estimate(spec: ExerciseSpec) -> float:
     return reps * spec.tempo.rep_seconds + 7
 
 
-def outline(routine: Routine) -> list[dict[str, object]]:
+def outline(routine: Routine) -> list[dict[str, typing.Any]]:
     """The plan as data: one entry per exercise or circuit (``voicecoach plan --json``)."""
     from voicecoach.routines.loads import describe
 

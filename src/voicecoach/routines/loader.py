@@ -21,9 +21,7 @@ from voicecoach.routines.loads import (
 )
 from voicecoach.routines.model import Item, Routine
 from voicecoach.routines.problems import RoutineError
-from voicecoach.routines.section_exercise import ExerciseSection
 from voicecoach.routines.section_items import ItemSection
-from voicecoach.routines.section_progression import ProgressionSection
 from voicecoach.routines.yamlsafe import Document, load_file, load_text
 
 __all__ = ["build", "load_routine", "parse_range", "parse_routine_text"]
@@ -45,7 +43,7 @@ def build(doc: Document, raw: bytes) -> Routine:
     return _Builder(doc).routine(hashlib.sha256(raw).hexdigest()[:16])
 
 
-class _Builder(ItemSection, ExerciseSection, ProgressionSection):
+class _Builder(ItemSection):
     """The whole routine: top-level keys and defaults; the sections do the rest."""
 
     def routine(self, digest: str) -> Routine:

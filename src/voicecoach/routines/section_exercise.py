@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from voicecoach.routines.checks import EXERCISE_KEYS, LONG_LIMITS, MAX_LOAD, Checks, parse_range
+from voicecoach.routines.checks import EXERCISE_KEYS, LONG_LIMITS, MAX_LOAD, parse_range
 from voicecoach.routines.library import LibraryExercise
 from voicecoach.routines.loads import (
     Bodyweight,
@@ -16,10 +16,11 @@ from voicecoach.routines.loads import (
 )
 from voicecoach.routines.model import ExerciseSpec, Range
 from voicecoach.routines.problems import did_you_mean
+from voicecoach.routines.section_progression import ProgressionSection
 from voicecoach.routines.tempo import parse_tempo
 
 
-class ExerciseSection(Checks):
+class ExerciseSection(ProgressionSection):
     """An exercise entry, with its load, sides and per-rep cues."""
 
     def exercise(

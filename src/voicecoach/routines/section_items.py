@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from voicecoach.routines.checks import CIRCUIT_KEYS, Checks
+from voicecoach.routines.checks import CIRCUIT_KEYS
 from voicecoach.routines.model import Circuit, ExerciseSpec, Item
+from voicecoach.routines.section_exercise import ExerciseSection
 
 
-class ItemSection(Checks):
+class ItemSection(ExerciseSection):
     """Items and circuits of the ``exercises:`` list."""
 
     def item(self, raw: Any, path: tuple[Any, ...], defaults: dict[str, Any]) -> Item | None:

@@ -9,16 +9,17 @@ from voicecoach.plan import spoken
 from voicecoach.plan.progression import Decision
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import Level, Load, Unloaded, Weight, describe
+from voicecoach.session.loop import Loop
 
 if TYPE_CHECKING:
-    from voicecoach.session.engine import SlotState
+    from voicecoach.session.state import SlotState
 
 REASK_AFTER = 8.0
 ANSWER_DELAY = 1.0  # a scripted answer arrives this long after the question ends
 
 
-class Asking:
-    """The RIR question, the decision's words, the journal record (part of Session)."""
+class Asking(Loop):
+    """The RIR question, the decision's words, the journal record (the loop's next layer)."""
 
     def _ask_rir(self, expected: int = 2) -> int | None:
         env, clock = self.env, self.env.clock
@@ -39,7 +40,7 @@ class Asking:
         deadline = clock.now() + self.rir_timeout
         reask = clock.now() + REASK_AFTER
         if early:
-            rir = min(5, int(early[0]))
+            rir: int | None = min(5, int(early[0]))
             self._emit("answer", str(rir))
             return rir
         if env.buttons:  # issue 13: media buttons are on, so a spoken menu answers too

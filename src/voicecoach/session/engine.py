@@ -1,25 +1,24 @@
 """The session engine: one thread, one loop, absolute deadlines.
 
-``Session`` is assembled from its seams, one module each: the loop
-(session/loop.py), running a set (sets.py), asking and applying an answer
-(asking.py) and running a rest (rests.py). This module holds the session's
-state and its outline: intro, items in order, summary.
+``Session`` is the last of a single chain of layers, one module each: the
+loop (session/loop.py), asking and applying an answer (asking.py), running a
+set (sets.py) and running a rest (rests.py). Each layer may call the ones
+before it, never the ones after, and the state they share is declared once, on
+the loop, so a type checker sees every attribute. This module holds the
+session's outline: intro, items in order, summary.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Sound
 from voicecoach.plan.workplan import work_items
 from voicecoach.routines.loads import Level, Load, Unloaded
 from voicecoach.routines.model import Routine
-from voicecoach.session.asking import Asking
 from voicecoach.session.environment import Environment
-from voicecoach.session.loop import Loop, QuitRequested
+from voicecoach.session.loop import QuitRequested
 from voicecoach.session.rests import Resting
-from voicecoach.session.sets import SetRunner
+from voicecoach.session.state import Result, SlotState
 from voicecoach.session.statusline import Status
 
 HELP = "keys: 0-5 RIR · Enter set done · space pause · s skip · r repeat · +/- rest · q quit"
@@ -30,24 +29,7 @@ HELP_MUSIC = (
 )
 
 
-@dataclass
-class SlotState:
-    """Where one exercise stands in this session."""
-
-    load: Load
-    rep_bonus: int = 0
-    start_load: Load | None = None
-
-
-@dataclass
-class Result:
-    status: str  # completed | aborted
-    sets_done: int = 0
-    volume: dict[str, float] = field(default_factory=dict)
-    session_id: int | None = None
-
-
-class Session(Loop, SetRunner, Asking, Resting):
+class Session(Resting):
     """Coach one routine through an :class:`Environment`."""
 
     def __init__(

@@ -10,15 +10,23 @@ the timeline moves with it and nothing is bunched.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from voicecoach.events import Event
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.plan import planner
 from voicecoach.plan.cues import Cue, Mark, Say, Sound
-from voicecoach.session.statusline import clock_text
+from voicecoach.session.statusline import Status, clock_text
+
+if TYPE_CHECKING:
+    from voicecoach.plan.workplan import WorkItem
+    from voicecoach.routines.loads import Load
+    from voicecoach.routines.model import Routine
+    from voicecoach.session.environment import Environment
+    from voicecoach.session.state import Result, SlotState
 
 QUIT_CONFIRM = 5.0
 MUSIC_KEYS = ("+", "-", "m")  # with music playing (issue 14); else + - adjust the rest
@@ -29,7 +37,7 @@ class QuitRequested(Exception):
 
 
 @dataclass
-class _Outcome:
+class Played:
     """What playing a segment ended with."""
 
     reason: str  # "end", "enter", "skip"
@@ -38,7 +46,34 @@ class _Outcome:
 
 
 class Loop:
-    """Time, output and the one loop every segment is played through (part of Session)."""
+    """Time, output and the one loop every segment is played through.
+
+    The first layer of the session (see session/engine.py). The attributes
+    below are the state every layer shares; the engine sets them all in its
+    constructor, and they are declared here so each layer's use is checked.
+    """
+
+    routine: Routine
+    env: Environment
+    items: list[WorkItem]
+    done_positions: set[int]
+    session_id: int | None
+    resumed: bool
+    rir_timeout: float
+    dry_run: bool
+    state: dict[int, SlotState]
+    carried: dict[int, tuple[Load, int]]
+    t0: float
+    suspended_at: float | None  # set by the runner's SIGTSTP handler
+    typed_ahead: list[str]  # digits typed before the question they answer
+    recent: list[tuple[float, str]]  # (due, text) of the last cues handed over
+    answer_confirmed: bool  # the button menu already said "Two in reserve."
+    result: Result
+    screen: Status  # what the status line shows now
+    quitting: bool  # quit confirmed: keys are no longer handled
+    _segments: int  # segments played so far
+    _wall0: datetime
+    _rep: int  # the rep being counted, for the status line
 
     def _show(self, **parts: str) -> None:
         """Update parts of the status line (when there is one)."""
@@ -98,7 +133,7 @@ class Loop:
         length: float,
         on_key: Callable[[str, float], str | None],
         countdown: tuple[str, float, float | None] | None = None,
-    ) -> _Outcome:
+    ) -> Played:
         """Play a segment; ``on_key`` may end it ("enter", "skip") or re-plan it.
 
         The segment starts ``output.lead`` from now, so even its first clip can be
@@ -126,7 +161,7 @@ class Loop:
         while True:
             now = clock.now()
             while ia < len(audible) and start + audible[ia].at - out.lookahead <= now:
-                self._dispatch(audible[ia], start + audible[ia].at)  # type: ignore[arg-type]
+                self._dispatch(audible[ia], start + audible[ia].at)
                 ia += 1
             while im < len(timeline) and start + timeline[im].at <= now:
                 mark = timeline[im]
@@ -141,7 +176,7 @@ class Loop:
                 self._show(detail=f"rep {self._rep}" + (f" · {word}" if word else ""))
                 ip += 1
             if ia >= len(audible) and im >= len(timeline) and now >= end_at:
-                return _Outcome("end", now - start, marks)
+                return Played("end", now - start, marks)
             nxt = end_at
             if countdown is not None and self.env.status is not None:
                 label, begin, until = countdown
@@ -192,7 +227,7 @@ class Loop:
             action = on_key(key, now - start)
             if action in ("enter", "skip"):
                 out.cancel_after(now)
-                return _Outcome(action, now - start, marks)
+                return Played(action, now - start, marks)
             if isinstance(action, tuple):  # a re-planned segment: (cues, length)
                 new_cues, new_length = action
                 elapsed = now - start
@@ -257,6 +292,6 @@ class Loop:
     # --- the session ----------------------------------------------------------------------------
 
 
-def _phase_cues(cues: list[Cue]) -> list[Say]:
+def _phase_cues(cues: Sequence[Cue]) -> list[Say]:
     """The rep numbers and phase words of a segment, for the status line."""
     return [c for c in cues if isinstance(c, Say) and c.kind in ("rep", "phase")]

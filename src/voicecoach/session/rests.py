@@ -5,29 +5,20 @@ from __future__ import annotations
 from voicecoach.plan import planner
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import describe
-from voicecoach.session.sets import _set_label
+from voicecoach.session.sets import SetRunner, set_label
 
 ADJUST = 15.0
 
 
-class Resting:
-    """The rest between sets, with its preview and countdown (part of Session)."""
-
-    def _preview(self, item: WorkItem, nxt: WorkItem) -> list[str]:
-        """What the rest after ``item`` says about ``nxt``, from the current loads."""
-        preview = self._header(nxt, full=nxt.first_of_exercise)
-        if nxt.slot == item.slot and nxt.circuit is None:
-            return ["Next: " + preview[0][0].lower() + preview[0][1:], *preview[1:]]
-        if nxt.circuit is None or nxt.circuit is not item.circuit:
-            return ["Next up: " + preview[0], *preview[1:]]
-        return preview
+class Resting(SetRunner):
+    """The rest between sets, with its countdown, + and - and skip (the last layer)."""
 
     def _rest(self, item: WorkItem, nxt: WorkItem, rest: float) -> None:
         preview = self._preview(item, nxt)
         nxt_state = self.state[nxt.slot]
         self._show(
             exercise=f"next: {nxt.spec.name}",
-            set=_set_label(nxt),
+            set=set_label(nxt),
             load=describe(nxt_state.load),
             detail="",
         )

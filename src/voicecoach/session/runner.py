@@ -10,16 +10,15 @@ from __future__ import annotations
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from voicecoach.audio import AudioUnavailable
 from voicecoach.audio.base import Output, SilentOutput
 from voicecoach.audio.wavfile import WavRecorder
-from voicecoach.events import Event, JsonlWriter, transcript_line
+from voicecoach.events import JsonlWriter, Sink, transcript_line
 from voicecoach.exitcodes import ExitStatus
-from voicecoach.inputs.clock import SystemClock
+from voicecoach.inputs.clock import Clock, SystemClock
 from voicecoach.inputs.keys import KeySource, TerminalKeys, open_keys
 from voicecoach.journal.store import Journal, JournalError
 from voicecoach.routines.loads import Load
@@ -69,7 +68,7 @@ def run_session(
     )
     if screen.lost:
         _say_err("standard output is closed; coaching goes on by voice")
-    out = screen  # type: ignore[assignment]
+    out = cast(IO[str], screen)  # it writes like stdout, and never raises
     early = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, n)]
     previous = {sig: signal.signal(sig, _terminate) for sig in early}
     journal: Journal | None = None
@@ -124,12 +123,13 @@ def _run(
     audio: EarlyOutput | None,
 ) -> int:
     caps = caps_for(out)
-    sinks: list[Callable[[Event], None]] = []
+    sinks: list[Sink] = []
     transcript_file = opts.transcript.open("w", encoding="utf-8") if opts.transcript else None
     if transcript_file:
         sinks.append(JsonlWriter(transcript_file))
 
     output: Output
+    clock: Clock
     buttons = None
     apps = None  # the other apps' ducker, when there is one
     if opts.dry_run:
@@ -223,7 +223,7 @@ def _run(
         session.result.session_id = session_id
 
     restore = keys.restore if isinstance(keys, TerminalKeys) else (lambda: None)
-    code = ExitStatus.OK
+    code: int = ExitStatus.OK
     try:
         with _signals(restore, keys, clock, session, music.hurry if music else None):
             if isinstance(keys, TerminalKeys):

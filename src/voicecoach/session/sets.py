@@ -8,11 +8,21 @@ from voicecoach.plan.cues import Mark, Say
 from voicecoach.plan.progression import Outcome, decide
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import describe
-from voicecoach.session.loop import _Outcome
+from voicecoach.session.asking import Asking
+from voicecoach.session.loop import Played
 
 
-class SetRunner:
-    """Runs one set (all its sides) and foresees every answer's phrases (part of Session)."""
+class SetRunner(Asking):
+    """Runs one set (all its sides) and foresees every answer's phrases."""
+
+    def _preview(self, item: WorkItem, nxt: WorkItem) -> list[str]:
+        """What the rest after ``item`` says about ``nxt``, from the current loads."""
+        preview = self._header(nxt, full=nxt.first_of_exercise)
+        if nxt.slot == item.slot and nxt.circuit is None:
+            return ["Next: " + preview[0][0].lower() + preview[0][1:], *preview[1:]]
+        if nxt.circuit is None or nxt.circuit is not item.circuit:
+            return ["Next up: " + preview[0], *preview[1:]]
+        return preview
 
     def _header(self, item: WorkItem, full: bool) -> list[str]:
         st = self.state[item.slot]
@@ -55,7 +65,7 @@ class SetRunner:
         for k, side in enumerate(sides):
             self._show(
                 exercise=spec.name,
-                set=_set_label(item) + (f" {side}" if side else ""),
+                set=set_label(item) + (f" {side}" if side else ""),
                 load=describe(st.load),
                 detail="",
             )
@@ -109,7 +119,7 @@ class SetRunner:
         return False
 
     def _reps_done(
-        self, spec: object, outcome: _Outcome, planned: int, seg: planner.Segment
+        self, spec: object, outcome: Played, planned: int, seg: planner.Segment
     ) -> tuple[int | None, float | None]:
         if getattr(spec, "hold", None) is not None:
             start = next(
@@ -166,5 +176,5 @@ class SetRunner:
         self.env.voice.want(texts, due=due)
 
 
-def _set_label(item: WorkItem) -> str:
+def set_label(item: WorkItem) -> str:
     return f"{'round' if item.circuit else 'set'} {item.set_no}/{item.total}"

@@ -277,7 +277,7 @@ class _Collecting:
         self.clock = clock
         self.seen: dict[str, float] = {}  # text -> first needed; ordered: order of speech
 
-    def clip(self, text: str):  # type: ignore[no-untyped-def]
+    def clip(self, text: str):
         self.seen.setdefault(text, self.clock.now())
         return self.voice.clip(text)
 

@@ -51,7 +51,7 @@ class ClosedStdout:
 def ensure_stdout() -> None:
     """Replace a missing ``sys.stdout`` with one that fails loudly on its first write."""
     if sys.stdout is None:
-        sys.stdout = ClosedStdout()  # type: ignore[assignment]
+        sys.stdout = ClosedStdout()
 
 
 def is_stdout_error(exc: OSError) -> bool:
