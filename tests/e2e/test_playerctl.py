@@ -3,7 +3,7 @@ with, drives a real ``voicecoach run`` in a pty on a private session bus (issue 
 
 test_buttons.py presses the same buttons with ``dbus-send``; this checks that a stock
 client finds the player by name, reads its Metadata and PlaybackStatus the way it shows
-them, and that its commands mean what the README says they do.
+them, and that its commands mean what the manual (docs/manual.md) says they do.
 """
 
 from __future__ import annotations

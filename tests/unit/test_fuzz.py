@@ -1,6 +1,6 @@
 """Fuzzing the routine loader: every input is a valid routine or located problems, never a crash.
 
-Example counts are bounded for CI (see the README); raise them with
+Example counts are bounded for CI (see docs/manual.md, "Contributing"); raise them with
 ``VOICECOACH_FUZZ_EXAMPLES=5000 pytest tests/unit/test_fuzz.py``.
 """
 
