@@ -32,8 +32,33 @@ from journal_bench import bench_journal  # noqa: E402
 from onsets import bench_onsets, bench_rss  # noqa: E402
 from startup import bench_dry_run, bench_ttfw  # noqa: E402
 
+SUITES = (
+    "onsets",
+    "ttfw",
+    "speech",
+    "dry",
+    "journal",
+    "music",
+    "journal_scale",
+    "listencpu",
+    "recognition",
+)
+USAGE = f"""usage: bench/run.py [--quick] [SUITE ...]
+
+Runs every suite, or only those named: {", ".join(SUITES)}.
+--quick runs small sizes, only to check that the bench runs (the smoke test).
+The whole bench takes about 8 minutes, plus 8.5 for listencpu and 11 for recognition."""
+
 
 def main() -> int:
+    args = sys.argv[1:]
+    if "-h" in args or "--help" in args:
+        print(USAGE)
+        return 0
+    unknown = [a for a in args if a not in SUITES and a != "--quick"]
+    if unknown:
+        print(f"bench/run.py: unknown suite or option {unknown[0]!r}\n{USAGE}", file=sys.stderr)
+        return 2
     if shutil.which("pulseaudio") is None:
         print(
             "bench needs pulseaudio, parec and aplay: bash scripts/install.sh --test",

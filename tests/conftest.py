@@ -23,7 +23,7 @@ from helpers import PulseServer
 
 @pytest.fixture(autouse=True)
 def voicecoach_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point every user path at a temporary folder (STYLE.md §8)."""
+    """Point every user path at a temporary folder ."""
     home = tmp_path / "vchome"
     monkeypatch.setenv("VOICECOACH_HOME", str(home))
     for var in (

@@ -74,7 +74,7 @@ class PulseServer:
             if time.monotonic() > deadline:
                 raise RuntimeError("pulseaudio does not answer")
             time.sleep(0.05)
-        # A silent stream keeps the sink running, so recordings start at once (DESIGN.md).
+        # A silent stream keeps the sink running, so recordings start at once.
         self.keepalive = subprocess.Popen(
             [
                 "pacat",

@@ -1,4 +1,4 @@
-"""Test doubles shipped with the package (STYLE.md §3, after structlog.testing).
+"""Test doubles shipped with the package, so tests of code built on it need no mocks.
 
 ``FakeClock`` jumps instead of sleeping, so a 45-minute routine runs in
 milliseconds; keys are scripted at virtual times. ``RecordingOutput`` keeps

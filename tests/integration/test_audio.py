@@ -1,4 +1,4 @@
-"""Real audio into a PulseAudio null sink, recorded from its monitor (DESIGN.md recipe).
+"""Real audio into a PulseAudio null sink, recorded from its monitor.
 
 These check *when* the sound happened, which is what a listener hears.
 """

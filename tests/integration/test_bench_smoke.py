@@ -113,3 +113,23 @@ def test_listen_cpu_bench_quick_run(pulse: PulseServer) -> None:
         assert f["value"] >= 0 and math.isfinite(f["value"]), f
         assert f["baseline"] >= 0 and math.isfinite(f["baseline"]), f
     assert data["figures"][0]["goal"] == "≤ 1 % of a core"
+
+
+def test_bench_help_lists_the_suites_and_runs_nothing():
+    """--help answers at once (it used to start the whole bench) and a typo is refused."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert "listencpu" in done.stdout and "recognition" in done.stdout
+    bad = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "onset"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2
+    assert "unknown suite or option 'onset'" in bad.stderr

@@ -1,4 +1,4 @@
-"""The CLI through click's CliRunner: exit codes, output, errors on stderr (STYLE.md §7)."""
+"""The CLI through click's CliRunner: exit codes, output, errors on stderr."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Golden transcripts of every built-in routine (STYLE.md §10).
+"""Golden transcripts of every built-in routine: what the coach says, reviewable as text.
 
 They use the silent ``estimate`` engine, so they do not change with the
 espeak-ng version, and fixed answers. A change to a transcript shows up in

@@ -1,4 +1,4 @@
-"""Audio outputs by name (STYLE.md §6), and ``auto``: stream, then simpleaudio, then none."""
+"""Audio outputs by name, in one table, and ``auto``: stream, then simpleaudio, then none."""
 
 from __future__ import annotations
 

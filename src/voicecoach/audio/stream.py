@@ -1,6 +1,6 @@
 """``stream``: one persistent pyminiaudio playback stream fed by the mixer.
 
-Measured here (DESIGN.md): clips placed by a mixer in one persistent stream
+Measured on this project's machines: clips placed by a mixer in one persistent stream
 started exactly 1000 ms apart, where one stream per clip (simpleaudio) was
 off by 20–477 ms. A stream that never closes also keeps Bluetooth earbuds
 awake, so the first syllable after a rest is not clipped.

@@ -1,7 +1,8 @@
 """The CLI's frame: the top group, error handling, shared options and output helpers.
 
-Thin by design (STYLE.md §5): each command parses its flags and calls one
-function elsewhere; errors become one line on stderr and an exit code.
+Thin by design, so that behaviour is testable without click: each command
+parses its flags and calls one function elsewhere; errors become one line on
+stderr and an exit code.
 Exit codes: 0 ok, 1 runtime error, 2 usage error or invalid routine.
 """
 

@@ -38,13 +38,18 @@ def voices(as_json: bool) -> None:
     if as_json:
         dump_json(rows)
         return
+    # The coach speaks English, so English voices come first: espeak-ng alone
+    # lists over a hundred languages, and a lifter should not scroll past them.
+    rows = sorted(rows, key=lambda r: not any(lang.startswith("en") for lang in r["languages"]))
     for row in rows:
         mark = "*" if row["default"] else ("-" if not row["installed"] else " ")
         say_line(
             f"{mark} {row['id']:<26} {row['name'][:28]:<28} {','.join(row['languages']):<8} "
             f"{row['sample_rate']} Hz  {row['licence']}"
         )
-    say_line("* default   - not installed (pip install 'voicecoach[neural]')")
+    say_line("* is the default voice")
+    if any(not row["installed"] for row in rows):
+        say_line("- is not installed yet: pip install 'voicecoach[neural]'")
 
 
 @cli.group(context_settings=CONTEXT)

@@ -1,6 +1,6 @@
 """Time, and waiting for a deadline or a key, whichever comes first.
 
-Only this module reads the real time (STYLE.md §1, after trio's Clock). The
+Only this module reads the real time, so everything timed runs on a fake clock in tests. The
 engine never sleeps for an interval: it waits for absolute deadlines, so
 nothing drifts however long the session is.
 """

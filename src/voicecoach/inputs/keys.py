@@ -1,6 +1,6 @@
 """Read single keys from a terminal without Enter, or answer lines from a pipe.
 
-Facts from DESIGN.md: put the terminal in cbreak mode ourselves (clear ICANON
+What real terminals need: put the terminal in cbreak mode ourselves (clear ICANON
 and ECHO, keep ISIG so Ctrl-C still works), wait with ``select`` and read
 with ``os.read`` (``sys.stdin.read`` buffers and loses keys), and restore the
 terminal on every way out. When stdin is not a TTY, leave termios alone and

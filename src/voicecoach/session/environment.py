@@ -1,4 +1,4 @@
-"""Every side effect the engine has, in one object (STYLE.md §2, after httpie's Environment).
+"""Every side effect the engine has, in one object, so a test can swap them all at once.
 
 ``cli.py`` builds the real one; tests and ``--dry-run`` build one with the
 fake clock from ``voicecoach.testing``.

@@ -1,4 +1,4 @@
-"""The speech engines by name (STYLE.md §6): adding one touches only this file.
+"""The speech engines by name, in one table: adding one touches only this file.
 
 Each engine is described without importing it, so that a warm run (every
 phrase cached) never loads one, and the cache key is known up front. The

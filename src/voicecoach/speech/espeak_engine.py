@@ -2,15 +2,16 @@
 
 On Linux, pyttsx3's espeak driver starts espeak-ng in *retrieval* mode: it
 synthesises on espeak's own thread while ``runAndWait`` polls every 10 ms.
-That driver can hand back zero bytes for a phrase (DESIGN.md, turn 2: the
-first new phrase after a lazy start came back empty 6 times out of 6), and it
+That driver can hand back zero bytes for a phrase (we saw the first new
+phrase after a lazy start come back empty 6 times out of 6), and it
 prints "Audio saved to ..." on stdout. We therefore drive the same ctypes
 binding that pyttsx3 ships (``pyttsx3.drivers._espeak``) in *synchronous*
 mode: ``Synth`` returns only when every sample has reached our callback, so a
 render is complete when the call returns, with no polling and no race.
 
 On macOS and Windows, pyttsx3's own nsss/sapi5 drivers are used through
-``save_to_file`` with a real file path, as DESIGN.md requires.
+``save_to_file`` with a real file path: those drivers write a file and
+hand back nothing in memory.
 
 This module runs only in the worker process (``voicecoach.speech.worker``),
 which owns the engine for its whole life.
