@@ -6,9 +6,10 @@ import itertools
 
 import pytest
 
-from voicecoach.plan import planner
+from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Mark, Say, Sound, resolve
 from voicecoach.routines.loader import parse_routine_text
+from voicecoach.routines.tempo import PhaseWords, parse_tempo
 from voicecoach.speech.estimate import estimate
 
 ROUTINE = parse_routine_text("""
@@ -34,18 +35,35 @@ def test_reps_follow_the_tempo_exactly() -> None:
     assert reps == [4.0 + 5.0 * i for i in range(8)]
 
 
-def test_phase_words_and_counts_land_on_phase_starts() -> None:
-    """Rep 1: "one, pull" at 4 s, "squeeze" at 5 s, "lower" at 6 s, counts at 7 and 8 s."""
+def test_phase_words_and_ticks_land_on_phase_starts() -> None:
+    """Rep 1: "one, pull" at 4 s, "squeeze" at 5 s, "lower" at 6 s, ticks at 7 and 8 s."""
     seg = planner.work_segment(SPEC, SPEC.tempo, 8, [], 3, estimate)
     says = _says(seg.cues)
-    assert says[3:9] == [
+    assert says[3:8] == [
         (3.0, "go"),
         (4.0, "one, pull"),
         (5.0, "squeeze"),
         (6.0, "lower"),
-        (7.0, "two"),
-        (8.0, "three"),
+        (9.0, "two, pull"),
     ]
+    ticks = [c.at for c in seg.cues if isinstance(c, Sound) and c.name == "tick"]
+    assert 7.0 in ticks and 8.0 in ticks
+
+
+@pytest.mark.parametrize("tempo", ["3-1-1-0", "2-0-4-2", "5-5-5-5", "1-0-1-0", "4-2-3-1"])
+@pytest.mark.parametrize("reps", [1, 5, 12, 20])
+def test_no_second_count_sounds_like_a_rep_number(tempo: str, reps: int) -> None:
+    """Within a set, no word but a rep's own says a number: seconds are ticks."""
+    pace = parse_tempo(tempo, PhaseWords())
+    seg = planner.work_segment(SPEC, pace, reps, [], 3, estimate)
+    numbers = {spoken.number(n) for n in range(1, 31)}
+    after_go = [c for c in seg.cues if isinstance(c, Say) and c.at > 3.0]
+    for cue in after_go:
+        first_word = cue.text.split(",")[0]
+        if first_word in numbers:
+            assert cue.kind == "rep", (cue.at, cue.text, cue.kind)
+    spoken_reps = [c.text.split(",")[0] for c in after_go if c.kind == "rep"]
+    assert spoken_reps == [spoken.number(r) for r in range(1, reps + 1)][: len(spoken_reps)]
 
 
 def test_rep_cue_is_spoken_in_its_rep() -> None:

@@ -11,7 +11,7 @@ import typing
 from dataclasses import dataclass
 
 from voicecoach.plan import spoken
-from voicecoach.plan.cues import Cue, Durations, Mark, Say, end_of, resolve
+from voicecoach.plan.cues import Cue, Durations, Mark, Say, Sound, end_of, resolve
 from voicecoach.routines.durations import format_duration
 from voicecoach.routines.loads import Load, Unloaded
 from voicecoach.routines.model import Circuit, ExerciseSpec, Routine
@@ -81,7 +81,7 @@ def count_in(beats: int, start: float) -> list[Cue]:
 
 
 def reps_cues(spec: ExerciseSpec, tempo: Tempo, reps: int, start: float) -> list[Cue]:
-    """Phase words on each phase start, second counts in long phases, rep numbers, rep cues.
+    """Phase words on each phase start, a tick for each further second, rep numbers, rep cues.
 
     Rep ``r`` starts at ``start + (r - 1) * tempo.rep_seconds`` exactly; a Mark
     per rep lets the engine know how many reps were reached when Enter ends
@@ -111,11 +111,13 @@ def reps_cues(spec: ExerciseSpec, tempo: Tempo, reps: int, start: float) -> list
                 cues.append(
                     Say(t, (phase.word,), priority=PRIORITY_PHASE, kind="phase", sound="tick")
                 )
+            # The seconds inside a long phase are ticks, not words: a spoken "two"
+            # for the second second sounded exactly like rep two, and a lifter who
+            # lost count could not tell from the words which rep he was on. Words
+            # are kept for what needs them: rep numbers and phase changes.
             whole = int(phase.seconds)
             for k in range(1, whole):
-                cues.append(
-                    Say(t + k, (spoken.number(k + 1),), priority=PRIORITY_COUNT, kind="count")
-                )
+                cues.append(Sound(t + k, "tick"))
             t += phase.seconds
         cue = spec.rep_cue(r)
         if cue:
