@@ -21,7 +21,7 @@ from voicecoach.settings import SettingsError, load_settings
         (Bodyweight(10, "lb"), "bodyweight plus ten pounds"),
         (Bodyweight(-30, "lb"), "bodyweight minus thirty pounds"),
         (Bodyweight(0, "lb"), "bodyweight"),
-        (Level(("light", "medium"), 1), "level: medium"),
+        (Level(("light", "medium"), 1), "medium"),
         (Weight(1005, "lb"), "one thousand five pounds"),
     ],
 )

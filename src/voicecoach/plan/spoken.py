@@ -74,7 +74,11 @@ def weight(amount: float, unit: str) -> str:
 
 
 def load(value: Load) -> str:
-    """ "one hundred forty-five pounds", "bodyweight plus ten pounds", "level: medium"."""
+    """ "one hundred forty-five pounds", "bodyweight plus ten pounds", "medium".
+
+    A level is said by its name alone ("steep, five reps"): "level: steep"
+    read the notation aloud, colon and all.
+    """
     if isinstance(value, Weight):
         return weight(value.amount, value.unit)
     if isinstance(value, Bodyweight):
@@ -83,7 +87,7 @@ def load(value: Load) -> str:
         how = "plus" if value.extra > 0 else "minus"
         return f"bodyweight {how} {weight(abs(value.extra), value.unit)}"
     if isinstance(value, Level):
-        return f"level: {value.name}"
+        return value.name
     assert isinstance(value, Unloaded)
     return ""
 

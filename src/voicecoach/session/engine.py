@@ -164,7 +164,8 @@ class Session(Resting):
             first = self.carried.get(item.slot, (item.spec.load, 0))[0]
             if st.load != first and not isinstance(st.load, Unloaded):
                 way = "up" if _more(st.load, first) else "down"
-                lines.append(f"{item.spec.name} went {way} to {spoken.load(st.load)}.")
+                verb = "moved" if isinstance(st.load, Level) else "went"
+                lines.append(f"{item.spec.name} {verb} {way} to {spoken.load(st.load)}.")
         cues, end = planner.speech(lines, self.env.voice.duration, start=0.5)
         self._play([Sound(0.0, "workout-done"), *cues], end + planner.GAP, lambda k, e: None)
 
