@@ -199,3 +199,15 @@ def test_digit_typed_ahead_answers_the_next_question() -> None:
     t = first(base, "two, pull")
     _, events, _, _ = run(keys=[(t + 0.2, "4")])
     assert next(e.text for e in events if e.kind == "answer") == "4"
+
+
+@pytest.mark.parametrize("key", [" ", "q", "s", "r", "3"])
+def test_a_press_during_the_summary_cannot_wedge_the_finished_session(key: str) -> None:
+    """A press queued across the end of the workout is ignored: the session completes."""
+    _, base, _, _ = run(answers=[Answer(None, 2), Answer(None, 2)])
+    done = first(base, "Workout done. Two sets.")
+    presses = [(done + 0.1, key), (done + 0.2, key), (done + 0.3, key)]
+    result, events, _, _ = run(keys=presses, answers=[Answer(None, 2), Answer(None, 2)])
+    assert result.status == "completed"
+    after = [s for d, s in said(events) if d >= done]
+    assert "Paused." not in after and after == [s for d, s in said(base) if d >= done]

@@ -167,7 +167,9 @@ class Session(Resting):
                 verb = "moved" if isinstance(st.load, Level) else "went"
                 lines.append(f"{item.spec.name} {verb} {way} to {spoken.load(st.load)}.")
         cues, end = planner.speech(lines, self.env.voice.duration, start=0.5)
-        self._play([Sound(0.0, "workout-done"), *cues], end + planner.GAP, lambda k, e: None)
+        self._play(
+            [Sound(0.0, "workout-done"), *cues], end + planner.GAP, lambda k, e: None, keys=False
+        )
 
 
 def _more(a: Load, b: Load) -> bool:

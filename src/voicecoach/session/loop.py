@@ -133,6 +133,7 @@ class Loop:
         length: float,
         on_key: Callable[[str, float], str | None],
         countdown: tuple[str, float, float | None] | None = None,
+        keys: bool = True,
     ) -> Played:
         """Play a segment; ``on_key`` may end it ("enter", "skip") or re-plan it.
 
@@ -144,6 +145,10 @@ class Loop:
         ``countdown`` is ``(label, from, until)`` in segment time (``until`` None:
         the segment's end, which moves with +/- and pauses): the status line
         counts down the seconds left, as "rest 1:25".
+
+        ``keys=False`` plays the segment through whatever is pressed: the
+        workout's summary, where a press queued from the last set (a button
+        flood, a space typed late) once paused a finished session forever.
         """
         clock, out = self.env.clock, self.env.output
         # The lead lets a segment's first clip land on its exact sample; the session's
@@ -195,8 +200,8 @@ class Loop:
             key = clock.wait(max(nxt, now))
             if key is None:
                 continue
-            if self.quitting:
-                continue  # quit is confirmed: a key pressed now must not pause or skip
+            if self.quitting or not keys:
+                continue  # quit is confirmed, or the workout is over: keys change nothing
             now = clock.now()
             if key in (" ", "q", SUSPEND):
                 # After Ctrl-Z and fg, the pause began when the process was suspended.
