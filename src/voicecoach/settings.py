@@ -7,8 +7,10 @@ config file (``config.toml`` in the platformdirs config dir, or
 
 from __future__ import annotations
 
+import math
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -30,85 +32,120 @@ class Settings:
     audio: str = "auto"  # auto | stream | simpleaudio | wav | none
     rir_timeout: float | None = None  # seconds; None = the routine's (default 20)
     cache_mb: int = 200  # the phrase cache's bound on disk; oldest-used clips go first
-    listen: str = "auto"  # auto | on | off: answer by voice (issue 13); auto = if a mic exists
+    # Answer by voice: on | auto (on if a microphone exists) | off. Unset (None) is
+    # off unless a mic is named: a neighbour's "fine" heard as "five" would move the
+    # load on the bar, so the microphone is opened only when the lifter asks.
+    listen: str | None = None
     mic: str | None = None  # capture device name (or part of it); None = the default source
     music: str | None = None  # a file, folder or .m3u played under the coach (issue 14)
     duck_db: float = 12.0  # how far the music drops under speech
     duck_others: bool = True  # lower other apps' sound while the coach speaks
+    # Seconds a phrase may take to render before the worker counts as hung. A coach
+    # phrase renders in 1-500 ms; slow machines (and tests that inject a hang) set it.
+    render_timeout: float = 8.0
 
 
-_ENV = {
-    "engine": "VOICECOACH_ENGINE",
-    "voice": "VOICECOACH_VOICE",
-    "rate": "VOICECOACH_RATE",
-    "volume": "VOICECOACH_VOLUME",
-    "audio": "VOICECOACH_AUDIO",
-    "rir_timeout": "VOICECOACH_RIR_TIMEOUT",
-    "cache_mb": "VOICECOACH_CACHE_MB",
-    "listen": "VOICECOACH_LISTEN",
-    "mic": "VOICECOACH_MIC",
-    "music": "VOICECOACH_MUSIC",
-    "duck_db": "VOICECOACH_DUCK_DB",
-    "duck_others": "VOICECOACH_DUCK_OTHERS",
-}
-
-
-_BOOLS = {"true": True, "1": True, "yes": True, "on": True}
-_BOOLS.update({"false": False, "0": False, "no": False, "off": False})
+def env_var(name: str) -> str:
+    """The environment variable of a setting: its name, upper-cased, after VOICECOACH_."""
+    return "VOICECOACH_" + name.upper()
 
 
 class SettingsError(ValueError):
     """A bad value in the config file or an environment variable."""
 
 
-def _coerce(name: str, value: Any, origin: str) -> Any:
+@dataclass(frozen=True)
+class Rule:
+    """How one setting is read from text or TOML, and what the error says is valid."""
+
+    parse: Callable[[Any], Any]
+    valid: str
+
+
+def _number(value: Any) -> float:
+    """A finite number. NaN and infinity pass every ``<`` test wrongly, so they are refused
+    here, once, before any bound is checked; so are booleans (TOML ``true`` is not 1)."""
+    if isinstance(value, bool):
+        raise ValueError
+    number = float(str(value).strip()) if isinstance(value, str) else float(value)
+    if not math.isfinite(number):
+        raise ValueError
+    return number
+
+
+def _between(
+    low: float, high: float, *, whole: bool = False, above: bool = False
+) -> Callable[[Any], Any]:
+    def parse(value: Any) -> float | int:
+        number = _number(value)
+        if whole and number != int(number):
+            raise ValueError
+        if number > high or number < low or (above and number == low):
+            raise ValueError
+        return int(number) if whole else number
+
+    return parse
+
+
+def _choice(*words: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        word = {True: "on", False: "off"}.get(value, str(value).strip().lower())
+        if word not in words:
+            raise ValueError
+        return word
+
+    return parse
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word not in _BOOLS:
+        raise ValueError
+    return _BOOLS[word]
+
+
+_BOOLS = {"true": True, "1": True, "yes": True, "on": True}
+_BOOLS.update({"false": False, "0": False, "no": False, "off": False})
+
+# One rule per setting that is not free text. The ranges are what a workout can
+# use: a volume of 0 or a rate of 1,000 words a minute would make every phrase
+# fail its check and become a tone, and a NaN timeout once crashed a run.
+RULES: dict[str, Rule] = {
+    "rate": Rule(
+        _between(80, 400, whole=True), "a whole number of words per minute from 80 to 400"
+    ),
+    "volume": Rule(_between(0.0, 1.0, above=True), "a number above 0 and at most 1.0"),
+    "rir_timeout": Rule(_between(1.0, 600.0), "a number of seconds from 1 to 600"),
+    "cache_mb": Rule(
+        _between(1, 100_000, whole=True), "a whole number of megabytes from 1 to 100000"
+    ),
+    "listen": Rule(_choice("auto", "on", "off"), "auto, on or off"),
+    "duck_db": Rule(_between(0.0, 60.0), "a number of dB from 0 to 60"),
+    "duck_others": Rule(_flag, "true or false"),
+    "render_timeout": Rule(_between(0.5, 120.0), "a number of seconds from 0.5 to 120"),
+}
+
+
+def render_timeout_from(text: str | None) -> float:
+    """The render timeout from its variable's text; the default when unset or not valid."""
     try:
-        if name == "rate":
-            rate = int(value)
-            if not 80 <= rate <= 400:
-                raise ValueError
-            return rate
-        if name == "volume":
-            volume = float(value)
-            if not 0.0 <= volume <= 1.0:
-                raise ValueError
-            return volume
-        if name == "rir_timeout":
-            return float(value)
-        if name == "cache_mb":
-            size = int(value)
-            if size < 1:
-                raise ValueError
-            return size
-        if name == "listen":
-            choice = {True: "on", False: "off"}.get(value, str(value).lower())
-            if choice not in ("auto", "on", "off"):
-                raise ValueError
-            return choice
-        if name == "duck_db":
-            depth = float(value)
-            if not 0.0 <= depth <= 60.0:
-                raise ValueError
-            return depth
-        if name == "duck_others":
-            if isinstance(value, bool):
-                return value
-            word = str(value).strip().lower()
-            if word not in _BOOLS:
-                raise ValueError
-            return _BOOLS[word]
+        return float(RULES["render_timeout"].parse(text)) if text else Settings.render_timeout
+    except (TypeError, ValueError, OverflowError):
+        return Settings.render_timeout
+
+
+def _coerce(name: str, value: Any, origin: str) -> Any:
+    rule = RULES.get(name)
+    if rule is None:
         return str(value)
-    except (TypeError, ValueError):
-        valid = {
-            "rate": "a whole number of words per minute from 80 to 400",
-            "volume": "a number from 0.0 to 1.0",
-            "rir_timeout": "seconds",
-            "cache_mb": "a whole number of megabytes, 1 or more",
-            "listen": "auto, on or off",
-            "duck_db": "a number of dB from 0 to 60",
-            "duck_others": "true or false",
-        }.get(name, "text")
-        raise SettingsError(f"{origin}: {name} = {value!r} is not valid; use {valid}") from None
+    try:
+        return rule.parse(value)
+    except (TypeError, ValueError, OverflowError):
+        raise SettingsError(
+            f"{origin}: {name} = {value!r} is not valid; use {rule.valid}"
+        ) from None
 
 
 def load_settings(
@@ -130,7 +167,8 @@ def load_settings(
                     f"are {', '.join(sorted(names))}"
                 )
             values[key] = _coerce(key, value, str(config_file))
-    for key, var in _ENV.items():
+    for key in names:
+        var = env_var(key)
         if env.get(var):
             values[key] = _coerce(key, env[var], var)
     for key, value in flags.items():

@@ -172,3 +172,35 @@ def test_mic_test_without_that_microphone_says_so(mic: PulseServer, voicecoach_h
     assert "no microphone named 'no-such-microphone-xyz'" in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""  # errors go to stderr
+
+
+def test_listening_is_off_unless_asked(
+    mic: PulseServer, tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """With a microphone present but no --listen, a spoken "done" changes nothing.
+
+    The screen says once how to turn voice answers on; the set runs its ten reps
+    and the key answers the question.
+    """
+    routine = tmp_path / "listen.yaml"
+    routine.write_text(mini_routine(1, "10", "Listen off E2E"))
+    proc, term, slave, _ = start_in_terminal(
+        ["run", str(routine), "--audio", "none", "--engine", "espeak"],
+        voicecoach_env(voicecoach_home, **mic.env()),
+    )
+    try:
+        assert term.expect(b"voice answers are off: run with --listen", 60), term.text
+        assert term.expect("rep 2 · pull".encode(), 60), term.text
+        _say_into_mic(mic, "done", tmp_path)
+        assert term.expect(b"Reps in reserve?", 60), term.text
+        _say_into_mic(mic, "three", tmp_path)
+        os.write(term.master, b"1")
+        assert term.expect(b"One in reserve.", 30), term.text
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(term.master)
+        os.close(slave)
+    db = voicecoach_home / "data" / "journal.sqlite3"
+    assert sqlite3.connect(db).execute("SELECT reps, rir FROM sets").fetchall() == [(10, 1)]

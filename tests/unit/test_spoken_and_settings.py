@@ -100,3 +100,23 @@ def test_bad_settings_name_their_origin(tmp_path: Path, text: str, env: dict) ->
     with pytest.raises(SettingsError) as info:
         load_settings(config, env)
     assert "config.toml" in str(info.value) or "VOICECOACH_VOLUME" in str(info.value)
+
+
+def test_listening_is_off_unless_asked() -> None:
+    """Unset is off; on, or a named microphone, asks; off wins over a named microphone."""
+    from voicecoach.inputs.session import wants_listening
+    from voicecoach.settings import Settings
+
+    assert Settings().listen is None and not wants_listening(Settings())
+    assert wants_listening(Settings(listen="on"))
+    assert wants_listening(Settings(mic="USB"))
+    assert not wants_listening(Settings(listen="off", mic="USB"))
+    assert not wants_listening(Settings(listen="off"))
+
+
+def test_doctor_says_how_to_turn_listening_on() -> None:
+    from voicecoach.inputs.checks import microphone_status
+    from voicecoach.settings import Settings
+
+    ok, found, _ = microphone_status(Settings())
+    assert ok and "--listen" in found and 'listen = "on"' in found

