@@ -115,21 +115,20 @@ def test_listen_cpu_bench_quick_run(pulse: PulseServer) -> None:
     assert data["figures"][0]["goal"] == "≤ 1 % of a core"
 
 
+def _bench_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_bench_help_lists_the_suites_and_runs_nothing():
     """--help answers at once (it used to start the whole bench) and a typo is refused."""
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _bench_cli("--help")
     assert done.returncode == 0
     assert "listencpu" in done.stdout and "recognition" in done.stdout
-    bad = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "onset"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    bad = _bench_cli("onset")
     assert bad.returncode == 2
     assert "unknown suite or option 'onset'" in bad.stderr
