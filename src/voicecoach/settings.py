@@ -128,14 +128,6 @@ RULES: dict[str, Rule] = {
 }
 
 
-def render_timeout_from(text: str | None) -> float:
-    """The render timeout from its variable's text; the default when unset or not valid."""
-    try:
-        return float(RULES["render_timeout"].parse(text)) if text else Settings.render_timeout
-    except (TypeError, ValueError, OverflowError):
-        return Settings.render_timeout
-
-
 def _coerce(name: str, value: Any, origin: str) -> Any:
     rule = RULES.get(name)
     if rule is None:

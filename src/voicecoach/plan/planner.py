@@ -20,7 +20,7 @@ from voicecoach.routines.tempo import Tempo
 GAP = 0.35  # silence between sentences spoken in a row
 ASK_SECONDS = 6.0  # typical time to hear the question and answer, for estimates
 REST_MILESTONES = (60, 30, 10)
-PRIORITY_COUNT, PRIORITY_PHASE, PRIORITY_REP_CUE, PRIORITY_REP = 0, 1, 2, 3
+PRIORITY_PHASE, PRIORITY_REP_CUE, PRIORITY_REP = 1, 2, 3
 
 
 @dataclass(frozen=True)

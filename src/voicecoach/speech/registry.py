@@ -41,5 +41,7 @@ def make_voice(
         return Voice(EstimateRenderer())
     from voicecoach.speech.worker_client import WorkerRenderer
 
-    renderers: list[Renderer] = [WorkerRenderer(s) for s in fallbacks(primary_spec(settings))]
+    renderers: list[Renderer] = [
+        WorkerRenderer(s, settings.render_timeout) for s in fallbacks(primary_spec(settings))
+    ]
     return Voice(renderers, ClipCache(cache_dir, settings.cache_mb * 1024 * 1024), warn)

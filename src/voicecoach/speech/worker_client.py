@@ -19,16 +19,12 @@ import weakref
 from typing import IO, Any
 
 from voicecoach.audio.clips import Clip
-from voicecoach.settings import render_timeout_from
 from voicecoach.speech.engines import EngineSpec
 
 START_TIMEOUT = 30.0  # loading a neural model on a busy 2-core machine takes ~1-2 s
-# A coach phrase renders in 1-500 ms; past this it is a hang. Settable for slow machines
-# (and for the tests that inject a hang).
-# The value is checked with the other settings before a workout starts (a bad one
-# is refused there with exit 2); here a bad one can only fall back to the default,
-# because this runs at import, where an error would be a traceback.
-RENDER_TIMEOUT = render_timeout_from(os.environ.get("VOICECOACH_RENDER_TIMEOUT"))
+# A coach phrase renders in 1-500 ms; past this it is a hang. A run passes the
+# render_timeout setting (checked with the other settings); this is the default.
+RENDER_TIMEOUT = 8.0
 MAX_STARTS = 20  # restarts after crashes or hangs; a worker that cannot start is out at once
 
 
@@ -48,8 +44,9 @@ class WorkerRenderer:
 
     audible = True
 
-    def __init__(self, spec: EngineSpec):
+    def __init__(self, spec: EngineSpec, render_timeout: float | None = None):
         self.spec = spec
+        self._render_timeout = render_timeout  # None: the module's default, read per render
         self.name = spec.label
         self.identity = spec.identity()
         self._proc: subprocess.Popen[bytes] | None = None
@@ -129,7 +126,8 @@ class WorkerRenderer:
             except OSError:
                 self._kill()
                 raise RenderError(f"{self.name} exited", retry=False) from None
-            header, pcm = self._next(RENDER_TIMEOUT, f"rendering {text!r}")
+            timeout = self._render_timeout or RENDER_TIMEOUT
+            header, pcm = self._next(timeout, f"rendering {text!r}")
             if not header.get("ok"):
                 raise RenderError(f"{self.name}: {header.get('error', 'failed')}")
             return Clip(pcm, int(header.get("rate", 22050)))
