@@ -169,3 +169,20 @@ def run_cli(argv: list[str]) -> int:
         silence_stdout()
         return ExitStatus.SIGPIPE
     return code
+
+
+LIBRARY_OPTION = click.option(
+    "--library",
+    "library_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your own exercises (default: exercises.yaml in the config dir, if there is one).",
+)
+
+
+def pick_library(path: Path | None):
+    """The built-in exercises plus the lifter's own; a broken file is a usage error."""
+    from voicecoach.routines.library import read_library
+
+    if path is not None and not path.is_file():
+        raise click.UsageError(f"--library: no such file: {path}")
+    return read_library(path)

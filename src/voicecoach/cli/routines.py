@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
 from voicecoach.cli.base import (
     CONTEXT,
+    LIBRARY_OPTION,
     cli,
     dump_json,
     err_line,
+    pick_library,
     say_line,
 )
 from voicecoach.exitcodes import ExitStatus
@@ -40,28 +43,33 @@ def list_cmd(as_json: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("routines", nargs=-1, required=True)
-def validate(routines: tuple[str, ...]) -> None:
+@LIBRARY_OPTION
+def validate(routines: tuple[str, ...], library_file: Path | None) -> None:
     """Check routine files (or built-in names); report every problem with its line and column.
 
-    Exit status 0 when all are valid, 2 otherwise.
+    Your own exercise library (--library, or exercises.yaml in the config dir)
+    is checked first, the same way. Exit status 0 when all are valid, 2 otherwise.
 
     \b
     Examples:
       voicecoach validate my-routine.yaml
       voicecoach validate routines/*.yaml
+      voicecoach validate push-day.yaml --library my-exercises.yaml
     """
     from voicecoach.routines.catalog import load
 
+    library = pick_library(library_file)
     failed = False
     for name in routines:
         try:
-            routine = load(name)
+            routine = load(name, library)
         except RoutineError as exc:
             failed = True
             for p in exc.problems:
                 err_line(str(p))
             continue
-        say_line(f"{name}: ok ({routine.name}, {len(routine.exercises())} exercises)")
+        count = len(routine.exercises())
+        say_line(f"{name}: ok ({routine.name}, {count} exercise{'' if count == 1 else 's'})")
     if failed:
         raise SystemExit(ExitStatus.USAGE)
 
@@ -69,7 +77,8 @@ def validate(routines: tuple[str, ...]) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("routine")
 @click.option("--json", "as_json", is_flag=True, help="Print the outline as JSON.")
-def plan(routine: str, as_json: bool) -> None:
+@LIBRARY_OPTION
+def plan(routine: str, as_json: bool, library_file: Path | None) -> None:
     """Show the outline of a routine and its estimated duration.
 
     \b
@@ -81,7 +90,7 @@ def plan(routine: str, as_json: bool) -> None:
     from voicecoach.routines.catalog import load
     from voicecoach.routines.durations import format_duration
 
-    r = load(routine)
+    r = load(routine, pick_library(library_file))
     data = outline(r)
     seconds = estimate_seconds(r)
     if as_json:
@@ -122,45 +131,61 @@ def plan(routine: str, as_json: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-def schema() -> None:
-    """Print the JSON Schema of the routine format, for editors and CI.
+@click.argument("kind", type=click.Choice(["routine", "library"]), default="routine")
+@LIBRARY_OPTION
+def schema(kind: str, library_file: Path | None) -> None:
+    """Print the JSON Schema of the routine format (or of a library file), for editors and CI.
+
+    The routine schema's 'use:' lists the built-in exercises and your own.
 
     \b
     Examples:
       voicecoach schema > routine.schema.json
+      voicecoach schema library > library.schema.json
       # then, first line of a routine file:
       # yaml-language-server: $schema=./routine.schema.json
     """
-    from voicecoach.routines.schema import routine_schema
+    from voicecoach.routines.schema import library_schema, routine_schema
 
-    dump_json(routine_schema())
+    if kind == "library":
+        dump_json(library_schema())
+    else:
+        dump_json(routine_schema(pick_library(library_file)))
 
 
 @cli.command(context_settings=CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
-def exercises(as_json: bool) -> None:
+@LIBRARY_OPTION
+def exercises(as_json: bool, library_file: Path | None) -> None:
     """List the exercise library: the ids routines refer to with 'use:'.
+
+    Built-in exercises and your own (from --library, or exercises.yaml in the
+    config dir), each with where it comes from: "built-in", or the file that
+    adds it or changes it.
 
     \b
     Examples:
       voicecoach exercises
       voicecoach exercises --json
+      voicecoach exercises --library my-exercises.yaml
     """
-    from voicecoach.routines.library import load_library
-
-    lib = load_library()
+    lib = pick_library(library_file)
     if as_json:
         dump_json(
             [
                 {
                     "id": e.key,
                     "name": e.name,
+                    "source": e.source,
+                    "aliases": list(e.aliases),
                     "equipment": list(e.equipment),
                     "unilateral": e.unilateral,
+                    "timed": e.timed,
                     "levels": list(e.levels),
                     "setup": list(e.setup),
                     "rep_cues": dict(e.rep_cues),
                     "tempo": e.tempo.notation(),
+                    "step": f"{e.step.amount:g} {e.step.unit}" if e.step else None,
                 }
                 for e in lib.values()
             ]
@@ -168,4 +193,5 @@ def exercises(as_json: bool) -> None:
         return
     width = max(len(k) for k in lib)
     for e in lib.values():
-        say_line(f"{e.key:<{width}}  {e.name} ({', '.join(e.equipment)})")
+        where = "" if e.source == "built-in" else f"  [{e.source}]"
+        say_line(f"{e.key:<{width}}  {e.name} ({', '.join(e.equipment)}){where}")

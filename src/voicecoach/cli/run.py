@@ -8,8 +8,10 @@ import click
 
 from voicecoach.cli.base import (
     CONTEXT,
+    LIBRARY_OPTION,
     cli,
     load_user_settings,
+    pick_library,
     voice_options,
 )
 from voicecoach.paths import user_paths
@@ -83,6 +85,7 @@ from voicecoach.paths import user_paths
     default=None,
     help="Earbud and media buttons through MPRIS2 (default: on when a D-Bus session bus exists).",
 )
+@LIBRARY_OPTION
 @voice_options
 def run(
     routine: str,
@@ -107,6 +110,7 @@ def run(
     rate: int | None,
     volume: float | None,
     engine: str | None,
+    library_file: Path | None,
 ) -> None:
     """Coach a workout: a built-in name (pull-day) or a routine file.
 
@@ -144,6 +148,7 @@ def run(
       voicecoach run my-routine.yaml --audio none --transcript run.jsonl
       voicecoach run pull-day --resume
       voicecoach run pull-day --no-buttons
+      voicecoach run push-day.yaml --library ~/my-exercises.yaml
     """
     from voicecoach.routines.catalog import load
     from voicecoach.session.answers import parse_answers
@@ -169,7 +174,7 @@ def run(
     # The audio device opens while the routine and journal load: off the first word's path.
     early = None if dry_run or settings.engine == "estimate" else EarlyOutput(settings.audio)
     try:
-        r = load(routine)
+        r = load(routine, pick_library(library_file))
     except BaseException:
         if early is not None:
             early.discard()

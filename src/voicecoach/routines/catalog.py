@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voicecoach.routines.library import Library
 from voicecoach.routines.loader import load_routine
 from voicecoach.routines.model import Routine
 from voicecoach.routines.problems import Problem, RoutineError
@@ -37,5 +38,6 @@ def resolve(name: str) -> Path:
     )
 
 
-def load(name: str) -> Routine:
-    return load_routine(resolve(name))
+def load(name: str, library: Library | None = None) -> Routine:
+    """A routine by path or built-in name, its ``use:`` checked against ``library``."""
+    return load_routine(resolve(name), library)

@@ -7,13 +7,16 @@ they share these checks and the list of problems found so far.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from voicecoach.routines.durations import parse_duration
-from voicecoach.routines.library import load_library
 from voicecoach.routines.model import Range
 from voicecoach.routines.problems import Problem, did_you_mean
 from voicecoach.routines.yamlsafe import Document
+
+if TYPE_CHECKING:
+    from voicecoach.routines.exercise_entry import LibraryExercise
 
 TOP_KEYS = {
     "name",
@@ -97,10 +100,11 @@ def parse_range(value: object, what: str) -> Range:
 class Checks:
     """Located checks; every failure is kept as a Problem, nothing stops at the first."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, library: Mapping[str, LibraryExercise] | None = None):
         self.doc = doc
         self.problems: list[Problem] = []
-        self.library = load_library()
+        # The exercises ``use:`` may name; a library file being read has none yet.
+        self.library: Mapping[str, LibraryExercise] = library if library is not None else {}
         self.units = "lb"
         self.limits = LIMITS
 

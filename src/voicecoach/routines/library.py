@@ -1,107 +1,186 @@
-"""The exercise library: each exercise defined once, referred to from routines with ``use:``.
+"""The exercise library: the built-in exercises, plus a lifter's own library file.
 
-The library is YAML shipped in the package (``data/exercises.yaml``). It is
-parsed with the same safe loader as routines and checked on load, so a
-mistake in it is reported with its line like any routine error.
+The built-in library is YAML shipped in the package (``data/exercises.yaml``).
+A personal library (``exercises.yaml`` in the config folder, or ``--library
+FILE``) has the same form: it adds exercises, or changes some keys of a
+built-in one (its cues, say) for every routine. Ids are the same everywhere,
+so the journal and the loads it remembers follow an exercise from routine to
+routine. Both files are read with the routines' safe loader and checked the
+same way, each problem located in its own file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
-from voicecoach.routines.problems import Problem, RoutineError, did_you_mean
+from voicecoach.paths import user_paths
+from voicecoach.routines.checks import Checks
+from voicecoach.routines.exercise_entry import ENTRY_KEYS, EntryReader, LibraryExercise, valid_id
+from voicecoach.routines.problems import RoutineError, did_you_mean
 from voicecoach.routines.resources import library_file
-from voicecoach.routines.tempo import PhaseWords, Tempo, parse_tempo
-from voicecoach.routines.yamlsafe import load_file
+from voicecoach.routines.yamlsafe import Document, load_file
 
-_KEYS = {
-    "name",
-    "equipment",
-    "unilateral",
-    "phases",
-    "tempo",
-    "setup",
-    "rep_cues",
-    "levels",
-    "timed",
-    "aliases",
-}
-_PHASE_KEYS = {"lower", "bottom", "lift", "top", "starts_with"}
+__all__ = [
+    "Library",
+    "LibraryExercise",
+    "builtin_library",
+    "find_by_name",
+    "load_library",
+    "personal_library_file",
+    "read_library",
+]
+
+BUILT_IN = "built-in"
 
 
-@dataclass(frozen=True)
-class LibraryExercise:
-    """An exercise's fixed facts and its cues, in our own words."""
+def normalise_name(text: str) -> str:
+    """How names are compared: case, spaces and punctuation do not count."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
 
-    key: str
-    name: str
-    equipment: tuple[str, ...]
-    unilateral: bool
-    words: PhaseWords
-    tempo: Tempo
-    setup: tuple[str, ...]
-    rep_cues: tuple[tuple[int, str], ...]
-    levels: tuple[str, ...]
-    timed: bool
-    aliases: tuple[str, ...]
+
+@dataclass(frozen=True, eq=False)
+class Library(Mapping[str, LibraryExercise]):
+    """Exercises by id, and every name, id and alias they answer to."""
+
+    exercises: dict[str, LibraryExercise]
+    files: tuple[str, ...] = ()
+    _names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for ex in self.exercises.values():
+            for n in (ex.key, ex.name, *ex.aliases):
+                self._names.setdefault(normalise_name(n), ex.key)
+
+    def __getitem__(self, key: str) -> LibraryExercise:
+        return self.exercises[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.exercises)
+
+    def __len__(self) -> int:
+        return len(self.exercises)
+
+    def find_by_name(self, name: str) -> LibraryExercise | None:
+        """Match a name from another app (Strong, Hevy) or a lifter's own spelling."""
+        key = self._names.get(normalise_name(name))
+        return self.exercises[key] if key else None
+
+
+def _read(doc: Document, base: Library | None, source: str) -> Library:
+    """Check every entry of a library document, on top of ``base`` if given."""
+    checks = Checks(doc)
+    reader = EntryReader(checks)
+    out: dict[str, LibraryExercise] = dict(base.exercises) if base else {}
+    owner: dict[str, tuple[str, tuple[str, ...]]] = {}  # normalised name → (id, its path)
+    if base:
+        for known in base.exercises.values():
+            for n in (known.key, known.name, *known.aliases):
+                owner.setdefault(normalise_name(n), (known.key, ()))
+    data = checks.mapping(doc.data, (), "an exercise library")
+    if data is None:
+        raise RoutineError(checks.problems)
+    for key, entry in data.items():
+        path = (key,)
+        if not valid_id(key):
+            checks.fail(
+                path,
+                f"{key!r} is not an exercise id; use lowercase words joined by dashes, "
+                "like landmine-press",
+                key=True,
+            )
+            continue
+        fields = checks.mapping(entry, path, "an exercise")
+        if fields is None:
+            continue
+        checks.check_keys(fields, path, ENTRY_KEYS, "an exercise")
+        before: LibraryExercise | None = out.get(key) if base else None
+        ex = reader.read(fields, path, key, source=source, base=before)
+        if ex is None:
+            continue
+        inherited = len(before.aliases) if before else 0
+        # A name that two exercises answer to would send an import or a lookup to
+        # whichever was read first, silently: refuse it where it is written.
+        for i, n in enumerate((ex.key, ex.name, *ex.aliases)):
+            norm = normalise_name(n)
+            other = owner.get(norm)
+            if other and other[0] != key:
+                where = (
+                    (*path, "aliases", i - 2 - inherited)
+                    if i >= 2
+                    else (*path, "name")
+                    if i
+                    else path
+                )
+                checks.fail(
+                    where,
+                    f"{n!r} already names the exercise {other[0]!r}; "
+                    "give this one a different name or alias",
+                )
+            else:
+                owner[norm] = (key, path)
+        out[key] = ex
+    if checks.problems:
+        raise RoutineError(checks.problems)
+    files = (base.files if base else ()) + (doc.file,)
+    return Library(out, files)
 
 
 @lru_cache(maxsize=1)
-def load_library() -> dict[str, LibraryExercise]:
-    """Return the library keyed by exercise id; raises RoutineError if it is broken."""
-    doc = load_file(library_file())
-    problems: list[Problem] = []
-    out: dict[str, LibraryExercise] = {}
-    if not isinstance(doc.data, dict):
-        raise RoutineError([doc.problem((), "the library must be a mapping of exercise ids")])
-    for key, entry in doc.data.items():
-        path = (key,)
-        if not isinstance(entry, dict):
-            problems.append(doc.problem(path, "an exercise must be a mapping"))
-            continue
-        for extra in set(entry) - _KEYS:
-            problems.append(
-                doc.problem(
-                    (*path, extra),
-                    f"unknown key {extra!r}" + did_you_mean(str(extra), _KEYS),
-                    key=True,
-                )
-            )
-        phases = entry.get("phases") or {}
-        try:
-            words = PhaseWords(**{k: str(v) for k, v in phases.items() if k in _PHASE_KEYS})
-            tempo = parse_tempo(entry.get("tempo", "2-0-1-1"), words)
-        except (TypeError, ValueError) as exc:
-            problems.append(doc.problem((*path, "tempo"), str(exc)))
-            continue
-        rep_cues = entry.get("rep_cues") or {}
-        out[key] = LibraryExercise(
-            key=key,
-            name=str(entry.get("name", key)),
-            equipment=tuple(entry.get("equipment") or ()),
-            unilateral=bool(entry.get("unilateral", False)),
-            words=words,
-            tempo=tempo,
-            setup=tuple(entry.get("setup") or ()),
-            rep_cues=tuple(sorted((int(k), str(v)) for k, v in rep_cues.items())),
-            levels=tuple(entry.get("levels") or ()),
-            timed=bool(entry.get("timed", False)),
-            aliases=tuple(entry.get("aliases") or ()),
-        )
-    if problems:
-        raise RoutineError(problems)
-    return out
+def builtin_library() -> Library:
+    """The exercises shipped with voicecoach; raises RoutineError if the file is broken."""
+    return _read(load_file(library_file()), None, BUILT_IN)
 
 
-def find_by_name(name: str) -> LibraryExercise | None:
+def load_library() -> Library:
+    """The built-in library (kept for callers that need no personal exercises)."""
+    return builtin_library()
+
+
+def personal_library_file(environ: Mapping[str, str] | None = None) -> Path:
+    """Where a lifter's own exercises live when no ``--library`` is given."""
+    env = os.environ if environ is None else environ
+    return user_paths(dict(env)).config_dir / "exercises.yaml"
+
+
+def read_library(path: Path | None = None) -> Library:
+    """The built-in library plus the personal one: ``path``, or the config folder's file.
+
+    A ``path`` that was asked for must exist; the config folder's file is
+    optional. Raises RoutineError with every problem, located in its file.
+    """
+    base = builtin_library()
+    if path is None:
+        default = personal_library_file()
+        if not default.is_file():
+            return base
+        path = default
+    return _cached_personal(path, _stamp(path))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=4)
+def _cached_personal(path: Path, stamp: tuple[int, int]) -> Library:
+    return _read(load_file(path), builtin_library(), str(path))
+
+
+def find_by_name(name: str, library: Library | None = None) -> LibraryExercise | None:
     """Match an exercise name from another app (Strong, Hevy) to the library."""
-    wanted = _norm(name)
-    for ex in load_library().values():
-        if wanted in {_norm(ex.name), _norm(ex.key), *(_norm(a) for a in ex.aliases)}:
-            return ex
-    return None
+    return (library or builtin_library()).find_by_name(name)
 
 
-def _norm(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+def unknown_id_message(key: str, library: Mapping[str, LibraryExercise]) -> str:
+    """``no exercise 'x'``, with the closest id, for a ``use:`` that names none."""
+    return f"no exercise {key!r} in the library" + (
+        did_you_mean(key, library) or "; run 'voicecoach exercises' to list them"
+    )

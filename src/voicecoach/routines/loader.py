@@ -16,9 +16,8 @@ from voicecoach.routines.checks import (
     TOP_KEYS,
     parse_range,
 )
-from voicecoach.routines.loads import (
-    normalise_unit,
-)
+from voicecoach.routines.library import Library, read_library
+from voicecoach.routines.loads import normalise_unit
 from voicecoach.routines.model import Item, Routine
 from voicecoach.routines.problems import RoutineError
 from voicecoach.routines.section_items import ItemSection
@@ -27,20 +26,27 @@ from voicecoach.routines.yamlsafe import Document, load_file, load_text
 __all__ = ["build", "load_routine", "parse_range", "parse_routine_text"]
 
 
-def load_routine(path: Path) -> Routine:
-    """Load and validate a routine file; raises RoutineError listing every problem."""
+def load_routine(path: Path, library: Library | None = None) -> Routine:
+    """Load and validate a routine file; raises RoutineError listing every problem.
+
+    ``library`` is the exercises ``use:`` may name; by default the built-in
+    ones plus the lifter's own library file, if there is one.
+    """
     doc = load_file(path)
-    return build(doc, path.read_bytes())
+    return build(doc, path.read_bytes(), library)
 
 
-def parse_routine_text(text: str, file: str = "<routine>") -> Routine:
+def parse_routine_text(
+    text: str, file: str = "<routine>", library: Library | None = None
+) -> Routine:
     """Validate routine text (used by tests and the fuzz suite)."""
-    return build(load_text(text, file), text.encode())
+    return build(load_text(text, file), text.encode(), library)
 
 
-def build(doc: Document, raw: bytes) -> Routine:
+def build(doc: Document, raw: bytes, library: Library | None = None) -> Routine:
     """Validate a parsed document."""
-    return _Builder(doc).routine(hashlib.sha256(raw).hexdigest()[:16])
+    lib = library if library is not None else read_library()
+    return _Builder(doc, lib).routine(hashlib.sha256(raw).hexdigest()[:16])
 
 
 class _Builder(ItemSection):

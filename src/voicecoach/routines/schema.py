@@ -17,7 +17,9 @@ from voicecoach.routines.checks import (
     RULES,
     TOP_KEYS,
 )
-from voicecoach.routines.library import load_library
+from voicecoach.routines.exercise_entry import ENTRY_KEYS, PHASE_KEYS
+from voicecoach.routines.library import Library, builtin_library
+from voicecoach.routines.section_exercise import INLINE_KEYS
 
 DURATION = {
     "oneOf": [
@@ -74,7 +76,59 @@ def _props(keys: set[str], table: dict[str, Any]) -> dict[str, Any]:
     return {k: table[k] for k in sorted(keys)}
 
 
-def routine_schema() -> dict[str, Any]:
+ID = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 60}
+CUE_LIST = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+REP_CUES = {
+    "type": "object",
+    "patternProperties": {r"^\d+$": {"type": "string", "maxLength": 80}},
+    "additionalProperties": False,
+}
+NAMES = {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 60}}
+ENTRY = {
+    "name": {"type": "string", "minLength": 1, "maxLength": 60},
+    "equipment": {"oneOf": [{"type": "string"}, NAMES]},
+    "unilateral": {"type": "boolean"},
+    "phases": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            **{k: {"type": "string", "maxLength": 20} for k in PHASE_KEYS},
+            "starts_with": {"enum": ["lift", "lower"]},
+        },
+    },
+    "tempo": TEMPO,
+    "setup": CUE_LIST,
+    "rep_cues": REP_CUES,
+    "levels": NAMES,
+    "timed": {"type": "boolean"},
+    "aliases": NAMES,
+    "step": {
+        "type": "string",
+        "pattern": r"^\s*\d+(\.\d+)?\s*(lb|lbs|pound|pounds|kg|kgs|kilo|kilos)\s*$",
+        "description": "the exercise's default progression step, like 10 lb",
+    },
+    "id": ID,
+}
+
+
+def library_schema() -> dict[str, Any]:
+    """The form of a library file: exercise ids mapped to an exercise's keys."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://voicecoach.invalid/library.schema.json",
+        "title": "voicecoach exercise library",
+        "type": "object",
+        "propertyNames": ID,
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": _props(ENTRY_KEYS, ENTRY),
+        },
+    }
+
+
+def routine_schema(library: Library | None = None) -> dict[str, Any]:
+    """The routine format; ``use:`` lists the ids of ``library`` (by default the built-in one)."""
     progression = {
         "type": "object",
         "additionalProperties": False,
@@ -90,9 +144,9 @@ def routine_schema() -> dict[str, Any]:
             },
         ),
     }
-    cue_list = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     exercise_props = {
-        "use": {"enum": sorted(load_library())},
+        **ENTRY,
+        "use": {"enum": sorted(library if library is not None else builtin_library())},
         "name": {"type": "string"},
         "sets": {"type": "integer", "minimum": 1},
         "reps": RANGE,
@@ -104,30 +158,33 @@ def routine_schema() -> dict[str, Any]:
         "sides": {"type": "array", "items": {"type": "string"}, "maxItems": 4},
         "switch": DURATION,
         "progression": progression,
-        "setup": cue_list,
-        "rep_cues": {
-            "type": "object",
-            "patternProperties": {r"^\d+$": {"type": "string"}},
-            "additionalProperties": False,
-        },
+        "setup": CUE_LIST,
+        "rep_cues": REP_CUES,
     }
-    exercise = {
-        "type": "object",
-        "required": ["use"],
-        "additionalProperties": False,
-        "properties": _props(EXERCISE_KEYS, exercise_props),
-    }
-    circuit_member = {
-        "oneOf": [
-            {"type": "string"},
-            {
-                "type": "object",
-                "required": ["use"],
-                "additionalProperties": False,
-                "properties": _props(EXERCISE_KEYS - {"sets", "rest"}, exercise_props),
-            },
-        ]
-    }
+
+    def entry(keys: set[str]) -> dict[str, Any]:
+        # An exercise either names one of the library's (use:) or is the routine's own
+        # (name: and the library's keys, no use:).
+        return {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["use"],
+                    "additionalProperties": False,
+                    "properties": _props(keys, exercise_props),
+                },
+                {
+                    "type": "object",
+                    "required": ["name"],
+                    "not": {"required": ["use"]},
+                    "additionalProperties": False,
+                    "properties": _props((keys | INLINE_KEYS) - {"use"}, exercise_props),
+                },
+            ]
+        }
+
+    exercise = entry(EXERCISE_KEYS)
+    circuit_member = {"oneOf": [{"type": "string"}, entry(EXERCISE_KEYS - {"sets", "rest"})]}
     circuit = {
         "type": "object",
         "additionalProperties": False,

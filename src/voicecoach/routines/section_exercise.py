@@ -1,11 +1,18 @@
-"""One exercise entry: ``use:``, sets, reps or hold, load, sides, tempo, cues."""
+"""One exercise entry: ``use:`` or its own keys, sets, reps or hold, load, sides, tempo, cues."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from voicecoach.routines.checks import EXERCISE_KEYS, LONG_LIMITS, MAX_LOAD, parse_range
-from voicecoach.routines.library import LibraryExercise
+from voicecoach.routines.exercise_entry import (
+    ENTRY_KEYS,
+    EntryReader,
+    LibraryExercise,
+    slug,
+    valid_id,
+)
+from voicecoach.routines.library import unknown_id_message
 from voicecoach.routines.loads import (
     Bodyweight,
     Level,
@@ -15,9 +22,12 @@ from voicecoach.routines.loads import (
     parse_load,
 )
 from voicecoach.routines.model import ExerciseSpec, Range
-from voicecoach.routines.problems import did_you_mean
 from voicecoach.routines.section_progression import ProgressionSection
 from voicecoach.routines.tempo import parse_tempo
+
+# Keys an exercise of the routine's own may have besides the ones every entry has.
+INLINE_KEYS = (ENTRY_KEYS - {"aliases"}) | {"id"}
+KG_PER_LB = 0.45359237
 
 
 class ExerciseSection(ProgressionSection):
@@ -32,26 +42,7 @@ class ExerciseSection(ProgressionSection):
         in_circuit: bool,
     ) -> ExerciseSpec | None:
         before = len(self.problems)
-        allowed = EXERCISE_KEYS - ({"sets", "rest"} if in_circuit else set())
-        self.check_keys(
-            data, path, allowed, "an exercise in a circuit" if in_circuit else "an exercise"
-        )
-        use = data.get("use")
-        lib: LibraryExercise | None = None
-        if not isinstance(use, str):
-            self.fail(
-                path if "use" not in data else (*path, "use"),
-                "each exercise needs 'use:' naming an exercise from the library "
-                "(see 'voicecoach exercises')",
-            )
-        elif use not in self.library:
-            self.fail(
-                (*path, "use"),
-                f"no exercise {use!r} in the library"
-                + (did_you_mean(use, self.library) or "; run 'voicecoach exercises' to list them"),
-            )
-        else:
-            lib = self.library[use]
+        lib = self.which_exercise(data, path, in_circuit=in_circuit)
         if lib is None:
             return None
 
@@ -103,13 +94,21 @@ class ExerciseSection(ProgressionSection):
         switch = self.duration(get("switch", "10s"), (*path, "switch"), "switch")
         setup = self.text_list(data.get("setup"), (*path, "setup"), "setup")
         rep_cues = dict(lib.rep_cues)
-        rep_cues.update(self.rep_cues(data.get("rep_cues"), (*path, "rep_cues")))
+        rep_cues.update(EntryReader(self).rep_cues(data.get("rep_cues"), (*path, "rep_cues")))
         # Exercise-level progression keys override the routine's defaults key by key.
         merged = defaults.get("progression", {})
         if isinstance(merged, dict) and isinstance(data.get("progression"), dict):
             merged = {**merged, **data["progression"]}
         elif "progression" in data:
             merged = data["progression"]
+        if lib.step is not None and isinstance(merged, dict):
+            # The exercise's own step (a deadlift moves in bigger jumps than a curl)
+            # comes before the routine's generic one, unless this entry gives its own.
+            given = data.get("progression")
+            own: dict[str, Any] = given if isinstance(given, dict) else {}
+            unit = load.unit if isinstance(load, (Weight, Bodyweight)) else self.units
+            step = _in_unit(lib.step, unit)
+            merged = {**merged, **{k: step for k in ("add", "drop") if k not in own}}
         progression = self.progression(
             merged,
             (*path, "progression") if "progression" in data else ("defaults", "progression"),
@@ -184,21 +183,61 @@ class ExerciseSection(ProgressionSection):
             return ()
         return tuple(s.strip() for s in raw)
 
-    def rep_cues(self, raw: Any, path: tuple[Any, ...]) -> dict[int, str]:
-        if raw is None:
-            return {}
-        if not isinstance(raw, dict):
+    def which_exercise(
+        self, data: dict[str, Any], path: tuple[Any, ...], *, in_circuit: bool
+    ) -> LibraryExercise | None:
+        """The library's exercise ``use:`` names, or the routine's own (``name:``, no ``use:``)."""
+        where = "an exercise in a circuit" if in_circuit else "an exercise"
+        allowed = EXERCISE_KEYS - ({"sets", "rest"} if in_circuit else set())
+        if "use" not in data and "name" in data:
+            self.check_keys(data, path, allowed | INLINE_KEYS, where)
+            return self.own_exercise(data, path)
+        self.check_keys(data, path, allowed, where)
+        use = data.get("use")
+        if not isinstance(use, str):
             self.fail(
-                path, "rep_cues: must map a rep number to a cue, like {3: keep your chest up}"
+                path if "use" not in data else (*path, "use"),
+                "each exercise needs 'use:' naming an exercise from the library "
+                "(see 'voicecoach exercises'), or 'name:' and its own keys for an "
+                "exercise of this routine",
             )
-            return {}
-        out: dict[int, str] = {}
-        for k, v in raw.items():
-            rep = int(k) if isinstance(k, int) or (isinstance(k, str) and k.isdigit()) else None
-            if rep is None or rep < 1:
-                self.fail((*path, k), f"{k!r} is not a rep number; keys are 1, 2, 3…", key=True)
-            elif not isinstance(v, str) or not v.strip() or len(v) > 80:
-                self.fail((*path, k), "a rep cue is a short phrase of at most 80 characters")
-            else:
-                out[rep] = v.strip()
-        return out
+            return None
+        if use not in self.library:
+            self.fail((*path, "use"), unknown_id_message(use, self.library))
+            return None
+        return self.library[use]
+
+    def own_exercise(self, data: dict[str, Any], path: tuple[Any, ...]) -> LibraryExercise | None:
+        """An exercise defined in the routine itself, with the library's keys.
+
+        Its id is the slug of its name (or ``id:``), so its sets are journaled
+        under the same id in every routine that defines it the same way.
+        """
+        key = data.get("id")
+        if "id" in data and not valid_id(key):
+            self.fail(
+                (*path, "id"),
+                f"{key!r} is not an exercise id; use lowercase words joined by dashes, "
+                "like landmine-press",
+            )
+            return None
+        name = data.get("name")
+        if not isinstance(key, str):
+            key = slug(name) if isinstance(name, str) else ""
+        # Tempo, set-up and rep cues are read with the routine's keys, as for any exercise.
+        return EntryReader(self).read(
+            data,
+            path,
+            key or "exercise",
+            source=self.doc.file,
+            keys=ENTRY_KEYS - {"tempo", "setup", "rep_cues"},
+        )
+
+
+def _in_unit(step: Weight, unit: str) -> str:
+    """A step as routine text in ``unit``, converted and rounded to what plates allow."""
+    if step.unit == unit:
+        return f"{step.amount:g} {unit}"
+    amount = step.amount / KG_PER_LB if unit == "lb" else step.amount * KG_PER_LB
+    grain = 0.5 if unit == "lb" else 0.25
+    return f"{max(grain, round(amount / grain) * grain):g} {unit}"
