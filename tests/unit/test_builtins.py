@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jsonschema
 import pytest
 
@@ -43,6 +45,18 @@ def test_one_builtin_is_metric() -> None:
 def test_listing_has_durations() -> None:
     """``list`` data carries a positive estimated duration for each routine."""
     assert all(row["minutes"] > 0 for row in listing())
+
+
+def test_listing_shows_equipment_despite_a_broken_personal_library(
+    voicecoach_home: Path,
+) -> None:
+    """Each built-in lists its equipment, read from the built-in library alone."""
+    mine = voicecoach_home / "config" / "exercises.yaml"
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    mine.write_text("not a mapping\n")
+    rows = {str(r["name"]): r for r in listing()}
+    assert rows["trx-ytw"]["equipment"] == ["trx"]
+    assert all(r["equipment"] for r in rows.values())
 
 
 def test_name_resolution_accepts_yaml_suffix() -> None:

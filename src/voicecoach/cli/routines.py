@@ -23,7 +23,7 @@ from voicecoach.routines.problems import RoutineError
 @cli.command("list", context_settings=CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def list_cmd(as_json: bool) -> None:
-    """List the built-in routines, with descriptions and estimated durations.
+    """List the built-in routines, with descriptions, equipment and estimated durations.
 
     \b
     Examples:
@@ -38,7 +38,8 @@ def list_cmd(as_json: bool) -> None:
         return
     width = max(len(str(r["name"])) for r in rows)
     for r in rows:
-        say_line(f"{r['name']:<{width}}  ~{r['minutes']:>2} min  {r['description']}")
+        kit = ", ".join(str(e) for e in r["equipment"])  # type: ignore[attr-defined]
+        say_line(f"{r['name']:<{width}}  ~{r['minutes']:>2} min  {r['description']}  [{kit}]")
 
 
 @cli.command(context_settings=CONTEXT)
