@@ -43,6 +43,10 @@ class Settings:
     # Seconds a phrase may take to render before the worker counts as hung. A coach
     # phrase renders in 1-500 ms; slow machines (and tests that inject a hang) set it.
     render_timeout: float = 8.0
+    # How much the coach says (full | reps | quiet) and where the rep number falls
+    # (start | end); None leaves it to the routine, then full and start.
+    talk: str | None = None
+    count: str | None = None
 
 
 def env_var(name: str) -> str:
@@ -125,6 +129,8 @@ RULES: dict[str, Rule] = {
     "duck_db": Rule(_between(0.0, 60.0), "a number of dB from 0 to 60"),
     "duck_others": Rule(_flag, "true or false"),
     "render_timeout": Rule(_between(0.5, 120.0), "a number of seconds from 0.5 to 120"),
+    "talk": Rule(_choice("full", "reps", "quiet"), "full, reps or quiet"),
+    "count": Rule(_choice("start", "end"), "start or end"),
 }
 
 

@@ -171,7 +171,7 @@ def test_unilateral_switches_sides() -> None:
     lines = [s for _, s in said(events)]
     assert "Right side first." in lines
     assert "Switch sides. Left side." in lines
-    assert lines.count("three, pull") == 2
+    assert lines.count("two, pull") == 2 and lines.count("last one, pull") == 2
 
 
 def test_hold_counts_down() -> None:

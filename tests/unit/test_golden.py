@@ -34,3 +34,35 @@ def test_transcript_matches_golden(name: str) -> None:
     if os.environ.get("VOICECOACH_UPDATE_GOLDEN"):
         path.write_text(result.output, encoding="utf-8")
     assert result.output == path.read_text(encoding="utf-8")
+
+
+# The same workout at each talk level, and counting reps done: reviewed as heard.
+TALKS = {
+    "pull-day.talk-reps": ["--talk", "reps"],
+    "pull-day.talk-quiet": ["--talk", "quiet"],
+    "pull-day.count-end": ["--count", "end"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(TALKS))
+def test_talk_levels_match_golden(name: str) -> None:
+    routine = name.split(".")[0]
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            routine,
+            "--dry-run",
+            "--engine",
+            "estimate",
+            "--answers",
+            ANSWERS,
+            "--no-journal",
+            *TALKS[name],
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("VOICECOACH_UPDATE_GOLDEN"):
+        path.write_text(result.output, encoding="utf-8")
+    assert result.output == path.read_text(encoding="utf-8")

@@ -35,6 +35,14 @@ values = st.one_of(
 )
 
 
+# Settings that are one of a few words.
+CHOICES = {
+    "listen": ("auto", "on", "off"),
+    "talk": ("full", "reps", "quiet"),
+    "count": ("start", "end"),
+}
+
+
 def _check(name: str, loaded: Settings) -> None:
     value = getattr(loaded, name)
     if value == getattr(Settings(), name):
@@ -45,11 +53,13 @@ def _check(name: str, loaded: Settings) -> None:
         assert math.isfinite(value) and low <= value <= high
         if name == "volume":
             assert value > 0  # a silent voice fails every phrase's check
+    if name in CHOICES:
+        assert value in CHOICES[name]
 
 
 def test_every_rule_has_a_documented_range_or_choice() -> None:
     """A setting added with a rule is added here too, so the property covers it."""
-    assert set(RANGES) | {"listen", "duck_others"} == set(RULES)
+    assert set(RANGES) | set(CHOICES) | {"duck_others"} == set(RULES)
     assert set(RULES) <= {f.name for f in fields(Settings)}
 
 

@@ -85,6 +85,17 @@ from voicecoach.paths import user_paths
     default=None,
     help="Earbud and media buttons through MPRIS2 (default: on when a D-Bus session bus exists).",
 )
+@click.option(
+    "--talk",
+    type=click.Choice(["full", "reps", "quiet"]),
+    help="How much the coach says: full (every phase), reps (rep numbers, ticks for the "
+    "tempo) or quiet (only what needs words; beeps). Key t changes it live.",
+)
+@click.option(
+    "--count",
+    type=click.Choice(["start", "end"]),
+    help="Say each rep's number as it starts (default) or as it ends (reps done).",
+)
 @LIBRARY_OPTION
 @voice_options
 def run(
@@ -111,6 +122,8 @@ def run(
     volume: float | None,
     engine: str | None,
     library_file: Path | None,
+    talk: str | None,
+    count: str | None,
 ) -> None:
     """Coach a workout: a built-in name (pull-day) or a routine file.
 
@@ -121,6 +134,7 @@ def run(
       space   pause / resume
       s       skip the rest, or the current exercise
       r       repeat the last cue
+      t       talk: full, then reps, then quiet, then full again
       ] / [   rest 15 s longer / shorter (+ / - too, when no music plays)
       + / -   music 3 dB louder / quieter (with --music)
       m       mute / unmute the music
@@ -148,6 +162,7 @@ def run(
       voicecoach run my-routine.yaml --audio none --transcript run.jsonl
       voicecoach run pull-day --resume
       voicecoach run pull-day --no-buttons
+      voicecoach run pull-day --talk reps --count end
       voicecoach run push-day.yaml --library ~/my-exercises.yaml
     """
     from voicecoach.routines.catalog import load
@@ -170,6 +185,8 @@ def run(
         music=str(music) if music else None,
         duck_db=duck_db,
         duck_others=False if no_duck_others else None,
+        talk=talk,
+        count=count,
     )
     # The audio device opens while the routine and journal load: off the first word's path.
     early = None if dry_run or settings.engine == "estimate" else EarlyOutput(settings.audio)

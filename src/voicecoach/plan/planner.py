@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from voicecoach.plan import spoken
 from voicecoach.plan.cues import Cue, Durations, Mark, Say, Sound, end_of, resolve
+from voicecoach.plan.talk import Talk
 from voicecoach.routines.durations import format_duration
 from voicecoach.routines.loads import Load, Unloaded
 from voicecoach.routines.model import Circuit, ExerciseSpec, Routine
@@ -21,6 +22,8 @@ GAP = 0.35  # silence between sentences spoken in a row
 ASK_SECONDS = 6.0  # typical time to hear the question and answer, for estimates
 REST_MILESTONES = (60, 30, 10)
 PRIORITY_PHASE, PRIORITY_REP_CUE, PRIORITY_REP = 1, 2, 3
+CUE_EVERY = 4  # reps between repeats of a set's form cues
+FULL = Talk()
 
 
 @dataclass(frozen=True)
@@ -70,74 +73,132 @@ def set_header(
     return lines
 
 
-def count_in(beats: int, start: float) -> list[Cue]:
-    """ "three, two, one, go" on the beat; ``go`` lands at ``start + beats``."""
+def count_in(beats: int, start: float, talk: Talk = FULL) -> list[Cue]:
+    """ "three, two, one, go" on the beat (beeps, then "go", when quiet)."""
     cues: list[Cue] = [
         Say(start + i, (spoken.number(beats - i),), priority=4, kind="count-in", sound="beep")
+        if talk.rep_numbers
+        else Sound(start + i, "beep")
         for i in range(beats)
     ]
     cues.append(Say(start + beats, ("go",), priority=4, kind="go", sound="go"))
     return cues
 
 
-def reps_cues(spec: ExerciseSpec, tempo: Tempo, reps: int, start: float) -> list[Cue]:
-    """Phase words on each phase start, a tick for each further second, rep numbers, rep cues.
+def reps_cues(
+    spec: ExerciseSpec, tempo: Tempo, reps: int, start: float, talk: Talk = FULL
+) -> list[Cue]:
+    """Rep numbers, phase words (or ticks), a tick for each further second, form cues.
 
     Rep ``r`` starts at ``start + (r - 1) * tempo.rep_seconds`` exactly; a Mark
     per rep lets the engine know how many reps were reached when Enter ends
-    the set early.
+    the set early. The last rep of the target is "last one", and "two more"
+    comes with the one before it, so the end of a hard set is heard coming.
     """
     cues: list[Cue] = []
     rep_len = tempo.rep_seconds
+    firsts: list[float] = []  # when each rep's first phase starts
+    later: list[list[float]] = []  # when its other phases start: room for a cue
     for r in range(1, reps + 1):
         t0 = start + (r - 1) * rep_len
         cues.append(Mark(t0, "rep", r))
+        cues.append(_rep_start(r, reps, tempo.phases[0].word, t0, talk))
         t = t0
-        phase_starts: list[float] = []
+        others: list[float] = []
         for i, phase in enumerate(tempo.phases):
-            phase_starts.append(t)
-            if i == 0:
-                number = spoken.number(r)
-                cues.append(
-                    Say(
-                        t,
-                        (f"{number}, {phase.word}", number),
-                        priority=PRIORITY_REP,
-                        kind="rep",
-                        sound="tick",
+            if i:
+                others.append(t)
+                if talk.phase_words:
+                    cues.append(
+                        Say(t, (phase.word,), priority=PRIORITY_PHASE, kind="phase", sound="tick")
                     )
-                )
-            else:
-                cues.append(
-                    Say(t, (phase.word,), priority=PRIORITY_PHASE, kind="phase", sound="tick")
-                )
+                else:
+                    cues.append(Sound(t, "tick"))
             # The seconds inside a long phase are ticks, not words: a spoken "two"
             # for the second second sounded exactly like rep two, and a lifter who
             # lost count could not tell from the words which rep he was on. Words
             # are kept for what needs them: rep numbers and phase changes.
-            whole = int(phase.seconds)
-            for k in range(1, whole):
+            for k in range(1, int(phase.seconds)):
                 cues.append(Sound(t + k, "tick"))
             t += phase.seconds
-        cue = spec.rep_cue(r)
-        if cue:
-            later = [
-                start + (q - 1) * rep_len + off
-                for q in (r + 1, r + 2)
-                if q <= reps
-                for off in _offsets(tempo)
-            ]
+        firsts.append(t0)
+        later.append(others)
+    if talk.count == "end" and reps:
+        # Counting reps done: the last rep's number closes the set.
+        end = start + reps * rep_len
+        n = spoken.number(reps)
+        cues.append(
+            Say(end, (n,), priority=PRIORITY_REP, kind="rep", sound="tick")
+            if talk.rep_numbers
+            else Sound(end, "beep")
+        )
+    if talk.rep_numbers and reps >= 4:
+        r = reps - 1
+        cues.append(
+            Say(
+                firsts[r - 1] + 0.9,
+                ("two more",),
+                priority=PRIORITY_REP_CUE,
+                kind="push",
+                slots=tuple(later[r - 1]),
+            )
+        )
+    if talk.rep_cues:
+        for r, cue in _spread(spec, reps):
+            slots = [firsts[q - 1] + 0.9 for q in (r + 1, r + 2) if q <= reps]
+            slots += [x for q in (r, r + 1) if q <= reps for x in later[q - 1]]
             cues.append(
                 Say(
-                    phase_starts[0] + 0.9,
+                    firsts[r - 1] + 0.9,
                     (cue,),
                     priority=PRIORITY_REP_CUE,
                     kind="rep-cue",
-                    slots=tuple(phase_starts[1:] + later),
+                    slots=tuple(sorted(set(slots))),
                 )
             )
     cues.append(Mark(start + reps * rep_len, "reps-done", reps))
     return cues
+
+
+def _rep_start(r: int, reps: int, word: str, at: float, talk: Talk) -> Cue:
+    """What marks the start of rep ``r``: its number (or "last one"), and the phase word.
+
+    Counting at the end, the number said is the count of reps just finished.
+    """
+    if not talk.rep_numbers:
+        return Sound(at, "beep")
+    last = r == reps and reps > 1
+    if talk.count == "start":
+        label = "last one" if last else spoken.number(r)
+    else:
+        label = ", ".join([spoken.number(r - 1)] * (r > 1) + ["last one"] * last)
+    if talk.phase_words:
+        options = (f"{label}, {word}", label) if label else (word,)
+    elif label:
+        options = (label,)
+    else:
+        return Sound(at, "tick")
+    return Say(at, options, priority=PRIORITY_REP, kind="rep", sound="tick")
+
+
+def _spread(spec: ExerciseSpec, reps: int) -> list[tuple[int, str]]:
+    """The set's form cues at their reps, then again every few reps while the set goes on.
+
+    A long set (a Kroc row to twenty) would otherwise hear its one cue at rep
+    two and nothing in the hard part; the last two reps are left to "two
+    more" and "last one".
+    """
+    given = [(r, c) for r, c in spec.rep_cues if r <= reps]
+    if not given:
+        return []
+    out = list(given)
+    cycle = [c for _, c in given]
+    r, i = given[-1][0] + CUE_EVERY, 0
+    while r <= reps - 2:
+        out.append((r, cycle[i % len(cycle)]))
+        r += CUE_EVERY
+        i += 1
+    return out
 
 
 def _offsets(tempo: Tempo) -> list[float]:
@@ -148,57 +209,73 @@ def _offsets(tempo: Tempo) -> list[float]:
     return out
 
 
-def hold_cues(seconds: float, start: float) -> list[Cue]:
+def hold_cues(seconds: float, start: float, talk: Talk = FULL) -> list[Cue]:
     """A timed hold: halfway point, the last three seconds, then done."""
     cues: list[Cue] = []
-    if seconds >= 10:
+    if seconds >= 10 and talk.milestones:
         cues.append(Say(start + seconds / 2, ("halfway",), priority=3, kind="hold"))
     for k in (3, 2, 1):
         if seconds > k + 1:
-            cues.append(Say(start + seconds - k, (spoken.number(k),), priority=4, kind="count"))
+            cues.append(
+                Say(start + seconds - k, (spoken.number(k),), priority=4, kind="count")
+                if talk.rep_numbers
+                else Sound(start + seconds - k, "beep")
+            )
     cues.append(Say(start + seconds, ("done",), priority=5, kind="hold-done", sound="set-done"))
     cues.append(Mark(start + seconds, "hold-done", seconds))
     return cues
 
 
 def work_segment(
-    spec: ExerciseSpec, tempo: Tempo, reps: int, intro: list[str], beats: int, durations: Durations
+    spec: ExerciseSpec,
+    tempo: Tempo,
+    reps: int,
+    intro: list[str],
+    beats: int,
+    durations: Durations,
+    talk: Talk = FULL,
 ) -> Segment:
     """Announcement (may be empty), count-in, then the reps or the hold."""
     cues, t = speech(intro, durations)
     if intro:
         t += 0.6
     if beats:
-        cues += count_in(beats, t)
+        cues += count_in(beats, t, talk)
         t += beats
     # One beat after "go" (ours, or the one that ended the rest) before rep one.
     work_start = t + 1.0
     cues.append(Mark(work_start, "work-start", 0))
     if spec.hold is not None:
-        cues += hold_cues(spec.hold, work_start)
+        cues += hold_cues(spec.hold, work_start, talk)
         length = work_start + spec.hold
     else:
-        cues += reps_cues(spec, tempo, reps, work_start)
+        cues += reps_cues(spec, tempo, reps, work_start, talk)
         length = work_start + reps * tempo.rep_seconds
     resolved = resolve(cues, durations)
     return Segment(resolved, max(length, end_of(resolved, durations)))
 
 
-def rest_segment(seconds: float, preview: list[str], durations: Durations) -> Segment:
+def rest_segment(
+    seconds: float, preview: list[str], durations: Durations, talk: Talk = FULL
+) -> Segment:
     """ "Rest ninety seconds", a preview of what is next, milestones, "three, two, one, go".
 
     If the preview is longer than the rest allows, the rest is stretched so
-    the coach never talks over the countdown.
+    the coach never talks over the countdown. Quiet, the rest begins without a
+    word and counts down in beeps: what is next and "go" are what need words.
     """
-    cues, t = speech([f"Rest {spoken.duration(seconds)}."], durations, kind="rest")
+    opening = [f"Rest {spoken.duration(seconds)}."] if talk.milestones else []
+    cues, t = speech(opening, durations, kind="rest")
     preview_cues, preview_end = speech(preview, durations, start=t + 1.0, kind="preview")
     cues += preview_cues
     end = max(seconds, preview_end + 4.0 if preview else t + 3.5)
-    for m in REST_MILESTONES:
+    for m in REST_MILESTONES if talk.milestones else ():
         if m < end - 4 and end - m > t + 0.5:
             cues.append(Say(end - m, (f"{spoken.duration(m)}",), priority=6, kind="milestone"))
     cues += [
         Say(end - k, (spoken.number(k),), priority=7, kind="countdown", sound="beep")
+        if talk.rep_numbers
+        else Sound(end - k, "beep")
         for k in (3, 2, 1)
     ]
     cues.append(Say(end, ("go",), priority=8, kind="go", sound="go"))

@@ -28,6 +28,8 @@ TOP_KEYS = {
     "rir_timeout",
     "allow_long",
     "notes",
+    "talk",
+    "count",
 }
 DEFAULT_KEYS = {"rest", "rir", "tempo", "switch", "transition", "progression", "sets", "reps"}
 EXERCISE_KEYS = {

@@ -18,7 +18,7 @@ from voicecoach.routines.checks import (
 )
 from voicecoach.routines.library import Library, read_library
 from voicecoach.routines.loads import normalise_unit
-from voicecoach.routines.model import Item, Routine
+from voicecoach.routines.model import COUNT_AT, TALK_LEVELS, Item, Routine
 from voicecoach.routines.problems import RoutineError
 from voicecoach.routines.section_items import ItemSection
 from voicecoach.routines.yamlsafe import Document, load_file, load_text
@@ -104,6 +104,8 @@ class _Builder(ItemSection):
         if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
             self.fail(("notes",), "notes must be a list of text lines")
             notes = []
+        talk = self.choice(data, "talk", TALK_LEVELS)
+        count = self.choice(data, "count", COUNT_AT)
         if self.problems:
             raise RoutineError(self.problems)
         return Routine(
@@ -116,4 +118,15 @@ class _Builder(ItemSection):
             count_in=count_in,
             rir_timeout=rir_timeout or 20.0,
             notes=tuple(notes),
+            talk=talk,
+            count=count,
         )
+
+    def choice(self, data: dict[str, object], key: str, words: tuple[str, ...]) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if value not in words:
+            self.fail((key,), f"{key}: is one of {', '.join(words)}, not {value!r}")
+            return None
+        return str(value)

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from voicecoach.routines.loads import Load
 from voicecoach.routines.tempo import Tempo
 
+# How much the coach says, and where a rep's number falls (see plan/talk.py).
+TALK_LEVELS = ("full", "reps", "quiet")
+COUNT_AT = ("start", "end")
+
 
 @dataclass(frozen=True)
 class Range:
@@ -90,6 +94,8 @@ class Routine:
     digest: str = ""
     count_in: int = 3
     rir_timeout: float = 20.0
+    talk: str | None = None  # full | reps | quiet, when the routine asks for one
+    count: str | None = None  # start | end
     notes: tuple[str, ...] = field(default=())
 
     def exercises(self) -> list[ExerciseSpec]:

@@ -19,6 +19,7 @@ from voicecoach.routines.checks import (
 )
 from voicecoach.routines.exercise_entry import ENTRY_KEYS, PHASE_KEYS
 from voicecoach.routines.library import Library, builtin_library
+from voicecoach.routines.model import COUNT_AT, TALK_LEVELS
 from voicecoach.routines.section_exercise import INLINE_KEYS
 
 DURATION = {
@@ -237,6 +238,8 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
                 "rir_timeout": DURATION,
                 "allow_long": {"type": "boolean"},
                 "notes": {"type": "array", "items": {"type": "string"}},
+                "talk": {"enum": list(TALK_LEVELS)},
+                "count": {"enum": list(COUNT_AT)},
                 "exercises": {
                     "type": "array",
                     "minItems": 1,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Sound
+from voicecoach.plan.talk import Talk
 from voicecoach.plan.workplan import work_items
 from voicecoach.routines.loads import Level, Load, Unloaded
 from voicecoach.routines.model import Routine
@@ -42,8 +43,10 @@ class Session(Resting):
         session_id: int | None = None,
         rir_timeout: float | None = None,
         dry_run: bool = False,
+        talk: Talk | None = None,
     ):
         self.routine = routine
+        self.talk = talk or Talk(routine.talk or "full", routine.count or "start")
         self.env = env
         self.items = work_items(routine)
         self.done_positions = resume_from or set()

@@ -22,6 +22,7 @@ from voicecoach.plan.cues import Cue, Mark, Say, Sound
 from voicecoach.session.statusline import Status, clock_text
 
 if TYPE_CHECKING:
+    from voicecoach.plan.talk import Talk
     from voicecoach.plan.workplan import WorkItem
     from voicecoach.routines.loads import Load
     from voicecoach.routines.model import Routine
@@ -74,6 +75,7 @@ class Loop:
     _segments: int  # segments played so far
     _wall0: datetime
     _rep: int  # the rep being counted, for the status line
+    talk: Talk  # how much the coach says; the t key changes it from the next segment on
 
     def _show(self, **parts: str) -> None:
         """Update parts of the status line (when there is one)."""
@@ -222,6 +224,11 @@ class Loop:
                 if heard:
                     self._emit("repeat", heard[-1])
                     self._dispatch(Say(0, (heard[-1],)), now + getattr(out, "lead", 0.0))
+                continue
+            if key == "t":
+                self.talk = self.talk.next_level()
+                self._emit("talk", self.talk.level)
+                self._speak_immediate(f"Talk: {self.talk.level}.")
                 continue
             if key in MUSIC_KEYS and self.env.music is not None:
                 self._emit("music", self.env.music.key(key))

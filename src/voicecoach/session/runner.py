@@ -21,6 +21,7 @@ from voicecoach.exitcodes import ExitStatus
 from voicecoach.inputs.clock import Clock, SystemClock
 from voicecoach.inputs.keys import KeySource, TerminalKeys, open_keys
 from voicecoach.journal.store import Journal, JournalError
+from voicecoach.plan.talk import Talk
 from voicecoach.routines.loads import Load
 from voicecoach.routines.model import Routine
 from voicecoach.safetext import clean
@@ -221,6 +222,9 @@ def _run(
         session_id=session_id,
         rir_timeout=settings.rir_timeout,
         dry_run=opts.dry_run,
+        talk=Talk(
+            settings.talk or routine.talk or "full", settings.count or routine.count or "start"
+        ),
     )
     if session_id is not None:
         session.result.session_id = session_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from voicecoach.inputs.keys import ENTER
 from voicecoach.plan import planner, spoken
-from voicecoach.plan.cues import Mark, Say
+from voicecoach.plan.cues import Mark, Say, Sound
 from voicecoach.plan.progression import Outcome, decide
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import describe
@@ -35,7 +35,8 @@ class SetRunner(Asking):
             )
         if full and item.first_of_exercise:
             lines.append(f"{spec.name}.")
-            lines += list(spec.setup)
+            if self.talk.form_cues:
+                lines += list(spec.setup)
         total = 1 if item.circuit else item.total
         set_no = 1 if item.circuit else item.set_no
         if item.circuit is not None:
@@ -76,7 +77,7 @@ class SetRunner(Asking):
                 self._switch(spec.switch, side or "")
                 intro, beats = [], 0
             seg = planner.work_segment(
-                spec, spec.tempo, rep_count, intro, beats, env.voice.duration
+                spec, spec.tempo, rep_count, intro, beats, env.voice.duration, self.talk
             )
             if k == 0:  # the answer's phrases are due when the last side ends
                 self._foresee(item, nxt, rep_count, env.clock.now() + seg.length * len(sides))
@@ -143,6 +144,8 @@ class SetRunner(Asking):
         length = max(seconds, end + 3.5)
         cues += [
             Say(length - k, (spoken.number(k),), priority=7, kind="countdown", sound="beep")
+            if self.talk.rep_numbers
+            else Sound(length - k, "beep")
             for k in (3, 2, 1)
         ]
         cues.append(Say(length, ("go",), priority=8, kind="go", sound="go"))

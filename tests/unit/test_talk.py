@@ -1,0 +1,157 @@
+"""How much the coach says (talk: full | reps | quiet) and where the rep number falls.
+
+On the fake clock and the estimate voice: the plans are exact, so each
+level's words can be checked one by one.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+
+import pytest
+
+from voicecoach.events import Event
+from voicecoach.plan import planner, spoken
+from voicecoach.plan.cues import SOUND_SECONDS, Cue, Say, Sound
+from voicecoach.plan.talk import Talk
+from voicecoach.routines.loader import parse_routine_text
+from voicecoach.routines.problems import RoutineError
+from voicecoach.routines.tempo import PhaseWords, parse_tempo
+from voicecoach.session.engine import Session
+from voicecoach.session.environment import Environment
+from voicecoach.speech.base import Voice
+from voicecoach.speech.estimate import EstimateRenderer, estimate
+from voicecoach.testing import FakeClock, RecordingOutput
+
+SPEC = parse_routine_text(
+    "name: T\nexercises:\n  - use: pull-up\n    reps: 5-12\n"
+    "    tempo: [pull 1, squeeze 1, lower 3]\n    rep_cues: {2: Chest up., 3: Elbows down.}\n"
+).exercises()[0]
+TEMPO = SPEC.tempo
+
+
+def _reps_said(cues: list[Cue]) -> list[str]:
+    return [c.text for c in cues if isinstance(c, Say) and c.kind == "rep"]
+
+
+@pytest.mark.parametrize("reps", [2, 5, 12])
+def test_last_one_falls_on_the_last_rep(reps: int) -> None:
+    seg = planner.work_segment(SPEC, TEMPO, reps, [], 0, estimate)
+    said = _reps_said(seg.cues)
+    assert said[-1] == "last one, pull"
+    assert [s.split(",")[0] for s in said[:-1]] == [spoken.number(r) for r in range(1, reps)]
+    two_more = [c for c in seg.cues if isinstance(c, Say) and c.text == "two more"]
+    rep_len = TEMPO.rep_seconds
+    if reps >= 4:  # said inside the rep before the last
+        assert len(two_more) == 1
+        assert (reps - 2) * rep_len + 1.0 <= two_more[0].at < (reps - 1) * rep_len + 1.0
+    else:
+        assert not two_more
+
+
+def test_counting_at_the_end_says_reps_done() -> None:
+    seg = planner.work_segment(SPEC, TEMPO, 5, [], 0, estimate, Talk(count="end"))
+    said = _reps_said(seg.cues)
+    # Rep one starts with the phase word alone; each later one with the count so far.
+    assert said == ["pull", "one, pull", "two, pull", "three, pull", "four, last one, pull", "five"]
+    ends = [c.at for c in seg.cues if isinstance(c, Say) and c.text == "five"]
+    assert ends == [1.0 + 5 * TEMPO.rep_seconds]
+
+
+def test_reps_level_keeps_numbers_and_ticks_the_phases() -> None:
+    seg = planner.work_segment(SPEC, TEMPO, 6, [], 3, estimate, Talk("reps"))
+    words = [c.text for c in seg.cues if isinstance(c, Say)]
+    assert "squeeze" not in words and "lower" not in words
+    assert "Chest up." not in words  # form cues during reps are for full talk
+    assert _reps_said(seg.cues) == [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "last one",
+    ]
+    assert sum(isinstance(c, Sound) and c.name == "tick" for c in seg.cues) >= 6 * 3
+
+
+def test_quiet_says_only_go_in_a_set_and_beeps_the_rest() -> None:
+    seg = planner.work_segment(SPEC, TEMPO, 6, ["Set one."], 3, estimate, Talk("quiet"))
+    words = [c.text for c in seg.cues if isinstance(c, Say)]
+    assert words == ["Set one.", "go"]
+    beeps = [c.at for c in seg.cues if isinstance(c, Sound) and c.name == "beep"]
+    assert len(beeps) == 3 + 6  # count-in, then one a rep
+    rest = planner.rest_segment(90, ["Next: set two, fifty pounds."], estimate, Talk("quiet"))
+    assert [c.text for c in rest.cues if isinstance(c, Say)] == [
+        "Next: set two, fifty pounds.",
+        "go",
+    ]
+
+
+@pytest.mark.parametrize("talk", [Talk(), Talk("reps"), Talk(count="end")])
+@pytest.mark.parametrize("reps", [3, 8, 20])
+def test_cues_never_overlap_counts(talk: Talk, reps: int) -> None:
+    """Form cues, "two more" and rep numbers never sound at the same time."""
+    for tempo in (
+        TEMPO,
+        parse_tempo("1-0-1-0", PhaseWords()),
+        parse_tempo("3-1-2-1", PhaseWords()),
+    ):
+        seg = planner.work_segment(SPEC, tempo, reps, [], 3, estimate, talk)
+        spans = sorted(
+            (c.at, c.at + (estimate(c.text) if isinstance(c, Say) else SOUND_SECONDS))
+            for c in seg.cues
+            if isinstance(c, (Say, Sound))
+        )
+        for (a0, a1), (b0, _b1) in itertools.pairwise(spans):
+            assert a1 <= b0 + 1e-9, (a0, a1, b0)
+
+
+def test_form_cues_spread_over_a_long_set() -> None:
+    seg = planner.work_segment(SPEC, TEMPO, 12, [], 0, estimate)
+    cue_reps = [
+        int(c.at // TEMPO.rep_seconds) + 1
+        for c in seg.cues
+        if isinstance(c, Say) and c.kind == "rep-cue"
+    ]
+    assert len(cue_reps) >= 3 and cue_reps[0] == 2  # at its rep, then again later
+    assert max(cue_reps) <= 12 - 1  # the last rep is left to "last one"
+
+
+def _run(text: str, keys: list[tuple[float, str]]) -> list[Event]:
+    events: list[Event] = []
+    env = Environment(
+        clock=FakeClock(keys),
+        voice=Voice(EstimateRenderer()),
+        output=RecordingOutput(),
+        sinks=[events.append],
+        answers=deque(),
+    )
+    Session(parse_routine_text(text), env).run()
+    return events
+
+
+ROUTINE = (
+    "name: Tiny\ncount_in: 0\n{talk}exercises:\n"
+    "  - {{use: barbell-row, sets: 2, reps: 4, load: 100 lb, rest: 30s}}\n"
+)
+
+
+def test_routine_talk_key_and_the_live_key() -> None:
+    quiet = _run(ROUTINE.format(talk="talk: quiet\n"), [])
+    assert not any(e.kind == "say" and e.text == "slow down" for e in quiet)
+    # t during the first set: full → reps; the next set ticks its phases.
+    events = _run(ROUTINE.format(talk=""), [(8.0, "t")])
+    changed = [e for e in events if e.kind == "talk"]
+    assert [e.text for e in changed] == ["reps"]
+    second_set = [e.due for e in events if e.kind == "set"][1]
+    after = [e.text for e in events if e.kind == "say" and e.due > second_set]
+    assert "Talk: reps." in [e.text for e in events if e.kind == "say"]
+    assert "slow down" not in after and "two" in after
+
+
+def test_bad_talk_in_a_routine_is_located() -> None:
+    with pytest.raises(RoutineError) as info:
+        parse_routine_text("name: T\ntalk: chatty\nexercises: [pull-up]\n", "r.yaml")
+    (p,) = info.value.problems
+    assert (p.line, p.column) == (2, 7) and "full, reps, quiet" in p.message
