@@ -34,25 +34,6 @@ SYMBOLS = ("/", "&", "+", "@", "%", "°")
 UNHEARD = {"lower", "return"}
 MAX_CUE = 100
 
-# Seed entries that still say one set-up cue. Their built-in routines' golden
-# transcripts speak that cue, so a second one lands together with re-recorded
-# transcripts; the set may only shrink (see the test that guards it).
-ONE_SETUP_SEEDS = {
-    "upright-row",
-    "trx-y-raise",
-    "trx-t-raise",
-    "trx-w-pull",
-    "pull-up",
-    "chin-up",
-    "neutral-grip-pull-up",
-    "assisted-pull-up",
-    "band-pull-apart",
-    "overhead-band-pull-apart",
-    "low-band-pull-apart",
-    "band-face-pull",
-    "band-row",
-}
-
 LIBRARY = load_library()
 RAW: dict[str, dict[str, object]] = load_file(library_file()).data
 
@@ -95,8 +76,7 @@ def test_entry_is_complete(key: str) -> None:
     assert ex.equipment and all(isinstance(e, str) and e for e in ex.equipment)
     assert all(e == e.lower() for e in ex.equipment), "equipment words are lowercase"
     assert ex.aliases, "at least one alias for matching imported names"
-    minimum = 1 if key in ONE_SETUP_SEEDS else 2
-    assert len(ex.setup) >= minimum, f"at least {minimum} set-up cues"
+    assert len(ex.setup) >= 2, "at least two set-up cues"
     if not ex.timed:
         # A hold speaks no rep numbers, so only rep-based entries need rep cues.
         assert ex.rep_cues, "at least one rep cue"
@@ -129,12 +109,6 @@ def test_spoken_text_reads_as_written(key: str) -> None:
         assert not any(s in text for s in SYMBOLS), text
         assert not NUMBER_WITH_UNIT.search(text), text
         assert not SHORTHAND.search(text), text
-
-
-def test_one_setup_seeds_are_still_short_of_a_cue() -> None:
-    """The allowance for one set-up cue goes as soon as an entry gets its second."""
-    grown = sorted(k for k in ONE_SETUP_SEEDS if len(LIBRARY[k].setup) != 1)
-    assert not grown, "remove these from ONE_SETUP_SEEDS"
 
 
 @pytest.mark.parametrize(
