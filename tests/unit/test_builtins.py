@@ -67,7 +67,7 @@ def test_name_resolution_accepts_yaml_suffix() -> None:
 def test_unknown_name_lists_builtins() -> None:
     """An unknown name's error lists the built-ins."""
     with pytest.raises(RoutineError) as info:
-        resolve("leg-day")
+        resolve("arm-day")
     assert "pull-day" in str(info.value)
 
 
