@@ -148,3 +148,16 @@ def test_sigterm_while_speech_is_prepared_is_a_clean_143(
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
     assert b"Traceback" not in err and b"internal error" not in err
+
+
+def test_week_two_varies_its_lines(tmp_path: Path, voicecoach_home: Path) -> None:
+    """The same routine next week: the rest is announced in other words, from the journal."""
+    routine = tmp_path / "weeks.yaml"
+    routine.write_text(ROUTINE.replace("sets: 1", "sets: 2").replace("rest: 0s", "rest: 4s"))
+    args = ["run", str(routine), "--audio", "none", "--engine", "estimate", "--answers", "2,2"]
+    env = voicecoach_env(voicecoach_home)
+    first = run_voicecoach(args, env)
+    second = run_voicecoach(args, env)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert "Rest four seconds." in first.stdout
+    assert "Rest four seconds." not in second.stdout and "Four seconds rest." in second.stdout

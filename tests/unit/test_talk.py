@@ -155,3 +155,51 @@ def test_bad_talk_in_a_routine_is_located() -> None:
         parse_routine_text("name: T\ntalk: chatty\nexercises: [pull-up]\n", "r.yaml")
     (p,) = info.value.problems
     assert (p.line, p.column) == (2, 7) and "full, reps, quiet" in p.message
+
+
+def _pool_lines(events: list[Event]) -> dict[str, list[str]]:
+    from voicecoach.plan.wording import POOLS
+
+    out: dict[str, list[str]] = {}
+    for e in events:
+        if e.kind != "say":
+            continue
+        for pool, options in POOLS.items():
+            stems = [o.split("{")[0].strip(" :").lower() or o.split("}")[-1] for o in options]
+            if any(s and s in e.text.lower() for s in stems):
+                out.setdefault(pool, []).append(e.text)
+    return out
+
+
+LONG = (
+    "name: Long\ncount_in: 0\nexercises:\n"
+    "  - {use: barbell-row, sets: 4, reps: 5, load: 100 lb, rest: 30s}\n"
+    "  - {use: kroc-row, sets: 2, reps: 5, load: 50 lb, rest: 30s}\n"
+    "  - {use: dead-hang, sets: 3, hold: 20s, rest: 30s}\n"
+)
+
+
+def _session(seed: int) -> list[Event]:
+    events: list[Event] = []
+    env = Environment(
+        clock=FakeClock([]),
+        voice=Voice(EstimateRenderer()),
+        output=RecordingOutput(),
+        sinks=[events.append],
+        answers=deque(),
+    )
+    Session(parse_routine_text(LONG), env, seed=seed).run()
+    return events
+
+
+def test_varied_lines_never_repeat_back_to_back_and_are_reproducible() -> None:
+    first = _pool_lines(_session(0))
+    assert {"rest", "two-more", "halfway"} <= set(first)
+    for pool, lines in first.items():
+        assert len(lines) >= 2, pool
+        for a, b in itertools.pairwise(lines):
+            assert a != b, (pool, a)
+    assert _pool_lines(_session(0)) == first  # the same seed says the same words
+    # Next week (one more session journaled) starts each pool elsewhere.
+    later = _pool_lines(_session(1))
+    assert later["rest"][0] != first["rest"][0]

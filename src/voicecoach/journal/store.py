@@ -238,6 +238,14 @@ class Journal:
         )
 
     # --- reading --------------------------------------------------------------------
+    def sessions_of(self, routine_name: str) -> int:
+        """How many real sessions of a routine the journal holds (a seed for varied lines)."""
+        row = self._read(
+            "SELECT COUNT(*) FROM sessions WHERE routine_name = ? AND dry_run = 0",
+            (routine_name,),
+        ).fetchone()
+        return int(row[0]) if row else 0
+
     def carried_load(self, exercise: str, *, include_dry_runs: bool) -> tuple[Load, int] | None:
         """The load (and rep bonus) the last session of ``exercise`` ended with.
 

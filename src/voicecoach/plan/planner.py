@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from voicecoach.plan import spoken
 from voicecoach.plan.cues import Cue, Durations, Mark, Say, Sound, end_of, resolve
 from voicecoach.plan.talk import Talk
+from voicecoach.plan.wording import PLAIN, Wording
 from voicecoach.routines.durations import format_duration
 from voicecoach.routines.loads import Load, Unloaded
 from voicecoach.routines.model import Circuit, ExerciseSpec, Routine
@@ -86,7 +87,12 @@ def count_in(beats: int, start: float, talk: Talk = FULL) -> list[Cue]:
 
 
 def reps_cues(
-    spec: ExerciseSpec, tempo: Tempo, reps: int, start: float, talk: Talk = FULL
+    spec: ExerciseSpec,
+    tempo: Tempo,
+    reps: int,
+    start: float,
+    talk: Talk = FULL,
+    two_more: str = "two more",
 ) -> list[Cue]:
     """Rep numbers, phase words (or ticks), a tick for each further second, form cues.
 
@@ -137,7 +143,7 @@ def reps_cues(
         cues.append(
             Say(
                 firsts[r - 1] + 0.9,
-                ("two more",),
+                (two_more,),
                 priority=PRIORITY_REP_CUE,
                 kind="push",
                 slots=tuple(later[r - 1]),
@@ -209,11 +215,13 @@ def _offsets(tempo: Tempo) -> list[float]:
     return out
 
 
-def hold_cues(seconds: float, start: float, talk: Talk = FULL) -> list[Cue]:
+def hold_cues(
+    seconds: float, start: float, talk: Talk = FULL, halfway: str = "halfway"
+) -> list[Cue]:
     """A timed hold: halfway point, the last three seconds, then done."""
     cues: list[Cue] = []
     if seconds >= 10 and talk.milestones:
-        cues.append(Say(start + seconds / 2, ("halfway",), priority=3, kind="hold"))
+        cues.append(Say(start + seconds / 2, (halfway,), priority=3, kind="hold"))
     for k in (3, 2, 1):
         if seconds > k + 1:
             cues.append(
@@ -234,8 +242,14 @@ def work_segment(
     beats: int,
     durations: Durations,
     talk: Talk = FULL,
+    wording: Wording = PLAIN,
+    n: int = 0,
 ) -> Segment:
-    """Announcement (may be empty), count-in, then the reps or the hold."""
+    """Announcement (may be empty), count-in, then the reps or the hold.
+
+    ``n`` counts the sets before this one, so that its varied lines ("two
+    more", "halfway") differ from the last set's.
+    """
     cues, t = speech(intro, durations)
     if intro:
         t += 0.6
@@ -246,17 +260,22 @@ def work_segment(
     work_start = t + 1.0
     cues.append(Mark(work_start, "work-start", 0))
     if spec.hold is not None:
-        cues += hold_cues(spec.hold, work_start, talk)
+        cues += hold_cues(spec.hold, work_start, talk, wording.line("halfway", n))
         length = work_start + spec.hold
     else:
-        cues += reps_cues(spec, tempo, reps, work_start, talk)
+        cues += reps_cues(spec, tempo, reps, work_start, talk, wording.line("two-more", n))
         length = work_start + reps * tempo.rep_seconds
     resolved = resolve(cues, durations)
     return Segment(resolved, max(length, end_of(resolved, durations)))
 
 
 def rest_segment(
-    seconds: float, preview: list[str], durations: Durations, talk: Talk = FULL
+    seconds: float,
+    preview: list[str],
+    durations: Durations,
+    talk: Talk = FULL,
+    wording: Wording = PLAIN,
+    n: int = 0,
 ) -> Segment:
     """ "Rest ninety seconds", a preview of what is next, milestones, "three, two, one, go".
 
@@ -264,7 +283,7 @@ def rest_segment(
     the coach never talks over the countdown. Quiet, the rest begins without a
     word and counts down in beeps: what is next and "go" are what need words.
     """
-    opening = [f"Rest {spoken.duration(seconds)}."] if talk.milestones else []
+    opening = [wording.line("rest", n, d=spoken.duration(seconds))] if talk.milestones else []
     cues, t = speech(opening, durations, kind="rest")
     preview_cues, preview_end = speech(preview, durations, start=t + 1.0, kind="preview")
     cues += preview_cues

@@ -10,9 +10,12 @@ session's outline: intro, items in order, summary.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Sound
 from voicecoach.plan.talk import Talk
+from voicecoach.plan.wording import Wording
 from voicecoach.plan.workplan import work_items
 from voicecoach.routines.loads import Level, Load, Unloaded
 from voicecoach.routines.model import Routine
@@ -44,9 +47,12 @@ class Session(Resting):
         rir_timeout: float | None = None,
         dry_run: bool = False,
         talk: Talk | None = None,
+        seed: int = 0,
     ):
         self.routine = routine
         self.talk = talk or Talk(routine.talk or "full", routine.count or "start")
+        self.wording = Wording(seed)
+        self.uses = Counter()
         self.env = env
         self.items = work_items(routine)
         self.done_positions = resume_from or set()

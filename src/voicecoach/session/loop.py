@@ -22,7 +22,10 @@ from voicecoach.plan.cues import Cue, Mark, Say, Sound
 from voicecoach.session.statusline import Status, clock_text
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from voicecoach.plan.talk import Talk
+    from voicecoach.plan.wording import Wording
     from voicecoach.plan.workplan import WorkItem
     from voicecoach.routines.loads import Load
     from voicecoach.routines.model import Routine
@@ -76,6 +79,8 @@ class Loop:
     _wall0: datetime
     _rep: int  # the rep being counted, for the status line
     talk: Talk  # how much the coach says; the t key changes it from the next segment on
+    wording: Wording  # which of a line's equivalent wordings is said
+    uses: Counter[str]  # how often each varied line came so far (the wording's index)
 
     def _show(self, **parts: str) -> None:
         """Update parts of the status line (when there is one)."""

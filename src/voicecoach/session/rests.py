@@ -38,7 +38,13 @@ class Resting(SetRunner):
             return
         total = [rest]
         self._emit("rest", f"{rest:g}s")
-        seg = planner.rest_segment(rest, preview, self.env.voice.duration, self.talk)
+        n = self.uses["rest"]
+        self.uses["rest"] += 1
+        if preview and preview[0].startswith(self.wording.line("next-up", self.uses["next-up"])):
+            self.uses["next-up"] += 1
+        seg = planner.rest_segment(
+            rest, preview, self.env.voice.duration, self.talk, self.wording, n
+        )
 
         def on_key(key: str, elapsed: float) -> object:
             if key == "s":
@@ -49,7 +55,9 @@ class Resting(SetRunner):
                 total[0] = max(elapsed + 5.0, total[0] + change)
                 self._emit("rest", f"adjusted to {total[0]:g}s")
                 self._speak_immediate("Fifteen more seconds." if more else "Fifteen seconds less.")
-                new = planner.rest_segment(total[0], preview, self.env.voice.duration, self.talk)
+                new = planner.rest_segment(
+                    total[0], preview, self.env.voice.duration, self.talk, self.wording, n
+                )
                 return (new.cues, new.length)
             return None
 

@@ -225,6 +225,7 @@ def _run(
         talk=Talk(
             settings.talk or routine.talk or "full", settings.count or routine.count or "start"
         ),
+        seed=_seed(journal, routine),
     )
     if session_id is not None:
         session.result.session_id = session_id
@@ -266,3 +267,13 @@ def _help_line(music: bool = False) -> str:
     from voicecoach.session.engine import HELP, HELP_MUSIC
 
     return HELP_MUSIC if music else HELP
+
+
+def _seed(journal: Journal | None, routine: Routine) -> int:
+    """The session's wording seed: how many sessions of this routine came before."""
+    if journal is None:
+        return 0
+    try:
+        return journal.sessions_of(routine.name)
+    except JournalError:
+        return 0  # varied lines are not worth stopping a workout for

@@ -21,7 +21,8 @@ class SetRunner(Asking):
         if nxt.slot == item.slot and nxt.circuit is None:
             return ["Next: " + preview[0][0].lower() + preview[0][1:], *preview[1:]]
         if nxt.circuit is None or nxt.circuit is not item.circuit:
-            return ["Next up: " + preview[0], *preview[1:]]
+            lead = self.wording.line("next-up", self.uses["next-up"])
+            return [lead + preview[0], *preview[1:]]
         return preview
 
     def _header(self, item: WorkItem, full: bool) -> list[str]:
@@ -77,8 +78,17 @@ class SetRunner(Asking):
                 self._switch(spec.switch, side or "")
                 intro, beats = [], 0
             seg = planner.work_segment(
-                spec, spec.tempo, rep_count, intro, beats, env.voice.duration, self.talk
+                spec,
+                spec.tempo,
+                rep_count,
+                intro,
+                beats,
+                env.voice.duration,
+                self.talk,
+                self.wording,
+                self.uses["work"],
             )
+            self.uses["work"] += 1  # each side's segment: its lines differ from the last
             if k == 0:  # the answer's phrases are due when the last side ends
                 self._foresee(item, nxt, rep_count, env.clock.now() + seg.length * len(sides))
             started = env.clock.now()

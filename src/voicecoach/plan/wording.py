@@ -1,0 +1,45 @@
+"""Lines said more than once a session, each with equivalent wordings to vary them.
+
+A coach who says "Rest ninety seconds." word for word before every rest of
+every week is a recording; a few short equivalents keep the ear listening.
+The choice is a pure function of a seed and how many times the line came
+before in the session, so:
+
+* the same line never comes twice in a row (consecutive counts give
+  consecutive wordings of a pool of at least two);
+* a session is reproducible: a dry run, a golden transcript or a replay with
+  the same seed says the same words;
+* the seed is the number of sessions of the routine already journaled, so
+  next week's session starts its pools elsewhere.
+
+Every wording is short and built from words heard well in gym noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+POOLS: dict[str, tuple[str, ...]] = {
+    # "{d}" is a spoken duration ("ninety seconds"); "{D}" the same, capitalised.
+    "rest": ("Rest {d}.", "{D} rest.", "Take {d}."),
+    "next-up": ("Next up: ", "Coming up: ", "Up next: "),
+    "two-more": ("two more", "two to go", "two left"),
+    "halfway": ("halfway", "half done", "halfway there"),
+}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Chooses a wording of a pool for its ``n``-th use in the session."""
+
+    seed: int = 0
+
+    def line(self, pool: str, n: int, **values: str) -> str:
+        options = POOLS[pool]
+        text = options[(self.seed + n) % len(options)]
+        if "d" in values:
+            values = {**values, "D": values["d"][:1].upper() + values["d"][1:]}
+        return text.format(**values) if values else text
+
+
+PLAIN = Wording()
