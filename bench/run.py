@@ -42,6 +42,7 @@ SUITES = (
     "journal_scale",
     "listencpu",
     "recognition",
+    "talk",
 )
 USAGE = f"""usage: bench/run.py [--quick] [SUITE ...]
 
@@ -102,6 +103,10 @@ def main() -> int:
                 from recognition import bench_recognition
 
                 figures += bench_recognition(report, Figure, QUICK)
+            if not only or "talk" in only:
+                from talk_levels import bench_talk
+
+                figures += bench_talk(report, Figure)
         finally:
             pulse.stop()
     report["figures"] = [dict(f.__dict__, ratio=f.ratio) for f in figures]
