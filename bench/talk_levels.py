@@ -23,10 +23,10 @@ ANSWERS = ",".join(["2"] * 60)
 def counts(routine: str, level: str, home: Path) -> tuple[int, int, int]:
     """(spoken lines, sounds, sets) of one dry run."""
     transcript = home / f"{routine}-{level}.jsonl"
+    args = ["run", routine, "--dry-run", "--engine", "estimate", "--audio", "none"]
+    args += ["--no-journal", "--answers", ANSWERS, "--talk", level]
     subprocess.run(
-        [PY, "-m", "voicecoach", "run", routine, "--dry-run", "--engine", "estimate"]
-        + ["--audio", "none", "--no-journal", "--answers", ANSWERS, "--talk", level]
-        + ["--transcript", str(transcript)],
+        [PY, "-m", "voicecoach", *args, "--transcript", str(transcript)],
         env={"VOICECOACH_HOME": str(home), "PATH": "/usr/bin:/bin"},
         cwd=ROOT,
         check=True,
