@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
@@ -47,6 +48,10 @@ class Settings:
     # (start | end); None leaves it to the routine, then full and start.
     talk: str | None = None
     count: str | None = None
+    # The bar and the plates the lifter owns: with both, barbell loads are rounded to
+    # what can be loaded and the plates are said per side. None: nothing is said.
+    bar: str | None = None  # "45 lb", "20 kg"
+    plates: tuple[float, ...] | None = None  # in the bar's unit: [45, 35, 25, 10, 5, 2.5]
 
 
 def env_var(name: str) -> str:
@@ -110,6 +115,25 @@ def _flag(value: Any) -> bool:
     return _BOOLS[word]
 
 
+_BAR = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(lb|lbs|pounds?|kg|kgs|kilos?)\s*$", re.IGNORECASE)
+
+
+def _bar(value: Any) -> str:
+    match = _BAR.match(str(value))
+    if not match or not 1 <= float(match.group(1)) <= 200:
+        raise ValueError
+    unit = "kg" if match.group(2).lower().startswith("k") else "lb"
+    return f"{float(match.group(1)):g} {unit}"
+
+
+def _plates(value: Any) -> tuple[float, ...]:
+    items = value if isinstance(value, list) else str(value).strip(" []").split(",")
+    plates = tuple(_number(x) for x in items if not (isinstance(x, str) and not x.strip()))
+    if not plates or len(plates) > 20 or not all(0.25 <= p <= 100 for p in plates):
+        raise ValueError
+    return plates
+
+
 _BOOLS = {"true": True, "1": True, "yes": True, "on": True}
 _BOOLS.update({"false": False, "0": False, "no": False, "off": False})
 
@@ -131,6 +155,11 @@ RULES: dict[str, Rule] = {
     "render_timeout": Rule(_between(0.5, 120.0), "a number of seconds from 0.5 to 120"),
     "talk": Rule(_choice("full", "reps", "quiet"), "full, reps or quiet"),
     "count": Rule(_choice("start", "end"), "start or end"),
+    "bar": Rule(_bar, "a weight with its unit from 1 to 200, like 45 lb or 20 kg"),
+    "plates": Rule(
+        _plates,
+        "a list of up to 20 plate weights, each from 0.25 to 100, like [45, 25, 10, 5, 2.5]",
+    ),
 }
 
 

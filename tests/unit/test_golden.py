@@ -41,7 +41,10 @@ TALKS = {
     "pull-day.talk-reps": ["--talk", "reps"],
     "pull-day.talk-quiet": ["--talk", "quiet"],
     "pull-day.count-end": ["--count", "end"],
+    "push-day.plates": [],
 }
+# The plates a lifter owns, for the transcript that says them per side.
+PLATES = {"VOICECOACH_BAR": "45 lb", "VOICECOACH_PLATES": "45,35,25,10,5,2.5"}
 
 
 @pytest.mark.parametrize("name", sorted(TALKS))
@@ -60,6 +63,7 @@ def test_talk_levels_match_golden(name: str) -> None:
             "--no-journal",
             *TALKS[name],
         ],
+        env=PLATES if name.endswith(".plates") else None,
     )
     assert result.exit_code == 0, result.output
     path = GOLDEN / f"{name}.txt"

@@ -55,11 +55,16 @@ def _check(name: str, loaded: Settings) -> None:
             assert value > 0  # a silent voice fails every phrase's check
     if name in CHOICES:
         assert value in CHOICES[name]
+    if name == "plates":
+        assert value and all(math.isfinite(p) and 0.25 <= p <= 100 for p in value)
+    if name == "bar":
+        amount, unit = value.split()
+        assert unit in ("lb", "kg") and 1 <= float(amount) <= 200
 
 
 def test_every_rule_has_a_documented_range_or_choice() -> None:
     """A setting added with a rule is added here too, so the property covers it."""
-    assert set(RANGES) | set(CHOICES) | {"duck_others"} == set(RULES)
+    assert set(RANGES) | set(CHOICES) | {"duck_others", "bar", "plates"} == set(RULES)
     assert set(RULES) <= {f.name for f in fields(Settings)}
 
 

@@ -47,6 +47,7 @@ EXERCISE_KEYS = {
     "progression",
     "setup",
     "rep_cues",
+    "bar",
 }
 CIRCUIT_KEYS = {"circuit", "superset", "rounds", "rest", "transition", "exercises"}
 PROGRESSION_KEYS = {"rule", "add", "drop", "round", "dumbbells", "cap"}

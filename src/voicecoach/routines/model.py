@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from voicecoach.routines.loads import Load
+from voicecoach.routines.loads import Load, Weight
 from voicecoach.routines.tempo import Tempo
+
+# Equipment loaded with plates on a bar.
+BARS = {"barbell", "trap-bar", "ez-bar", "safety-bar"}
 
 # How much the coach says, and where a rep's number falls (see plan/talk.py).
 TALK_LEVELS = ("full", "reps", "quiet")
@@ -58,6 +61,12 @@ class ExerciseSpec:
     rep_cues: tuple[tuple[int, str], ...]
     progression: Progression
     equipment: tuple[str, ...] = ()
+    bar: Weight | None = None  # this exercise's own bar (a trap bar, an EZ bar), if given
+
+    @property
+    def barbell(self) -> bool:
+        """Loaded with plates on a bar, so its loads can be said as plates."""
+        return self.bar is not None or bool(set(self.equipment) & BARS)
 
     @property
     def timed(self) -> bool:

@@ -161,6 +161,7 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
         "progression": progression,
         "setup": CUE_LIST,
         "rep_cues": REP_CUES,
+        "bar": WEIGHT,
     }
 
     def entry(keys: set[str]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from voicecoach.routines.loads import (
     Unloaded,
     Weight,
     parse_load,
+    parse_weight,
 )
 from voicecoach.routines.model import ExerciseSpec, Range
 from voicecoach.routines.section_progression import ProgressionSection
@@ -91,6 +92,7 @@ class ExerciseSection(ProgressionSection):
         except ValueError as exc:
             self.fail((*path, "rir"), str(exc))
         sides = self.sides(data, path, lib)
+        bar = self.bar(data.get("bar"), (*path, "bar")) if "bar" in data else None
         switch = self.duration(get("switch", "10s"), (*path, "switch"), "switch")
         setup = self.text_list(data.get("setup"), (*path, "setup"), "setup")
         rep_cues = dict(lib.rep_cues)
@@ -139,7 +141,19 @@ class ExerciseSection(ProgressionSection):
             rep_cues=tuple(sorted(rep_cues.items())),
             progression=progression,
             equipment=lib.equipment,
+            bar=bar,
         )
+
+    def bar(self, raw: Any, path: tuple[Any, ...]) -> Weight | None:
+        """This exercise's own bar: a trap bar or an EZ bar weighs what the usual bar does not."""
+        try:
+            weight = parse_weight(raw, self.units)
+            if not 1 <= weight.amount <= 200:
+                raise ValueError("a bar weighs from 1 to 200, like 45 lb or 20 kg")
+        except ValueError as exc:
+            self.fail(path, f"bar: {exc}")
+            return None
+        return weight
 
     def load(self, data: dict[str, Any], path: tuple[Any, ...], lib: LibraryExercise) -> Load:
         if "load" not in data:

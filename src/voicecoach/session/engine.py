@@ -14,6 +14,7 @@ from collections import Counter
 
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Sound
+from voicecoach.plan.plates import Rack
 from voicecoach.plan.talk import Talk
 from voicecoach.plan.wording import Wording
 from voicecoach.plan.workplan import work_items
@@ -48,11 +49,13 @@ class Session(Resting):
         dry_run: bool = False,
         talk: Talk | None = None,
         seed: int = 0,
+        rack: Rack | None = None,
     ):
         self.routine = routine
         self.talk = talk or Talk(routine.talk or "full", routine.count or "start")
         self.wording = Wording(seed)
         self.uses = Counter()
+        self.on_bar = {}
         self.env = env
         self.items = work_items(routine)
         self.done_positions = resume_from or set()
@@ -62,9 +65,12 @@ class Session(Resting):
         self.dry_run = dry_run
         self.state: dict[int, SlotState] = {}
         carried = carried or {}
+        self.rack = rack
         for item in self.items:
             if item.slot not in self.state:
                 load, bonus = carried.get(item.slot, (item.spec.load, 0))
+                # What the plates can make is what is lifted, said and journaled.
+                load = self._on_bar(item.spec, load)
                 self.state[item.slot] = SlotState(load, bonus, start_load=item.spec.load)
         self.carried = carried
         self.t0 = 0.0

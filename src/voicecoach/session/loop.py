@@ -24,6 +24,7 @@ from voicecoach.session.statusline import Status, clock_text
 if TYPE_CHECKING:
     from collections import Counter
 
+    from voicecoach.plan.plates import Loading, Rack
     from voicecoach.plan.talk import Talk
     from voicecoach.plan.wording import Wording
     from voicecoach.plan.workplan import WorkItem
@@ -81,6 +82,8 @@ class Loop:
     talk: Talk  # how much the coach says; the t key changes it from the next segment on
     wording: Wording  # which of a line's equivalent wordings is said
     uses: Counter[str]  # how often each varied line came so far (the wording's index)
+    rack: Rack | None  # the lifter's bar and plates, when both are set
+    on_bar: dict[int, Loading]  # what each exercise's bar holds now, to say only the change
 
     def _show(self, **parts: str) -> None:
         """Update parts of the status line (when there is one)."""

@@ -21,6 +21,7 @@ from voicecoach.exitcodes import ExitStatus
 from voicecoach.inputs.clock import Clock, SystemClock
 from voicecoach.inputs.keys import KeySource, TerminalKeys, open_keys
 from voicecoach.journal.store import Journal, JournalError
+from voicecoach.plan.plates import Rack
 from voicecoach.plan.talk import Talk
 from voicecoach.routines.loads import Load
 from voicecoach.routines.model import Routine
@@ -226,6 +227,7 @@ def _run(
             settings.talk or routine.talk or "full", settings.count or routine.count or "start"
         ),
         seed=_seed(journal, routine),
+        rack=_rack(settings),
     )
     if session_id is not None:
         session.result.session_id = session_id
@@ -277,3 +279,11 @@ def _seed(journal: Journal | None, routine: Routine) -> int:
         return journal.sessions_of(routine.name)
     except JournalError:
         return 0  # varied lines are not worth stopping a workout for
+
+
+def _rack(settings: Settings) -> Rack | None:
+    """The lifter's bar and plates from the settings; None unless both are set."""
+    if not settings.bar or not settings.plates:
+        return None
+    amount, unit = settings.bar.split()
+    return Rack(float(amount), tuple(settings.plates), unit)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from voicecoach.inputs.keys import ENTER
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Mark, Say, Sound
+from voicecoach.plan.plates import Loading, Rack
 from voicecoach.plan.progression import Outcome, decide
 from voicecoach.plan.workplan import WorkItem
-from voicecoach.routines.loads import describe
+from voicecoach.routines.loads import Load, Weight, describe
+from voicecoach.routines.model import ExerciseSpec
 from voicecoach.session.asking import Asking
 from voicecoach.session.loop import Played
 
@@ -51,7 +55,27 @@ class SetRunner(Asking):
             lines += planner.set_header(
                 spec, set_no, total, st.load, st.rep_bonus, spec.sides[0] if spec.sides else None
             )
+        loading = self._loading(spec, st.load)
+        if loading is not None:
+            before = self.on_bar.get(item.slot)
+            say = loading.change_from(before) if before else loading.say()
+            if say:
+                lines.append(say[0].upper() + say[1:] + ".")
         return lines
+
+    def _loading(self, spec: ExerciseSpec, load: Load) -> Loading | None:
+        """The plates for a barbell load, when the lifter's bar and plates are known."""
+        if self.rack is None or not spec.barbell or not isinstance(load, Weight):
+            return None
+        bar = spec.bar or Weight(self.rack.bar, self.rack.unit)
+        if bar.unit != load.unit or self.rack.unit != load.unit:
+            return None  # plates in kg say nothing about a bar loaded in pounds
+        return Rack(bar.amount, self.rack.plates, load.unit).loading(load.amount)
+
+    def _on_bar(self, spec: ExerciseSpec, load: Load) -> Load:
+        """A load as it can really be made with the plates (the journal keeps that one)."""
+        loading = self._loading(spec, load)
+        return load if loading is None else Weight(loading.total, loading.unit)
 
     def _item(self, item: WorkItem, previewed: bool, nxt: WorkItem | None = None) -> bool:
         """Run one set (all its sides), ask RIR, record it. True if the lifter skipped it."""
@@ -63,6 +87,7 @@ class SetRunner(Asking):
         rep_count = min(target_top, stop_at) if stop_at is not None else target_top
         sides: list[str | None] = list(spec.sides) or [None]
         records = []
+        loading = self._loading(spec, st.load)
         self._emit("set", item.label + f" · {describe(st.load)}")
         for k, side in enumerate(sides):
             self._show(
@@ -89,6 +114,8 @@ class SetRunner(Asking):
                 self.uses["work"],
             )
             self.uses["work"] += 1  # each side's segment: its lines differ from the last
+            if loading is not None:  # loaded now: the next preview says only the change
+                self.on_bar[item.slot] = loading
             if k == 0:  # the answer's phrases are due when the last side ends
                 self._foresee(item, nxt, rep_count, env.clock.now() + seg.length * len(sides))
             started = env.clock.now()
@@ -118,6 +145,7 @@ class SetRunner(Asking):
             spec.progression,
             st.rep_bonus,
         )
+        decision = replace(decision, load=self._on_bar(spec, decision.load))
         self._record(item, st, records, rir, decision)
         lines, event = self._decision_lines(item, st.load, decision, rir)
         if self.answer_confirmed:  # issue 13: not "Two in reserve." twice
@@ -178,6 +206,7 @@ class SetRunner(Asking):
             d = decide(
                 st.load, Outcome(reps, rir), spec.reps, spec.rir, spec.progression, st.rep_bonus
             )
+            d = replace(d, load=self._on_bar(spec, d.load))
             texts += self._decision_lines(item, st.load, d, rir)[0]
             if nxt is not None:
                 saved = st.load, st.rep_bonus

@@ -1,0 +1,126 @@
+"""Plates on the bar: what a barbell load is made of, per side, and how to say it.
+
+A voice coach is most useful where a lifter cannot look at a screen: loading
+the bar between sets. From the bar's weight and the plates the lifter owns
+(config.toml: ``bar`` and ``plates``), each barbell load is split into the
+fewest plates per side, rounded to the nearest load those plates can make,
+and said aloud: "a forty-five and a ten each side". Between sets only the
+change is said: "add a five each side".
+
+Pure functions; the session decides when to speak.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+
+from voicecoach.plan import spoken
+
+MAX_PER_SIDE = 1000  # a bigger load is not on a bar; the routine caps loads well below
+
+
+@dataclass(frozen=True)
+class Rack:
+    """The bar and the plates a lifter owns (each kind assumed in pairs, as many as needed)."""
+
+    bar: float
+    plates: tuple[float, ...]
+    unit: str
+
+    def loading(self, total: float) -> Loading | None:
+        """The fewest plates per side for the loadable total nearest ``total``.
+
+        None when there are no plates, or the units do not say how to make it.
+        A load under the bar is the bar alone.
+        """
+        kinds = sorted({p for p in self.plates if p > 0}, reverse=True)
+        if not kinds:
+            return None
+        grain = _grain(kinds)
+        side = max(0.0, (total - self.bar) / 2)
+        steps = min(round(side / grain), int(MAX_PER_SIDE / grain))
+        best = _fewest(kinds, grain, steps + max(1, int(max(kinds) / grain)))
+        # The nearest reachable per-side weight; on a tie, the lighter one.
+        reachable = sorted(best, key=lambda s: (abs(s - side / grain), s))
+        chosen = reachable[0]
+        plates = tuple(sorted(best[chosen], reverse=True))
+        return Loading(self.bar + 2 * chosen * grain, plates, self.unit)
+
+
+@dataclass(frozen=True)
+class Loading:
+    """A total as it is really on the bar, and the plates on each side, heaviest first."""
+
+    total: float
+    per_side: tuple[float, ...]
+    unit: str
+
+    def say(self) -> str:
+        """ "a forty-five and a ten each side", or "just the bar"."""
+        if not self.per_side:
+            return "just the bar"
+        return _list(Counter(self.per_side)) + " each side"
+
+    def change_from(self, before: Loading) -> str:
+        """What to do to go from ``before`` to this: add or take off, per side."""
+        now, was = Counter(self.per_side), Counter(before.per_side)
+        add, off = now - was, was - now
+        if not add and not off:
+            return ""
+        if not self.per_side:
+            return "strip the bar"
+        parts = []
+        if off:
+            parts.append("take off " + _list(off))
+        if add:
+            parts.append("add " + _list(add))
+        return ", then ".join(parts) + " each side"
+
+
+def _grain(kinds: list[float]) -> float:
+    """The step every combination of the plates is a multiple of (their common divisor)."""
+    fracs = [Fraction(p).limit_denominator(1000) for p in kinds]
+    g = fracs[0]
+    for f in fracs[1:]:
+        a, b = g, f
+        while b:
+            a, b = b, a % b
+        g = a
+    return float(g)
+
+
+def _fewest(kinds: list[float], grain: float, limit: int) -> dict[int, list[float]]:
+    """For each reachable per-side weight (in grains) up to ``limit``, its fewest plates."""
+    units = [(round(p / grain), p) for p in kinds]
+    best: dict[int, list[float]] = {0: []}
+    for total in range(1, limit + 1):
+        options = [best[total - u] + [p] for u, p in units if total - u in best]
+        if options:
+            best[total] = min(options, key=len)
+    return best
+
+
+def _list(counts: Counter[float]) -> str:
+    words = [_plates(v, n) for v, n in sorted(counts.items(), reverse=True)]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _plates(value: float, count: int) -> str:
+    name = _name(value)
+    if count == 1:
+        return ("an " if name.startswith(("eight", "eleven")) else "a ") + name
+    if " and " in name or name.endswith(("half", "quarter", "quarters")):
+        return f"{spoken.number(count)} plates of {name}"  # not "two and a halfs"
+    plural = name + ("es" if name.endswith("x") else "s")
+    return f"{spoken.number(count)} {plural}"
+
+
+def _name(value: float) -> str:
+    whole = int(value)
+    rest = round(value - whole, 3)
+    fraction = {0.25: "a quarter", 0.5: "a half", 0.75: "three quarters"}.get(rest)
+    if rest and fraction:
+        return f"{spoken.number(whole)} and {fraction}" if whole else fraction.removeprefix("a ")
+    return spoken.number(value)
