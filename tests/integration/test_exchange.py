@@ -479,3 +479,20 @@ def test_history_plot_and_json(journal: Path) -> None:
     j = run("history", "--exercise", "kroc-row", "--json", "--db", journal)
     got = json.loads(j.output)
     assert got[0]["weight"] == 70 and got[0]["e1rm"] > 70 and got[0]["kind"] == "working"
+
+
+def test_a_kg_history_seeds_a_pound_routine_converted(tmp_path: Path) -> None:
+    """145 kg of deadlift in Strong starts a routine written in lb at 320 lb (5 lb steps)."""
+    from voicecoach.routines.loader import parse_routine_text
+    from voicecoach.session.setup import carried_loads
+
+    db = imported(tmp_path, "strong_2023.csv")
+    routine = parse_routine_text(
+        "name: D\nexercises:\n  - {use: deadlift, sets: 1, reps: 3-5, load: 200 lb, rest: 30s}\n"
+    )
+    j = Journal(db)
+    try:
+        ((load, _),) = carried_loads(j, routine, False).values()
+    finally:
+        j.close()
+    assert (load.amount, load.unit) == (320.0, "lb")  # type: ignore[union-attr]

@@ -51,6 +51,7 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
       voicecoach history --exercise "Kroc row" --json
     """
     from voicecoach.journal import history as h
+    from voicecoach.routines.loads import describe, from_record
 
     journal = open_journal(db)
     try:
@@ -76,11 +77,7 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
             say_line(f"No sets of {exercise_name!r} yet.")
             return
         for r in rows:
-            load = (
-                f"{r['weight']:g} {r['unit']}"
-                if r["weight"] is not None
-                else (r["level"] or "bodyweight")
-            )
+            load = describe(from_record(r["load"]))
             rir = "?" if r["rir"] is None else f"{r['rir']:g}"
             side = f" ({r['side']})" if r["side"] else ""
             kind = "" if r["kind"] == "working" else f" [{KIND_WORDS[r['kind']]}]"

@@ -24,12 +24,12 @@ from voicecoach.journal.formats import hevy_time
 from voicecoach.journal.importer import (
     JSON_FORMAT,
     JSON_VERSION,
-    LB_PER_KG,
     ImportError_,
     import_file,
     journal_unit,
 )
 from voicecoach.journal.store import Journal
+from voicecoach.routines.loads import LB_PER_KG
 
 STRONG_COLUMNS = [
     "Workout #",

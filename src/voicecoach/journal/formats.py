@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 # Logical field -> the header names (lower case) the apps have used for it.
 STRONG_NAMES: dict[str, tuple[str, ...]] = {
@@ -134,6 +135,7 @@ def number(text: str, column: str) -> float | None:
 _DURATION = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s(?:ec)?)?$")
 
 
+@lru_cache(maxsize=256)
 def duration(text: str) -> float | None:
     """Seconds from ``3600``, ``1h 38m``, ``29m`` or ``45s``; empty is None."""
     text = text.strip().lower()
@@ -176,6 +178,7 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4}),?\s+" + _TIME 
 _MONTH_FIRST = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4}),?\s+" + _TIME + "$", re.I)
 
 
+@lru_cache(maxsize=256)  # every row of a workout repeats its dates
 def when(text: str) -> datetime:
     """A date and time in any form Strong or Hevy has written, in English.
 

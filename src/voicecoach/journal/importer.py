@@ -28,6 +28,7 @@ from voicecoach.journal.formats import Layout
 from voicecoach.journal.store import SET_KINDS, Journal, SetRecord
 from voicecoach.routines.library import LibraryExercise, find_by_name, load_library
 from voicecoach.routines.loads import (
+    LB_PER_KG,
     Bodyweight,
     Level,
     Load,
@@ -38,7 +39,6 @@ from voicecoach.routines.loads import (
     normalise_unit,
 )
 
-LB_PER_KG = 2.2046226218
 JSON_FORMAT = "voicecoach-journal"
 JSON_VERSION = 1
 STRONG_KINDS = {"w": "warmup", "d": "drop", "f": "failure"}
@@ -116,7 +116,7 @@ class _Importer:
         self.warn = warn
         self.report = ImportReport()
         self.names: dict[str, _Name] = {}
-        self.workouts: dict[str, _Workout] = {}
+        self.workouts: dict[datetime, _Workout] = {}  # by start minute
         self.last_working: dict[str, tuple[datetime, str | None]] = {}  # id -> (when, why not)
 
     # --- names --------------------------------------------------------------------------
@@ -144,10 +144,11 @@ class _Importer:
 
     # --- workouts -----------------------------------------------------------------------
     def workout(self, row: _Row, source: str) -> _Workout:
-        minute = row.start.strftime("%Y-%m-%dT%H:%M")
-        found = self.workouts.get(minute)
+        key = row.start.replace(second=0, microsecond=0)
+        found = self.workouts.get(key)
         if found is not None:
             return found
+        minute = key.strftime("%Y-%m-%dT%H:%M")
         old = self.db.execute(
             "SELECT id FROM sessions WHERE started_at >= ? AND started_at < ? AND dry_run = 0"
             " ORDER BY id LIMIT 1",
@@ -174,7 +175,7 @@ class _Importer:
             found = _Workout(int(cur.lastrowid or 0), False, 0)
             self.report.workouts += 1
             self.report.timers += row.timer
-        self.workouts[minute] = found
+        self.workouts[key] = found
         return found
 
     def duplicate(
