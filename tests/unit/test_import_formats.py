@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from voicecoach.journal import formats
-from voicecoach.journal.importer import rir_from_rpe
+from voicecoach.journal.rows import rir_from_rpe
 
 
 @pytest.mark.parametrize(

@@ -20,14 +20,9 @@ from datetime import datetime
 from typing import IO, Any
 
 from voicecoach.journal.cells import neutralise, restore
-from voicecoach.journal.formats import hevy_time
-from voicecoach.journal.importer import (
-    JSON_FORMAT,
-    JSON_VERSION,
-    ImportError_,
-    import_file,
-    journal_unit,
-)
+from voicecoach.journal.formats import ImportError_, hevy_time
+from voicecoach.journal.importer import import_file, journal_unit
+from voicecoach.journal.jsondoc import JSON_FORMAT, JSON_VERSION
 from voicecoach.journal.store import Journal
 from voicecoach.routines.loads import LB_PER_KG
 

@@ -57,6 +57,12 @@ EXPECTED = (
     " or a Hevy export (title, start_time, exercise_title, set_type, weight_kg or weight_lbs,"
     " reps, ...)"
 )
+
+
+class ImportError_(ValueError):
+    """A file that cannot be imported at all: the message names the file (and line)."""
+
+
 METRES = {"m": 1.0, "km": 1000.0, "mi": 1609.344, "miles": 1609.344, "ft": 0.3048, "yd": 0.9144}
 
 
