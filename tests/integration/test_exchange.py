@@ -261,7 +261,7 @@ def test_non_english_month_is_one_line_and_the_row_skipped(tmp_path: Path) -> No
     assert r.exit_code == 0
     assert f"{f}:2: date '7 mayo 2026, 06:13': 'mayo' is not an English month name" in r.stderr
     assert rows(db, "SELECT started_at FROM sessions") == [("2026-05-08T06:13:00",)]
-    assert "skipped 1 bad rows" in r.output
+    assert "skipped 1 bad row;" in r.output
 
 
 # --- 8: a timer left running; a decimal comma ----------------------------------------------
@@ -270,7 +270,7 @@ def test_non_english_month_is_one_line_and_the_row_skipped(tmp_path: Path) -> No
 def test_timer_left_running_is_kept_and_decimal_comma_read(tmp_path: Path) -> None:
     db = tmp_path / "j.sqlite3"
     r = run("import", DATA / "strong_2023.csv", "--db", db)
-    assert r.exit_code == 0 and "1 workouts had a timer left running" in r.output
+    assert r.exit_code == 0 and "1 workout had a timer left running" in r.output
     assert rows(db, "SELECT started_at, ended_at FROM sessions ORDER BY started_at") == [
         ("2023-01-05T18:02:11", "2023-01-05T19:40:11"),
         ("2023-01-08T07:30:00", None),
@@ -347,7 +347,7 @@ def test_strict_imports_nothing_when_a_row_is_bad(tmp_path: Path) -> None:
 def test_unknown_names_listed_mapped_and_remembered(tmp_path: Path) -> None:
     db = tmp_path / "j.sqlite3"
     r = run("import", DATA / "hevy_2026.csv", "--db", db)
-    assert "Farmers Walk Deluxe (1 sets)" in r.output and "1 unknown names" in r.output
+    assert "Farmers Walk Deluxe (1 set)" in r.output and "1 unknown name" in r.output
     again = tmp_path / "k.sqlite3"
     r = run(
         "import", DATA / "hevy_2026.csv", "--map", "Farmers Walk Deluxe=kroc-row", "--db", again

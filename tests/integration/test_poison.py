@@ -70,7 +70,7 @@ def test_poisoned_row_is_refused_with_its_line(tmp_path: Path, case: str) -> Non
     csv_file.write_text("\n".join([STRONG, _row(), _row(**POISON[case])]) + "\n")
     r = _invoke("import", str(csv_file), "--db", str(db))
     assert r.exit_code == 0
-    assert f"{csv_file}:3: " in r.stderr and "skipped 1 bad rows" in r.stdout
+    assert f"{csv_file}:3: " in r.stderr and "skipped 1 bad row;" in r.stdout
     assert "internal error" not in r.stderr
     assert _count(db) == 1
 

@@ -249,18 +249,21 @@ def _read_maps(mapping: tuple[str, ...], map_file: Path | None) -> dict[str, str
     return out
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def summary(report: Any) -> list[str]:
     """The lines an import ends with: what came in, what did not, and what was seeded."""
-    kinds = ", ".join(
-        f"{report.kinds[k]} {KIND_WORDS[k]}"
-        for k in ("warmup", "drop", "failure")
-        if report.kinds[k]
-    )
+    others = ("warmup", "drop", "failure")
+    kinds = ", ".join(f"{report.kinds[k]} {KIND_WORDS[k]}" for k in others if report.kinds[k])
     lines = [
-        f"imported {report.sets} sets in {report.workouts} new workouts"
+        f"imported {_count(report.sets, 'set')} in {_count(report.workouts, 'new workout')}"
         + (f" ({kinds})" if kinds else "")
-        + f"; {report.duplicates} already in the journal; skipped {report.skipped} bad rows;"
-        f" seeded {len(report.seeded)} exercises; {len(report.unknown)} unknown names"
+        + f"; {report.duplicates} already in the journal;"
+        f" skipped {_count(report.skipped, 'bad row')};"
+        f" seeded {_count(len(report.seeded), 'exercise')};"
+        f" {_count(len(report.unknown), 'unknown name')}"
     ]
     if report.assumed_unit:
         lines.append(
@@ -268,10 +271,11 @@ def summary(report: Any) -> list[str]:
             " (pass --unit if they are not)"
         )
     if report.notes:
-        lines.append(f"{report.notes} Strong notes kept with their workouts")
+        lines.append(f"{_count(report.notes, 'Strong note')} kept with the workouts")
     if report.timers:
         lines.append(
-            f"{report.timers} workouts had a timer left running (over 12 h): kept, with no end time"
+            f"{_count(report.timers, 'workout')} had a timer left running (over 12 h):"
+            " kept, with no end time"
         )
     if report.seeded:
         lines.append(
@@ -286,7 +290,7 @@ def summary(report: Any) -> list[str]:
         lines.append(
             "not in the exercise library (kept under their own names; map them with"
             ' --map "NAME=ID"): '
-            + ", ".join(f"{n} ({c} sets)" for n, c in sorted(report.unknown.items()))
+            + ", ".join(f"{n} ({_count(c, 'set')})" for n, c in sorted(report.unknown.items()))
         )
     return lines
 

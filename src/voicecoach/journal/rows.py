@@ -42,6 +42,8 @@ class Row:
 
 @dataclass
 class Named:
+    """What an app's exercise name was resolved to: a library entry, or its own slug."""
+
     exercise: str
     name: str
     entry: LibraryExercise | None
