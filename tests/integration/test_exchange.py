@@ -496,3 +496,24 @@ def test_a_kg_history_seeds_a_pound_routine_converted(tmp_path: Path) -> None:
     finally:
         j.close()
     assert (load.amount, load.unit) == (320.0, "lb")  # type: ignore[union-attr]
+
+
+def test_unit_option_for_a_file_that_names_none(tmp_path: Path) -> None:
+    db = tmp_path / "j.sqlite3"
+    r = run("import", DATA / "strong_2023.csv", "--unit", "lb", "--db", db)
+    assert r.exit_code == 0 and "assumed" not in r.output and "read as" not in r.output
+    assert rows(db, "SELECT DISTINCT unit FROM sets WHERE unit IS NOT NULL") == [("lb",)]
+
+
+def test_unknown_hevy_set_type_is_a_bad_row(tmp_path: Path) -> None:
+    f = tmp_path / "h.csv"
+    header = (DATA / "hevy_same_as_strong.csv").read_text().splitlines()[0]
+    f.write_text(header + '\nPull,"5 Jan 2026, 18:00",,,Kroc Row,,,0,giant,30,12,,,\n')
+    r = run("import", f, "--db", tmp_path / "j.sqlite3")
+    assert f"{f}:2: set_type 'giant' is not one of normal, warmup, dropset, failure" in r.stderr
+
+
+def test_import_help_shows_the_new_options() -> None:
+    r = run("import", "--help")
+    assert r.exit_code == 0
+    assert all(opt in r.output for opt in ("--map", "--map-file", "--strict", "--unit"))

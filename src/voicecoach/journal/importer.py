@@ -284,7 +284,7 @@ def _import_csv(imp: Importer, first: str, rest: Iterator[str], unit: str | None
     imp.report.fmt = layout.fmt
     if layout.unit is None and "weight_unit" not in layout.columns:
         layout.unit = unit or _journal_unit(imp.db) or "kg"
-        imp.report.assumed_unit = layout.unit
+        imp.report.assumed_unit = None if unit else layout.unit  # said only when guessed
     reader = csv.reader(rest, delimiter=layout.delimiter)
     width = len(layout.header)
     for row in reader:
