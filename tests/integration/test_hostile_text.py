@@ -112,9 +112,10 @@ def test_json_export_on_stdout_keeps_the_names_exactly(imported: dict[str, str])
     import json
 
     done = run_voicecoach(["export", "--format", "json"], imported)
-    rows = json.loads(done.stdout)
-    assert {r["exercise_name"] for r in rows} == {f"Row {OSC52} {CLEAR}", f"Curl {BEL}{C1}"}
-    assert {r["routine_name"] for r in rows} == {f"Day {TITLE}1", f"Day {TITLE}2"}
+    sessions = json.loads(done.stdout)["sessions"]
+    names = {s["original_name"] for session in sessions for s in session["sets"]}
+    assert names == {f"Row {OSC52} {CLEAR}", f"Curl {BEL}{C1}"}
+    assert {s["routine_name"] for s in sessions} == {f"Day {TITLE}1", f"Day {TITLE}2"}
 
 
 @pytest.mark.parametrize(

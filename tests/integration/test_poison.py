@@ -63,15 +63,27 @@ POISON = {
 
 
 @pytest.mark.parametrize("case", list(POISON))
-def test_poisoned_csv_is_refused_with_its_line_and_adds_nothing(tmp_path: Path, case: str) -> None:
-    """Each poisoned value is refused as FILE:LINE: what; the good row before it is not kept."""
+def test_poisoned_row_is_refused_with_its_line(tmp_path: Path, case: str) -> None:
+    """Each poisoned value is refused as FILE:LINE: what; the good row before it is kept."""
     db = tmp_path / "j.sqlite3"
     csv_file = tmp_path / "strong.csv"
     csv_file.write_text("\n".join([STRONG, _row(), _row(**POISON[case])]) + "\n")
     r = _invoke("import", str(csv_file), "--db", str(db))
+    assert r.exit_code == 0
+    assert f"{csv_file}:3: " in r.stderr and "skipped 1 bad row;" in r.stdout
+    assert "internal error" not in r.stderr
+    assert _count(db) == 1
+
+
+@pytest.mark.parametrize("case", list(POISON))
+def test_poisoned_csv_with_strict_adds_nothing(tmp_path: Path, case: str) -> None:
+    """--strict: one poisoned value refuses the whole file, exit 2, the good row not kept."""
+    db = tmp_path / "j.sqlite3"
+    csv_file = tmp_path / "strong.csv"
+    csv_file.write_text("\n".join([STRONG, _row(), _row(**POISON[case])]) + "\n")
+    r = _invoke("import", str(csv_file), "--strict", "--db", str(db))
     assert r.exit_code == 2
     assert f"{csv_file}:3: " in r.stderr and "nothing was imported" in r.stderr
-    assert "internal error" not in r.stderr
     assert _count(db) == 0
 
 
@@ -80,7 +92,7 @@ def test_dry_run_works_after_a_refused_import(tmp_path: Path) -> None:
     db = tmp_path / "j.sqlite3"
     csv_file = tmp_path / "strong.csv"
     csv_file.write_text("\n".join([STRONG, _row(weight="NaN")]) + "\n")
-    assert _invoke("import", str(csv_file), "--db", str(db)).exit_code == 2
+    assert _invoke("import", str(csv_file), "--strict", "--db", str(db)).exit_code == 2
     routine = tmp_path / "r.yaml"
     routine.write_text(ROUTINE)
     r = _invoke("run", str(routine), "--dry-run", "--db", str(db))
@@ -145,7 +157,7 @@ def test_export_has_no_live_formula_and_round_trips(tmp_path: Path, fmt: str) ->
 
     for n, name in enumerate(FORMULAS):
         sid = j.begin(name, "", "", f"2026-01-{n + 1:02d}T10:00:00")
-        load = Bodyweight(-30.0, "lb") if n == 0 else Weight(70.0, "lb")
+        load = Bodyweight(30.0, "lb") if n == 0 else Weight(70.0, "lb")
         j.record(
             sid,
             SetRecord(
@@ -184,7 +196,7 @@ def test_export_has_no_live_formula_and_round_trips(tmp_path: Path, fmt: str) ->
         for i in text_cols:
             assert not row[i].startswith(("=", "+", "-", "@", "\t", "\r")), row[i]
     weight_col = header.index("Weight (lbs)" if fmt == "strong" else "weight_lbs")
-    assert body[0][weight_col] == "-30"  # a number stays a number, sign and all
+    assert body[0][weight_col] == "30"  # a number stays a number, not a quoted text
     dst = tmp_path / "dst.sqlite3"
     r = _invoke("import", str(out), "--db", str(dst))
     assert r.exit_code == 0, r.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import click
 
@@ -22,6 +22,14 @@ from voicecoach.exitcodes import ExitStatus
 from voicecoach.journal.store import JournalError
 from voicecoach.paths import user_paths
 from voicecoach.safetext import clean, clean_lines, json_safe
+
+KIND_WORDS = {
+    "working": "working",
+    "warmup": "warm-up",
+    "drop": "drop",
+    "failure": "failure",
+    "amrap": "AMRAP",
+}
 
 
 @cli.command(context_settings=CONTEXT)
@@ -43,6 +51,7 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
       voicecoach history --exercise "Kroc row" --json
     """
     from voicecoach.journal import history as h
+    from voicecoach.routines.loads import describe, from_record
 
     journal = open_journal(db)
     try:
@@ -68,15 +77,12 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
             say_line(f"No sets of {exercise_name!r} yet.")
             return
         for r in rows:
-            load = (
-                f"{r['weight']:g} {r['unit']}"
-                if r["weight"] is not None
-                else (r["level"] or "bodyweight")
-            )
-            rir = "?" if r["rir"] is None else r["rir"]
+            load = describe(from_record(r["load"]))
+            rir = "?" if r["rir"] is None else f"{r['rir']:g}"
             side = f" ({r['side']})" if r["side"] else ""
+            kind = "" if r["kind"] == "working" else f" [{KIND_WORDS[r['kind']]}]"
             say_line(
-                f"{r['date']}  set {r['set']}{side}: {load} × {r['reps']} @ RIR {rir}"
+                f"{r['date']}  set {r['set']}{side}{kind}: {load} × {r['reps']} @ RIR {rir}"
                 + (f"  e1RM {r['e1rm']:g}" if r["e1rm"] else "")
             )
         weights, e1rms = h.per_session(journal, exercise_name)
@@ -101,9 +107,8 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
 @click.option(
     "--unit",
     type=click.Choice(["lb", "kg"]),
-    default="lb",
-    show_default=True,
-    help="Weight unit for the CSV formats.",
+    default=None,
+    help="Weight unit for the CSV formats (default: the unit most of the journal is in).",
 )
 @click.option(
     "-o",
@@ -112,8 +117,10 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
     help="Write to this file instead of stdout.",
 )
 @DB_OPTION
-def export(fmt: str, unit: str, output: Path | None, db: Path | None) -> None:
-    """Export the journal as Strong CSV, Hevy CSV or JSON.
+def export(fmt: str, unit: str | None, output: Path | None, db: Path | None) -> None:
+    """Export the journal as Strong CSV, Hevy CSV or voicecoach's JSON document.
+
+    The JSON document keeps everything, and `voicecoach import` reads it back.
 
     \b
     Examples:
@@ -155,23 +162,55 @@ class _Shown:
 
 @cli.command("import", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--unit",
+    type=click.Choice(["lb", "kg"]),
+    default=None,
+    help="Weight unit of a file that names none (Strong's comma export); default: the journal's.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="NAME=ID",
+    help="Take the app's exercise NAME as library exercise ID (repeatable; remembered).",
+)
+@click.option(
+    "--map-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file of NAME=ID lines, as --map.",
+)
+@click.option("--strict", is_flag=True, help="Import nothing if any row is bad (exit 2).")
 @DB_OPTION
-def import_cmd(file: Path, db: Path | None) -> None:
-    """Import a Strong or Hevy CSV export; loads are seeded for your next session.
+def import_cmd(
+    file: Path,
+    unit: str | None,
+    mapping: tuple[str, ...],
+    map_file: Path | None,
+    strict: bool,
+    db: Path | None,
+) -> None:
+    """Import a Strong or Hevy CSV export, or voicecoach's JSON export.
 
-    Importing the same file twice adds nothing.
+    Bad rows are listed as FILE:LINE and skipped; a workout already in the
+    journal (same start to the minute, same sets) is not added again, whichever
+    app exported it. Working sets seed your next session's loads.
 
     \b
     Examples:
       voicecoach import strong.csv
       voicecoach import hevy_workouts.csv --db ./journal.sqlite3
+      voicecoach import strong.csv --unit lb --map "Bent Over Row (Barbell)=barbell-row"
     """
-    from voicecoach.journal.exchange import ImportError_, import_file
+    from voicecoach.journal.importer import ImportError_, import_file
 
+    maps = _read_maps(mapping, map_file)
     journal = open_journal(db)
     try:
         with file.open(encoding="utf-8-sig", newline="") as lines:
-            report = import_file(journal, lines, str(file))
+            report = import_file(
+                journal, lines, str(file), unit=unit, maps=maps, strict=strict, warn=err_line
+            )
     except ImportError_ as exc:
         err_line(f"voicecoach: {exc}; nothing was imported")
         raise SystemExit(ExitStatus.USAGE) from None
@@ -180,15 +219,80 @@ def import_cmd(file: Path, db: Path | None) -> None:
         raise SystemExit(ExitStatus.USAGE) from None
     finally:
         journal.close()
-    click.echo(
-        f"imported {report.workouts} workouts, {report.sets} sets"
-        + (f"; {report.skipped} already there" if report.skipped else "")
-    )
-    if report.unmatched:
-        say_line(
-            "not in the exercise library (kept under their own names): "
-            + ", ".join(report.unmatched)
+    for line in summary(report):
+        say_line(line)
+
+
+def _read_maps(mapping: tuple[str, ...], map_file: Path | None) -> dict[str, str]:
+    """NAME=ID pairs from --map and --map-file, each ID checked against the library."""
+    from voicecoach.routines.library import load_library
+    from voicecoach.routines.problems import did_you_mean
+
+    pairs: list[tuple[str, str]] = [("--map", m) for m in mapping]
+    if map_file is not None:
+        with map_file.open(encoding="utf-8-sig") as f:
+            for n, text in enumerate(f, start=1):
+                if text.strip() and not text.lstrip().startswith("#"):
+                    pairs.append((f"{map_file}:{n}", text.strip()))
+    library = load_library()
+    out: dict[str, str] = {}
+    for where, text in pairs:
+        name, sep, key = text.rpartition("=")
+        name, key = name.strip(), key.strip()
+        if not sep or not name or not key:
+            raise click.UsageError(f"{where}: {text[:60]!r} is not NAME=ID")
+        if key not in library:
+            raise click.UsageError(
+                f"{where}: {key!r} is not an exercise in the library" + did_you_mean(key, library)
+            )
+        out[name] = key
+    return out
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary(report: Any) -> list[str]:
+    """The lines an import ends with: what came in, what did not, and what was seeded."""
+    others = ("warmup", "drop", "failure")
+    kinds = ", ".join(f"{report.kinds[k]} {KIND_WORDS[k]}" for k in others if report.kinds[k])
+    lines = [
+        f"imported {_count(report.sets, 'set')} in {_count(report.workouts, 'new workout')}"
+        + (f" ({kinds})" if kinds else "")
+        + f"; {report.duplicates} already in the journal;"
+        f" skipped {_count(report.skipped, 'bad row')};"
+        f" seeded {_count(len(report.seeded), 'exercise')};"
+        f" {_count(len(report.unknown), 'unknown name')}"
+    ]
+    if report.assumed_unit:
+        lines.append(
+            f"the file names no weight unit: weights were read as {report.assumed_unit}"
+            " (pass --unit if they are not)"
         )
+    if report.notes:
+        lines.append(f"{_count(report.notes, 'Strong note')} kept with the workouts")
+    if report.timers:
+        lines.append(
+            f"{_count(report.timers, 'workout')} had a timer left running (over 12 h):"
+            " kept, with no end time"
+        )
+    if report.seeded:
+        lines.append(
+            "starting loads: " + ", ".join(f"{k} {v}" for k, v in sorted(report.seeded.items()))
+        )
+    if report.not_seeded:
+        lines.append(
+            "no starting load: "
+            + ", ".join(f"{k} ({why})" for k, why in sorted(report.not_seeded.items()))
+        )
+    if report.unknown:
+        lines.append(
+            "not in the exercise library (kept under their own names; map them with"
+            ' --map "NAME=ID"): '
+            + ", ".join(f"{n} ({_count(c, 'set')})" for n, c in sorted(report.unknown.items()))
+        )
+    return lines
 
 
 @cli.group(context_settings=CONTEXT)

@@ -57,12 +57,16 @@ def exercise(journal: Journal, name: str, sessions: int = 20) -> list[dict[str, 
             journal.warn(f"skipped set {r['id']} in {journal.path}: {problem}")
             continue
         e1rm = None
-        if r["weight"] is not None and r["reps"]:
+        # A warm-up or a drop set says nothing about what the lifter can do: no e1RM.
+        if r["weight"] is not None and r["reps"] and r["kind"] == "working":
             e1rm = round(epley(r["weight"], r["reps"] + (r["rir"] or 0)), 1)
         out.append(
             {
                 "date": r["session_start"][:10],
                 "exercise": r["exercise"],
+                "name": r["exercise_name"],
+                "original_name": r["original_name"] or r["exercise_name"],
+                "kind": r["kind"],
                 "set": r["set_no"],
                 "side": r["side"],
                 "load": json.loads(r["load"]),
@@ -82,6 +86,8 @@ def per_session(
 ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
     """Best working load and best e1RM per day over the last ``points`` days, for the plots.
 
+    Only working sets count: a day's heaviest warm-up is not its working load.
+
     Aggregated by SQLite, so memory does not grow with the journal; numbers
     outside the bounds of :mod:`voicecoach.journal.sane` are left out.
     """
@@ -90,7 +96,7 @@ def per_session(
         "SELECT substr(s.started_at, 1, 10) AS day, MAX(t.weight) AS w,"
         " MAX(CASE WHEN t.reps > 0 THEN t.weight * (1 + (t.reps + COALESCE(t.rir, 0)) / 30.0)"
         " END) AS e FROM sets t JOIN sessions s ON s.id = t.session_id"
-        f" WHERE s.dry_run = 0 AND {_MATCH} AND t.weight BETWEEN ? AND ?"
+        f" WHERE s.dry_run = 0 AND t.kind = 'working' AND {_MATCH} AND t.weight BETWEEN ? AND ?"
         " AND (t.reps IS NULL OR t.reps BETWEEN 0 AND ?)"
         " AND (t.rir IS NULL OR t.rir BETWEEN 0 AND 10)"
         " GROUP BY day ORDER BY day DESC LIMIT ?",

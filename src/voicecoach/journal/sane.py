@@ -20,6 +20,11 @@ from voicecoach.routines.loads import Bodyweight, Level, Load, Unloaded, Weight,
 MAX_WEIGHT = {unit: cap * 10 for unit, cap in MAX_LOAD.items()}
 MAX_REPS = LONG_LIMITS["reps"]
 MAX_SECONDS = 24 * 3600.0
+# Longer than this, a workout's clock was left running (Strong's "45h 56m"): the workout is
+# kept and its end left unknown rather than the file refused.
+MAX_WORKOUT_SECONDS = 12 * 3600.0
+MAX_DISTANCE = 1_000_000.0  # metres: a thousand kilometres is no set
+MAX_NOTES = 4000
 MAX_NAME = 200
 MAX_LEVELS = 50
 
@@ -56,6 +61,12 @@ def rpe_problem(rpe: float) -> str | None:
 def seconds_problem(seconds: float) -> str | None:
     if not math.isfinite(seconds) or not 0 <= seconds <= MAX_SECONDS:
         return f"seconds {seconds} is not between 0 and {MAX_SECONDS:g}"
+    return None
+
+
+def distance_problem(metres: float) -> str | None:
+    if not math.isfinite(metres) or not 0 <= metres <= MAX_DISTANCE:
+        return f"distance {metres} m is not between 0 and {MAX_DISTANCE:g} m"
     return None
 
 

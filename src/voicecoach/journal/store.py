@@ -68,7 +68,61 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX IF NOT EXISTS sets_by_name ON sets (lower(exercise_name), ended_at);
     """,
+    # 2 -> 3: what a Strong or Hevy history holds. A set has a kind (only working sets
+    # seed loads and count in progression), RIR to the half (RPE 9.5 is RIR 0.5, so the
+    # column becomes REAL: SQLite changes a column's type only by rebuilding the table),
+    # the app's own exercise name, distance in metres, superset and notes. Sessions keep
+    # their notes; name_map remembers ``import --map`` answers for later imports.
+    """
+    CREATE TABLE sets_v3 (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        position INTEGER NOT NULL,
+        exercise TEXT NOT NULL,
+        exercise_name TEXT NOT NULL,
+        set_no INTEGER NOT NULL,
+        side TEXT NOT NULL DEFAULT '',
+        prescribed_load TEXT NOT NULL,
+        target_low INTEGER,
+        target_high INTEGER,
+        target_hold REAL,
+        load TEXT NOT NULL,
+        weight REAL,
+        unit TEXT,
+        level TEXT,
+        reps INTEGER,
+        rir REAL,
+        hold_done REAL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT NOT NULL,
+        next_load TEXT,
+        next_rep_bonus INTEGER NOT NULL DEFAULT 0,
+        kind TEXT NOT NULL DEFAULT 'working'
+            CHECK (kind IN ('working', 'warmup', 'drop', 'failure', 'amrap')),
+        original_name TEXT NOT NULL DEFAULT '',
+        distance REAL,
+        superset TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '',
+        UNIQUE (session_id, position, side)
+    );
+    INSERT INTO sets_v3 (id, session_id, position, exercise, exercise_name, set_no, side,
+        prescribed_load, target_low, target_high, target_hold, load, weight, unit, level, reps,
+        rir, hold_done, started_at, ended_at, next_load, next_rep_bonus, original_name)
+    SELECT id, session_id, position, exercise, exercise_name, set_no, side, prescribed_load,
+        target_low, target_high, target_hold, load, weight, unit, level, reps, rir, hold_done,
+        started_at, ended_at, next_load, next_rep_bonus, exercise_name FROM sets;
+    DROP TABLE sets;
+    ALTER TABLE sets_v3 RENAME TO sets;
+    CREATE INDEX sets_by_exercise ON sets (exercise, ended_at);
+    CREATE INDEX sets_by_name ON sets (lower(exercise_name), ended_at);
+    ALTER TABLE sessions ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+    CREATE TABLE name_map (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        exercise TEXT NOT NULL
+    );
+    """,
 ]
+SET_KINDS = ("working", "warmup", "drop", "failure", "amrap")
 # A journal written before ``user_version`` was set has the version-1 tables at version 0;
 # it is adopted (checked, then stamped 1) instead of failing on CREATE TABLE (issue 15, #3).
 V1_TABLES = {
@@ -97,12 +151,17 @@ class SetRecord:
     target_hold: float | None
     load: Load
     reps: int | None
-    rir: int | None
+    rir: float | None  # whole numbers from a session; halves from an imported RPE
     hold_done: float | None
     started_at: str
     ended_at: str
     next_load: Load | None
     next_rep_bonus: int = 0
+    kind: str = "working"
+    original_name: str = ""  # the name another app used; empty means exercise_name
+    distance: float | None = None  # metres
+    superset: str = ""
+    notes: str = ""
 
 
 class Journal:
@@ -135,8 +194,11 @@ class Journal:
                 f"{version}); upgrade voicecoach to read it"
             )
         if version == 0 and self._has_v1_tables():
-            self.db.execute("PRAGMA user_version = 1")
-            version = 1
+            # Stamped with the newest schema its tables already have, so no step is re-run
+            # on columns that exist; the index of step 1 -> 2 is made if it is missing.
+            version = 3 if self._columns("sets") >= {"kind", "original_name"} else 1
+            self.db.executescript(MIGRATIONS[1])
+            self.db.execute(f"PRAGMA user_version = {version}")
         for target in range(version, SCHEMA_VERSION):
             # One transaction per step: a crash mid-migration leaves the old version intact.
             try:
@@ -149,11 +211,14 @@ class Journal:
                     self.db.execute("ROLLBACK")
                 raise
 
+    def _columns(self, table: str) -> set[str]:
+        return {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+
     def _has_v1_tables(self) -> bool:
         """Whether version-0 tables are voicecoach's own (adopt) or absent (create)."""
         found = False
         for table, needed in V1_TABLES.items():
-            columns = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            columns = self._columns(table)
             if not columns:
                 continue
             found = True
@@ -210,8 +275,9 @@ class Journal:
         self._write(
             "INSERT OR REPLACE INTO sets (session_id, position, exercise, exercise_name, set_no,"
             " side, prescribed_load, target_low, target_high, target_hold, load, weight, unit,"
-            " level, reps, rir, hold_done, started_at, ended_at, next_load, next_rep_bonus)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " level, reps, rir, hold_done, started_at, ended_at, next_load, next_rep_bonus,"
+            " kind, original_name, distance, superset, notes)"
+            f" VALUES ({', '.join('?' * 26)})",
             (
                 session_id,
                 s.position,
@@ -234,6 +300,11 @@ class Journal:
                 s.ended_at,
                 json.dumps(to_record(s.next_load)) if s.next_load is not None else None,
                 s.next_rep_bonus,
+                s.kind,
+                s.original_name or s.exercise_name,
+                s.distance,
+                s.superset,
+                s.notes,
             ),
         )
 
@@ -247,7 +318,10 @@ class Journal:
         return int(row[0]) if row else 0
 
     def carried_load(self, exercise: str, *, include_dry_runs: bool) -> tuple[Load, int] | None:
-        """The load (and rep bonus) the last session of ``exercise`` ended with.
+        """The load (and rep bonus) the last working set of ``exercise`` ended with.
+
+        Warm-up, drop and failure sets never seed the next session: a warm-up
+        at 40 kg is not where the work starts.
 
         A stored load that is not believable (NaN, negative, absurd: issue 15,
         finding 2) is skipped with a warning and the set before it is used.
@@ -255,7 +329,10 @@ class Journal:
         cur = self._read(
             "SELECT sets.next_load, sets.load, sets.next_rep_bonus, sets.id FROM sets"
             " JOIN sessions ON sessions.id = sets.session_id"
-            " WHERE sets.exercise = ? AND (? OR sessions.dry_run = 0)"
+            " WHERE sets.exercise = ? AND sets.kind = 'working' AND (? OR sessions.dry_run = 0)"
+            # An imported set written without a next load (a weighted or assisted variant
+            # of a bodyweight exercise) is history, not a starting point.
+            " AND (sets.next_load IS NOT NULL OR sessions.source = 'voicecoach')"
             " ORDER BY sets.ended_at DESC, sets.id DESC",
             (exercise, int(include_dry_runs)),
         )
@@ -316,7 +393,9 @@ class Journal:
 
         for row in self.stream(
             "SELECT sets.*, sessions.routine_name, sessions.started_at AS session_start,"
-            " sessions.ended_at AS session_end, sessions.id AS sid FROM sets"
+            " sessions.ended_at AS session_end, sessions.id AS sid,"
+            " sessions.notes AS session_notes, sessions.status AS session_status,"
+            " sessions.source AS session_source FROM sets"
             " JOIN sessions ON sessions.id = sets.session_id WHERE sessions.dry_run = 0"
             " ORDER BY sessions.started_at, sessions.id, sets.id"
         ):

@@ -26,6 +26,9 @@ _BODYWEIGHT = re.compile(
 )
 
 
+LB_PER_KG = 2.2046226218  # exact to the 10th digit: 1 lb is 0.45359237 kg
+
+
 @dataclass(frozen=True)
 class Weight:
     """An external load such as a barbell, dumbbell or cable stack setting."""

@@ -121,13 +121,28 @@ def carried_loads(
         if item.slot in out:
             continue
         found = journal.carried_load(item.spec.key, include_dry_runs=include_dry_runs)
-        if (
-            found is not None
-            and type(found[0]) is type(item.spec.load)
-            and getattr(found[0], "unit", None) == getattr(item.spec.load, "unit", None)
-        ):
-            out[item.slot] = found
+        if found is None or type(found[0]) is not type(item.spec.load):
+            continue
+        load = in_unit(found[0], getattr(item.spec.load, "unit", None), item.spec.progression.round)
+        out[item.slot] = (load, found[1])
     return out
+
+
+def in_unit(load: Load, unit: str | None, step: float) -> Load:
+    """A carried weight in the routine's unit, rounded to its increment.
+
+    A history imported in kg meets a routine in lb (or the other way): the
+    lifter expects 100 kg to come back as 220 lb, not to be dropped.
+    """
+    from voicecoach.routines.loads import LB_PER_KG, Bodyweight, Weight
+
+    if not isinstance(load, (Weight, Bodyweight)) or unit is None or load.unit == unit:
+        return load
+    factor = LB_PER_KG if unit == "lb" else 1 / LB_PER_KG
+    amount = load.amount * factor
+    if step > 0:
+        amount = round(amount / step) * step
+    return replace(load.with_amount(round(amount, 2)), unit=unit)
 
 
 class EarlyOutput:
