@@ -518,3 +518,17 @@ def test_import_help_shows_the_new_options() -> None:
     r = run("import", "--help")
     assert r.exit_code == 0
     assert all(opt in r.output for opt in ("--map", "--map-file", "--strict", "--unit"))
+
+
+def test_personal_library_aliases_map_imported_names(tmp_path: Path) -> None:
+    """An exercise of the lifter's own library takes its aliases' rows, with --library."""
+    library = tmp_path / "mine.yaml"
+    library.write_text(
+        "farmers-walk-deluxe:\n  name: Farmers walk deluxe\n  equipment: [dumbbell]\n"
+        "  timed: true\n  aliases: [Farmers Walk Deluxe]\n"
+    )
+    db = tmp_path / "j.sqlite3"
+    r = run("import", DATA / "hevy_2026.csv", "--db", db, "--library", library)
+    assert r.exit_code == 0, r.output
+    assert "unknown name" not in r.output.replace("0 unknown names", "")
+    assert ("farmers-walk-deluxe",) in rows(db, "SELECT DISTINCT exercise FROM sets")

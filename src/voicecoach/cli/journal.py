@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -12,10 +12,12 @@ import click
 from voicecoach.cli.base import (
     CONTEXT,
     DB_OPTION,
+    LIBRARY_OPTION,
     cli,
     dump_json,
     err_line,
     open_journal,
+    pick_library,
     say_line,
 )
 from voicecoach.exitcodes import ExitStatus
@@ -182,6 +184,7 @@ class _Shown:
 )
 @click.option("--strict", is_flag=True, help="Import nothing if any row is bad (exit 2).")
 @DB_OPTION
+@LIBRARY_OPTION
 def import_cmd(
     file: Path,
     unit: str | None,
@@ -189,6 +192,7 @@ def import_cmd(
     map_file: Path | None,
     strict: bool,
     db: Path | None,
+    library_file: Path | None,
 ) -> None:
     """Import a Strong or Hevy CSV export, or voicecoach's JSON export.
 
@@ -204,12 +208,20 @@ def import_cmd(
     """
     from voicecoach.journal.importer import ImportError_, import_file
 
-    maps = _read_maps(mapping, map_file)
+    library = pick_library(library_file)
+    maps = _read_maps(mapping, map_file, library)
     journal = open_journal(db)
     try:
         with file.open(encoding="utf-8-sig", newline="") as lines:
             report = import_file(
-                journal, lines, str(file), unit=unit, maps=maps, strict=strict, warn=err_line
+                journal,
+                lines,
+                str(file),
+                unit=unit,
+                maps=maps,
+                strict=strict,
+                warn=err_line,
+                library=library,
             )
     except ImportError_ as exc:
         err_line(f"voicecoach: {exc}; nothing was imported")
@@ -223,9 +235,10 @@ def import_cmd(
         say_line(line)
 
 
-def _read_maps(mapping: tuple[str, ...], map_file: Path | None) -> dict[str, str]:
+def _read_maps(
+    mapping: tuple[str, ...], map_file: Path | None, library: Mapping[str, object]
+) -> dict[str, str]:
     """NAME=ID pairs from --map and --map-file, each ID checked against the library."""
-    from voicecoach.routines.library import load_library
     from voicecoach.routines.problems import did_you_mean
 
     pairs: list[tuple[str, str]] = [("--map", m) for m in mapping]
@@ -234,7 +247,6 @@ def _read_maps(mapping: tuple[str, ...], map_file: Path | None) -> dict[str, str
             for n, text in enumerate(f, start=1):
                 if text.strip() and not text.lstrip().startswith("#"):
                     pairs.append((f"{map_file}:{n}", text.strip()))
-    library = load_library()
     out: dict[str, str] = {}
     for where, text in pairs:
         name, sep, key = text.rpartition("=")

@@ -25,7 +25,7 @@ from voicecoach.journal.formats import ImportError_, detect
 from voicecoach.journal.jsondoc import import_json
 from voicecoach.journal.rows import Named, Row, kg, load_for, parse_csv_row, slug
 from voicecoach.journal.store import Journal, SetRecord
-from voicecoach.routines.library import find_by_name, load_library
+from voicecoach.routines.library import Library, read_library
 from voicecoach.routines.loads import LB_PER_KG, Load, describe
 
 MAX_UNKNOWN = 1000  # names listed in the summary; a hostile file of unique names stays bounded
@@ -63,8 +63,11 @@ class Importer:
         filename: str,
         maps: dict[str, str],
         warn: Callable[[str], None],
+        library: Library | None = None,
     ):
         self.journal, self.db, self.filename = journal, journal.db, filename
+        # The lifter's own exercises (and their aliases) are matched like built-in ones.
+        self.library = library if library is not None else read_library()
         self.maps = {k.lower(): v for k, v in maps.items()}
         self.warn = warn
         self.report = ImportReport()
@@ -77,13 +80,13 @@ class Importer:
         found = self.names.get(name)
         if found is not None:
             return found
-        library = load_library()
+        library = self.library
         key = self.maps.get(name.lower())
         if key is None:
             row = self.db.execute("SELECT exercise FROM name_map WHERE name = ?", (name,))
             stored = row.fetchone()
             key = stored[0] if stored else None
-        entry = library.get(key) if key else find_by_name(name)
+        entry = library.get(key) if key else library.find_by_name(name)
         if entry is not None:
             found = Named(entry.key, entry.name, entry)
         elif key:  # remembered or mapped to an id the library no longer has: keep the id
@@ -235,6 +238,7 @@ def import_file(
     maps: dict[str, str] | None = None,
     strict: bool = False,
     warn: Callable[[str], None] | None = None,
+    library: Library | None = None,
 ) -> ImportReport:
     """Import a Strong or Hevy CSV, or a voicecoach JSON export, in one transaction.
 
@@ -248,7 +252,7 @@ def import_file(
         first = next(it, "")
     if not first.strip():
         raise ImportError_(f"{filename}:1: the file is empty")
-    imp = Importer(journal, filename, maps or {}, warn or journal.warn)
+    imp = Importer(journal, filename, maps or {}, warn or journal.warn, library)
     db = journal.db
     db.execute("BEGIN IMMEDIATE")
     try:
