@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlparse
 
 import numpy as np
 
+from voicecoach import paths
+
 AUDIO_SUFFIXES = (".mp3", ".flac", ".ogg", ".oga", ".wav")
 PLAYLIST_SUFFIXES = (".m3u", ".m3u8")
 CHUNK = 4096  # frames decoded at a time: ~0.2 s at 22050 Hz
@@ -61,9 +63,10 @@ def resolve(path: Path, shuffle: bool = False, seed: int | None = None) -> list[
 def _read_playlist(path: Path) -> list[Path]:
     """An M3U's entries: one path or file:// URL a line; '#' lines are comments."""
     try:
-        raw = path.read_bytes()
+        raw = paths.read_bytes(path, paths.PLAYLIST_LIMIT)
     except OSError as exc:
-        raise MusicError(f"{path}: cannot read the playlist ({exc.strerror})") from None
+        why = paths.why_unreadable(exc)
+        raise MusicError(f"{path}: cannot read the playlist ({why})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -169,8 +172,13 @@ class MusicStream:
         self._track = tracks[self._index]
         if self._track in self.playlist.bad:
             return
-        if not self._track.is_file():
+        try:
+            paths.check_regular(self._track)  # a FIFO would hang the decoder, a device never end
+        except FileNotFoundError:
             self.playlist.skip(self._track, "no such file")
+            return
+        except OSError as exc:
+            self.playlist.skip(self._track, paths.why_unreadable(exc))
             return
         try:
             self._decoder = miniaudio.stream_file(

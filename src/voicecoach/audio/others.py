@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from voicecoach import paths
 from voicecoach.audio.clips import Clip
 
 LEAD = 0.15  # lowered this long before the first word (a volume change is not sample-exact)
@@ -58,10 +59,10 @@ def _save(path: Path, lowered: dict[int, dict]) -> None:
 
 def restore_stale(state: Path, warn: Callable[[str], None]) -> int:
     """Put back volumes a killed run left lowered; returns how many were restored."""
-    if not state.is_file():
+    if not state.exists():
         return 0
     try:
-        entries = json.loads(state.read_text(encoding="utf-8"))
+        entries = json.loads(paths.read_text(state, paths.STATE_LIMIT))
         pulse = _connect()
     except Exception as exc:  # a bad file, or no server now: try again next start
         warn(f"could not restore other apps' volumes from {state}: {exc}")

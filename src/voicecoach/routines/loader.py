@@ -30,7 +30,7 @@ __all__ = ["build", "load_routine", "parse_range", "parse_routine_text"]
 def load_routine(path: Path) -> Routine:
     """Load and validate a routine file; raises RoutineError listing every problem."""
     doc = load_file(path)
-    return build(doc, path.read_bytes())
+    return build(doc, doc.raw)
 
 
 def parse_routine_text(text: str, file: str = "<routine>") -> Routine:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from voicecoach import paths
 from voicecoach.audio.clips import RATE, Clip, from_wav, to_wav, trim
 from voicecoach.speech.check import clip_problem
 
@@ -75,9 +76,14 @@ class ClipCache:
             self.misses += 1
             return None
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = paths.read_bytes(path, paths.CLIP_LIMIT)
+        except FileNotFoundError:
             self.misses += 1
+            return None
+        except OSError:  # a FIFO, a device, a folder or a huge file where a clip belongs
+            self.misses += 1
+            with contextlib.suppress(OSError):
+                path.unlink()
             return None
         try:
             clip = from_wav(data)
