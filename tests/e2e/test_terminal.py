@@ -10,6 +10,8 @@ import sqlite3
 import termios
 from pathlib import Path
 
+import pytest
+
 from helpers import mini_routine, screen_lines, start_in_terminal, voicecoach_env
 
 MINI = mini_routine(2, "3", "Screen Test")
@@ -95,6 +97,44 @@ def test_ctrl_backslash_restores_the_terminal_exactly_and_keeps_sets(
     assert term.expect(b"[set] Upright row set 2/2", 90), term.text
     assert termios.tcgetattr(slave) != before  # cbreak while running
     proc.send_signal(signal.SIGQUIT)
+    assert _finish(proc, term, 20) == 128 + signal.SIGQUIT
+    assert termios.tcgetattr(slave) == before
+    _close(term, slave)
+    assert _sets(voicecoach_home) == 1
+
+
+def _storm(proc, first: int, then: int, seconds: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """``first``, then ``then`` again and again, back to back, until the process is gone.
+
+    The pause between sends only paces the storm (about one per millisecond); the
+    process's exit is what ends it.
+    """
+    import time
+
+    proc.send_signal(first)
+    end = time.monotonic() + seconds
+    while proc.poll() is None and time.monotonic() < end:
+        try:
+            os.kill(proc.pid, then)
+        except ProcessLookupError:
+            break
+        time.sleep(0.001)
+
+
+@pytest.mark.parametrize(
+    "then", [signal.SIGQUIT, signal.SIGINT, signal.SIGTERM], ids=["quit", "int", "term"]
+)
+def test_signals_during_shutdown_are_absorbed_never_a_core_dump(
+    tmp_path: Path, voicecoach_home: Path, then: int
+) -> None:
+    """Ctrl-\\ then a storm of Ctrl-\\ (or Ctrl-C, SIGTERM) while shutting down: exit 131.
+
+    The handlers used to go back to the default while the shutdown still ran, so a
+    second Ctrl-\\ within ~20 ms dumped core (exit -3) with the terminal in cbreak mode.
+    """
+    proc, term, slave, before = _start(tmp_path, voicecoach_home, "--answers", "2,2")
+    assert term.expect(b"[set] Upright row set 2/2", 90), term.text
+    _storm(proc, signal.SIGQUIT, then)
     assert _finish(proc, term, 20) == 128 + signal.SIGQUIT
     assert termios.tcgetattr(slave) == before
     _close(term, slave)

@@ -35,7 +35,13 @@ from voicecoach.session.setup import (
     _say_err,
     build_voice,
 )
-from voicecoach.session.signals import Terminated, _signals, _terminate
+from voicecoach.session.signals import (
+    Terminated,
+    _interrupt,
+    _signals,
+    _terminate,
+    restore_handlers,
+)
 from voicecoach.session.stdout import ClosedStdout
 from voicecoach.session.terminal import GuardedStream, caps_for, width_of
 from voicecoach.settings import Settings
@@ -71,6 +77,7 @@ def run_session(
     out = cast(IO[str], screen)  # it writes like stdout, and never raises
     early = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, n)]
     previous = {sig: signal.signal(sig, _terminate) for sig in early}
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, _interrupt)
     journal: Journal | None = None
     voice: Voice | None = None
     if audio is None and not opts.dry_run:
@@ -99,8 +106,7 @@ def run_session(
     except Terminated as exc:
         return exc.code
     finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
+        restore_handlers(previous)
         if audio is not None:
             audio.discard()
         if voice is not None:
