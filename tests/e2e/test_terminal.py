@@ -159,3 +159,24 @@ def test_quit_ends_on_a_clean_line_and_ignores_later_keys(
     assert "[pause]" not in after
     lines = [ln for ln in screen_lines(term.seen) if ln.strip()]
     assert lines[-1] == "aborted: 0 sets saved", lines[-3:]
+
+
+def test_q_and_space_work_while_reps_in_reserve_waits(
+    tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """At "Reps in reserve?": space pauses, space goes on, then q, q quits with the set kept."""
+    proc, term, slave, before = _start(tmp_path, voicecoach_home)
+    assert term.expect(b"[ask] RIR", 90), term.text
+    term.send(b" ")
+    assert term.expect(b"[pause] paused", 20), term.text
+    term.send(b" ")
+    assert term.expect(b"[resume] resumed", 20), term.text
+    term.send(b"q")
+    assert term.expect(b"Press q again", 20), term.text
+    term.send(b"q")
+    assert term.expect(b"[quit] confirmed", 20), term.text
+    assert _finish(proc, term, 30) == 0
+    assert termios.tcgetattr(slave) == before
+    _close(term, slave)
+    assert "aborted: 1 sets saved" in term.text, term.text
+    assert _sets(voicecoach_home) == 1
