@@ -147,6 +147,12 @@ class Journal:
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version < 0:
+            raise JournalError(
+                f"{self.path} has schema version {version}, which no voicecoach writes; "
+                f"it was left as it is. Copy its sets into a new file with "
+                f"'voicecoach journal salvage --db {self.path}', or point --db at another file"
+            )
         if version > SCHEMA_VERSION:
             raise JournalError(
                 f"{self.path} was written by a newer voicecoach (schema "

@@ -27,6 +27,7 @@ from voicecoach.safetext import clean
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
 from voicecoach.session.setup import (
+    AlreadyComplete,
     EarlyOutput,
     RunOptions,
     _continuation,
@@ -105,6 +106,9 @@ def run_session(
         )
     except Terminated as exc:
         return exc.code
+    except AlreadyComplete as exc:
+        print(exc, file=out)
+        return int(ExitStatus.OK)
     finally:
         restore_handlers(previous)
         if audio is not None:
