@@ -100,8 +100,6 @@ def _scan(root: Path) -> tuple[list[Path], str]:
     """
     tracks: list[Path] = []
     seen = 0
-    stack: list[Path] = [root]
-    pending: list[list[tuple[str, bool, Path]]] = []
 
     def listing(folder: Path) -> list[tuple[str, bool, Path]]:
         nonlocal seen
@@ -123,7 +121,7 @@ def _scan(root: Path) -> tuple[list[Path], str]:
         entries.reverse()  # popped from the end: first name first
         return entries
 
-    pending.append(listing(stack.pop()))
+    pending = [listing(root)]  # one sorted listing per open folder, deepest last
     while pending:
         if seen > MAX_SCAN:
             return tracks, f"{MAX_SCAN} files and folders"
