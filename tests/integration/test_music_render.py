@@ -168,7 +168,7 @@ def test_a_playlist_of_100000_missing_entries_is_one_line(
     assert done.returncode == 0, done.stderr
     music = [line for line in done.stderr.splitlines() if "music:" in line]
     assert len(music) == 2, music  # the entries over the cap, then the missing ones
-    assert "90001 more than 10000" in music[0]
+    assert "lists 100001 tracks; only the first 10000" in music[0]
     assert "9999 of the tracks" in music[1] and "gone-0.mp3" in music[1]
     assert "and 9996 more" in music[1]
     x, rate = soundfile.read(tmp_path / "out.wav")

@@ -64,7 +64,8 @@ def resolve(
         if not listed:
             raise MusicError(f"{path}: the playlist lists no tracks")
         if over:
-            say(f"music: {path} lists {over} more than {MAX_TRACKS} tracks; they are left out")
+            total = MAX_TRACKS + over
+            say(f"music: {path} lists {total} tracks; only the first {MAX_TRACKS} are used")
         missing: list[Path] = []
         tracks = []
         for t in listed:
