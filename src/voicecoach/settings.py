@@ -16,6 +16,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from voicecoach import paths
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - 3.10
@@ -182,10 +184,13 @@ def load_settings(
     env = dict(os.environ) if environ is None else environ
     values: dict[str, Any] = {}
     names = {f.name for f in fields(Settings)}
-    if config_file.is_file():
+    if config_file.exists():
         try:
-            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = tomllib.loads(paths.read_text(config_file, paths.CONFIG_LIMIT))
+        except OSError as exc:
+            why = paths.why_unreadable(exc)
+            raise SettingsError(f"{config_file}: cannot read it: {why}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise SettingsError(f"{config_file}: {exc}") from None
         for key, value in data.items():
             if key not in names:

@@ -146,6 +146,69 @@ def test_other_app_is_restored_at_the_next_start_after_sigkill(
     assert other_app.volume() == before
 
 
+def _lowered_by_hand(app: OtherApp, pulse: PulseServer, volume: float) -> dict:
+    """Set the other app's volume as a duck would have, and return its state-file entry."""
+    import pulsectl
+
+    with pulsectl.Pulse("voicecoach-test", server=pulse.env()["PULSE_SERVER"]) as p:
+        si = next(s for s in p.sink_input_list() if s.proplist.get("application.name") == app.name)
+        channels = len(si.volume.values)
+        p.sink_input_volume_set(si.index, pulsectl.PulseVolumeInfo([volume] * channels))
+        si = next(s for s in p.sink_input_list() if s.index == si.index)
+        return {"index": si.index, "name": si.name, "lowered": list(si.volume.values)}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"original_db": 29.0, "depth_db": 12.0},  # the finding: +29 dB over a 12 dB duck
+        {"original": [10.0, 10.0], "depth_db": 12.0},  # far above any volume
+        {"original": [float("nan"), 1.0], "depth_db": 12.0},
+        {"original_db": 29.0},  # a file without the depth it was lowered by
+    ],
+    ids=["29-dB", "huge", "nan", "no-depth"],
+)
+def test_an_edited_state_file_never_raises_another_app(
+    pulse: PulseServer, tmp_path: Path, voicecoach_home: Path, other_app: OtherApp, edit: dict
+) -> None:
+    """ducked-apps.json whose original is not what its lowered came from: refused, one line."""
+    import json
+
+    entry = _lowered_by_hand(other_app, pulse, 0.5)
+    before = other_app.volume()
+    if "original_db" in edit:
+        up = 10 ** (edit.pop("original_db") / 60)
+        entry["original"] = [v * up for v in entry["lowered"]]
+    entry.update(edit)
+    state = voicecoach_home / "data" / "ducked-apps.json"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(json.dumps([entry]))  # json writes NaN as NaN, as a hand edit could
+    routine = tmp_path / "music.yaml"
+    routine.write_text(ROUTINE.replace("{reps}", "1"))
+    again = subprocess.run(
+        [PYTHON, "-m", "voicecoach", "run", str(routine), "--dry-run", "--no-journal"],
+        env=voicecoach_env(voicecoach_home, **pulse.env()),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert other_app.volume() == before  # left where it is, not raised
+    said = [line for line in again.stderr.splitlines() if "ducked-apps.json" in line]
+    assert len(said) == 1 and "not restoring 1 stream" in said[0], again.stderr
+
+
+def test_a_state_file_entry_written_by_a_duck_is_accepted() -> None:
+    """What _lower writes passes the check: original at 12 dB over lowered (pulse-rounded)."""
+    from voicecoach.audio.others import _factor, checked_entry
+
+    original = [0.8, 0.7]
+    lowered = [round(v * _factor(12.0) * 65536) / 65536 for v in original]
+    entry = {"index": 3, "name": "song", "original": original, "lowered": lowered, "depth_db": 12.0}
+    assert checked_entry(entry)["original"] == original
+
+
 # An internal error mid-session, patched in from outside: the first RIR question of the
 # real session raises (the silent rehearsal before it, which has no journal, goes on).
 BUG = """

@@ -10,6 +10,8 @@ import sqlite3
 import termios
 from pathlib import Path
 
+import pytest
+
 from helpers import mini_routine, screen_lines, start_in_terminal, voicecoach_env
 
 MINI = mini_routine(2, "3", "Screen Test")
@@ -101,6 +103,44 @@ def test_ctrl_backslash_restores_the_terminal_exactly_and_keeps_sets(
     assert _sets(voicecoach_home) == 1
 
 
+def _storm(proc, first: int, then: int, seconds: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """``first``, then ``then`` again and again, back to back, until the process is gone.
+
+    The pause between sends only paces the storm (about one per millisecond); the
+    process's exit is what ends it.
+    """
+    import time
+
+    proc.send_signal(first)
+    end = time.monotonic() + seconds
+    while proc.poll() is None and time.monotonic() < end:
+        try:
+            os.kill(proc.pid, then)
+        except ProcessLookupError:
+            break
+        time.sleep(0.001)
+
+
+@pytest.mark.parametrize(
+    "then", [signal.SIGQUIT, signal.SIGINT, signal.SIGTERM], ids=["quit", "int", "term"]
+)
+def test_signals_during_shutdown_are_absorbed_never_a_core_dump(
+    tmp_path: Path, voicecoach_home: Path, then: int
+) -> None:
+    """Ctrl-\\ then a storm of Ctrl-\\ (or Ctrl-C, SIGTERM) while shutting down: exit 131.
+
+    The handlers used to go back to the default while the shutdown still ran, so a
+    second Ctrl-\\ within ~20 ms dumped core (exit -3) with the terminal in cbreak mode.
+    """
+    proc, term, slave, before = _start(tmp_path, voicecoach_home, "--answers", "2,2")
+    assert term.expect(b"[set] Upright row set 2/2", 90), term.text
+    _storm(proc, signal.SIGQUIT, then)
+    assert _finish(proc, term, 20) == 128 + signal.SIGQUIT
+    assert termios.tcgetattr(slave) == before
+    _close(term, slave)
+    assert _sets(voicecoach_home) == 1
+
+
 def test_quit_ends_on_a_clean_line_and_ignores_later_keys(
     tmp_path: Path, voicecoach_home: Path
 ) -> None:
@@ -119,3 +159,24 @@ def test_quit_ends_on_a_clean_line_and_ignores_later_keys(
     assert "[pause]" not in after
     lines = [ln for ln in screen_lines(term.seen) if ln.strip()]
     assert lines[-1] == "aborted: 0 sets saved", lines[-3:]
+
+
+def test_q_and_space_work_while_reps_in_reserve_waits(
+    tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """At "Reps in reserve?": space pauses, space goes on, then q, q quits with the set kept."""
+    proc, term, slave, before = _start(tmp_path, voicecoach_home)
+    assert term.expect(b"[ask] RIR", 90), term.text
+    term.send(b" ")
+    assert term.expect(b"[pause] paused", 20), term.text
+    term.send(b" ")
+    assert term.expect(b"[resume] resumed", 20), term.text
+    term.send(b"q")
+    assert term.expect(b"Press q again", 20), term.text
+    term.send(b"q")
+    assert term.expect(b"[quit] confirmed", 20), term.text
+    assert _finish(proc, term, 30) == 0
+    assert termios.tcgetattr(slave) == before
+    _close(term, slave)
+    assert "aborted: 1 sets saved" in term.text, term.text
+    assert _sets(voicecoach_home) == 1

@@ -133,3 +133,51 @@ def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(JournalError) as info:
         Journal(blocker / "j.sqlite3")
     assert str(blocker) in str(info.value)
+
+
+def test_a_negative_schema_version_is_refused_and_left_alone(tmp_path: Path) -> None:
+    """user_version -1 (no voicecoach writes it) is refused by the CLI in one line, file as it was.
+
+    It used to run the last migration first: "table sessions already exists".
+    """
+    from helpers import run_voicecoach, voicecoach_env
+
+    path = tmp_path / "journal.sqlite3"
+    Journal(path).close()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA user_version = -1")
+    con.close()
+    before = path.read_bytes()
+    done = run_voicecoach(["history", "--db", str(path)], voicecoach_env(tmp_path / "home"))
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "schema version -1" in lines[0], done.stderr
+    assert "already exists" not in done.stderr
+    assert path.read_bytes() == before
+
+
+def test_resuming_a_session_with_every_set_done_coaches_nothing(tmp_path: Path) -> None:
+    """A run killed during its summary (every set saved, still 'running'): --resume says so.
+
+    It used to coach an empty workout: "Workout done. Zero sets."
+    """
+    from helpers import mini_routine, run_voicecoach, voicecoach_env
+
+    home = tmp_path / "home"
+    env = voicecoach_env(home)
+    routine = tmp_path / "one.yaml"
+    routine.write_text(mini_routine(1, "2", "One Set"))
+    args = ["run", str(routine), "--audio", "none", "--engine", "estimate", "--answers", "2"]
+    assert run_voicecoach(args, env).returncode == 0
+    db = home / "data" / "journal.sqlite3"
+    con = sqlite3.connect(db)
+    con.execute("UPDATE sessions SET status = 'running', ended_at = NULL")  # as if killed
+    con.commit()
+    con.close()
+    done = run_voicecoach([*args, "--resume"], env)
+    assert done.returncode == 0, done.stderr
+    assert "every set done already" in done.stdout, done.stdout
+    assert "Workout done" not in done.stdout
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT status FROM sessions").fetchall() == [("completed",)]
+    assert con.execute("SELECT COUNT(*) FROM sets").fetchone()[0] == 1

@@ -92,7 +92,8 @@ def test_missing_and_corrupt_tracks_are_skipped(tmp_path: Path, voicecoach_home:
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stderr.splitlines() if "music:" in line]
     assert len(lines) == 2, done.stderr
-    assert "missing.flac: no such file" in lines[0] and "corrupt.mp3" in lines[1]
+    assert "1 of the tracks" in lines[0] and "missing.flac" in lines[0]
+    assert "corrupt.mp3" in lines[1]
     x, rate = soundfile.read(tmp_path / "out.wav")
     # The first track, then (the bad two skipped without a gap) the second, then the first.
     assert tone_db(x, rate, 0.0, 2.9) > tone_db(x, rate, 0.0, 2.9, hz=110.0) + 20
@@ -153,3 +154,106 @@ def test_without_a_sound_server_other_apps_say_so_once(tmp_path: Path) -> None:
         else:
             os.environ["PULSE_SERVER"] = old
     assert len(said) == 1 and "--no-duck-others" in said[0]
+
+
+# --- big, strange and hostile --music paths -------------------------------------------------
+def test_a_playlist_of_100000_missing_entries_is_one_line(
+    tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """One good track and 100,000 missing ones: the run plays, and says so in two lines."""
+    write_tone(tmp_path / "good.wav", 3)
+    lines = ["good.wav"] + [f"gone-{k}.mp3" for k in range(100_000)]
+    (tmp_path / "list.m3u").write_text("\n".join(lines) + "\n")
+    done = _render(tmp_path, voicecoach_home, tmp_path / "list.m3u")
+    assert done.returncode == 0, done.stderr
+    music = [line for line in done.stderr.splitlines() if "music:" in line]
+    assert len(music) == 2, music  # the entries over the cap, then the missing ones
+    assert "lists 100001 tracks; only the first 10000" in music[0]
+    assert "9999 of the tracks" in music[1] and "gone-0.mp3" in music[1]
+    assert "and 9996 more" in music[1]
+    x, rate = soundfile.read(tmp_path / "out.wav")
+    assert tone_db(x, rate, 0.0, 2.9) > -30  # the good track played
+
+
+def test_one_read_tries_only_a_few_bad_tracks() -> None:
+    """The audio callback's read tries at most OPENS_PER_READ tracks, however many are bad."""
+    from voicecoach.audio.music import OPENS_PER_READ, MusicStream, Playlist
+
+    said: list[str] = []
+    tracks = [Path(f"/nonexistent/gone-{k}.mp3") for k in range(1000)]
+    stream = MusicStream(Playlist(tracks, said.append), 22050)
+    assert not stream.read(4096).any()
+    assert len(said) == OPENS_PER_READ
+    for _ in range(1000):
+        stream.read(4096)
+    assert stream.dead and said[-1].endswith("going on without music")
+
+
+def test_a_huge_folder_is_walked_only_so_far(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder with more entries than the walk's bound: the first tracks in order, one line."""
+    from voicecoach.audio import tracks
+
+    for k in range(30):
+        (tmp_path / f"d{k:02}").mkdir()
+        for j in range(10):
+            (tmp_path / f"d{k:02}" / f"t{j}.mp3").write_bytes(b"x")
+    monkeypatch.setattr(tracks, "MAX_SCAN", 100)
+    said: list[str] = []
+    found = tracks.resolve(tmp_path, warn=said.append)
+    assert found[:3] == [tmp_path / "d00" / f"t{j}.mp3" for j in range(3)]
+    assert len(found) < 100
+    assert len(said) == 1 and "more than 100 files and folders" in said[0]
+
+
+def test_the_whole_disk_as_music_starts_quickly() -> None:
+    """``--music /`` is walked only as far as the bound: well under a second of start."""
+    import contextlib
+    import resource
+    import time
+
+    from voicecoach.audio.music import MusicError, resolve
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.monotonic()
+    with contextlib.suppress(MusicError):
+        resolve(Path("/"))
+    assert time.monotonic() - start < 5.0  # was 9.7 s; the bound is the assertion below
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # kB
+
+
+def _tone_named(folder: Path, name: bytes) -> Path:
+    """A tone in a file whose name is these exact bytes."""
+    import os
+
+    plain = write_tone(folder / "plain.wav", 2)
+    target = os.path.join(os.fsencode(folder), name)
+    os.rename(plain, target)
+    return Path(os.fsdecode(target))
+
+
+@pytest.mark.parametrize("suffix", [".m3u", ".m3u8"])
+def test_a_track_whose_name_is_not_utf8_plays(tmp_path: Path, suffix: str) -> None:
+    """A name in Latin-1 bytes on disk, listed with those bytes: it is found and it plays."""
+    from voicecoach.audio.music import MusicStream, Playlist, resolve
+
+    track = _tone_named(tmp_path, b"caf\xe9.wav")
+    (tmp_path / f"list{suffix}").write_bytes(b"caf\xe9.wav\n")
+    said: list[str] = []
+    found = resolve(tmp_path / f"list{suffix}", warn=said.append)
+    assert found == [track] and said == []
+    stream = MusicStream(Playlist(found, said.append), 22050)
+    assert np.abs(stream.read(22050)).max() > 0.2 and said == []
+
+
+def test_a_legacy_m3u_finds_a_utf8_name() -> None:
+    """An .m3u in Latin-1 naming a file stored in UTF-8 ("café"): the Latin-1 reading is used."""
+    import tempfile
+
+    from voicecoach.audio.music import resolve
+
+    with tempfile.TemporaryDirectory() as folder:
+        track = _tone_named(Path(folder), "café.wav".encode())
+        (Path(folder) / "list.m3u").write_bytes("café.wav\n".encode("latin-1"))
+        assert resolve(Path(folder) / "list.m3u") == [track]

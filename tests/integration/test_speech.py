@@ -79,3 +79,37 @@ def test_voices_lists_every_engine_with_licence_and_rate() -> None:
     assert {r["engine"] for r in rows} == {"piper", "espeak"}
     assert all(r["licence"] and r["sample_rate"] == 22050 for r in rows)
     assert sum(r["default"] for r in rows) == 1
+
+
+def test_an_unwritable_cache_is_one_warning_from_the_cli(voicecoach_home: Path) -> None:
+    """``voicecoach say`` with a file where the clip cache belongs: it speaks, one warning."""
+    from helpers import run_voicecoach, voicecoach_env
+
+    cache = voicecoach_home / "cache"
+    cache.mkdir(parents=True)
+    (cache / "clips").write_text("not a folder")
+    done = run_voicecoach(
+        ["say", "--audio", "none", "Rest", "ninety", "seconds."],
+        voicecoach_env(voicecoach_home),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if "speech cache" in line]
+    assert len(lines) == 1 and "kept in memory" in lines[0], done.stderr
+
+
+def test_a_cached_clip_cut_short_is_rendered_again_by_the_cli(voicecoach_home: Path) -> None:
+    """A cached clip truncated to 60 % is replaced by a whole one on the next ``say``."""
+    from helpers import run_voicecoach, voicecoach_env
+
+    env = voicecoach_env(voicecoach_home)
+    args = ["say", "--audio", "none", "Rest", "ninety", "seconds."]
+    assert run_voicecoach(args, env, timeout=120).returncode == 0
+    (clip,) = (voicecoach_home / "cache" / "clips").rglob("*.wav")
+    whole = clip.read_bytes()
+    clip.write_bytes(whole[: int(len(whole) * 0.6)])
+    assert run_voicecoach(args, env, timeout=120).returncode == 0
+    from voicecoach.speech.base import _cached_clip
+
+    again = clip.read_bytes()  # a fresh render: whole again (not byte-equal, engines vary)
+    assert len(again) > 0.9 * len(whole) and _cached_clip(again).seconds > 0.7

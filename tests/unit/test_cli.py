@@ -47,6 +47,8 @@ def test_every_command_has_help_with_examples(runner: CliRunner, command: str) -
         (["plan", "pull-day"], 0, "Estimated duration"),
         (["plan", "nope"], 2, "built-ins are"),
         (["run", "pull-day", "--answers", "x"], 2, "answer 1"),
+        (["run", "pull-day", "--dry-run", "--answers", "2,6"], 2, "answer 2 ('6')"),
+        (["run", "pull-day", "--dry-run", "--answers", "9:12"], 2, "0 to 5"),
         (["run", "pull-day", "--audio", "bogus"], 2, "Invalid value"),
         (["bogus-command"], 2, "No such command"),
     ],

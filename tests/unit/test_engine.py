@@ -211,3 +211,51 @@ def test_a_press_during_the_summary_cannot_wedge_the_finished_session(key: str) 
     assert result.status == "completed"
     after = [s for d, s in said(events) if d >= done]
     assert "Paused." not in after and after == [s for d, s in said(base) if d >= done]
+
+
+def _question(events: list[Event]) -> float:
+    """When the first "Reps in reserve?" starts."""
+    return first(events, "Reps in reserve?")
+
+
+def test_q_q_while_the_question_waits_quits_and_keeps_the_set() -> None:
+    """q at "Reps in reserve?" asks to quit; a second q stops, with the finished set saved."""
+    _, base, _, _ = run()
+    t = _question(base) + 2.0  # the question has been spoken; only digits used to count
+    result, events, _, _ = run(keys=[(t, "q"), (t + 1, "q")])
+    assert result.status == "aborted" and result.sets_done == 1
+    assert ("ask", "quit?") in [(e.kind, e.text) for e in events]
+    assert not any(e.text == "Rest one minute." for e in events if e.kind == "say")
+
+
+def test_q_then_another_key_at_the_question_asks_it_again() -> None:
+    """q, then x: quit is cancelled, the question is asked again, and a digit answers it."""
+    _, base, _, _ = run()
+    t = _question(base) + 2.0
+    result, events, _, _ = run(keys=[(t, "q"), (t + 1, "x"), (t + 6, "3")])
+    assert result.status == "completed"
+    assert next(e.text for e in events if e.kind == "answer") == "3"
+    asked = [d for d, s in said(events) if s == "Reps in reserve?"]
+    assert len(asked) >= 2 and t + 1 <= asked[1] < t + 3
+
+
+def test_space_pauses_the_question_and_its_timeout() -> None:
+    """Space at the question pauses: no timeout while paused; after space again it is asked anew."""
+    _, base, _, _ = run()
+    t = _question(base) + 2.0
+    pause = 600.0  # far beyond the question's timeout
+    _, events, _, _ = run(keys=[(t, " "), (t + pause, " "), (t + pause + 4, "1")])
+    kinds = [(e.kind, e.text) for e in events]
+    assert ("pause", "paused") in kinds and ("resume", "resumed") in kinds
+    # No "No answer" while paused: the answer is the key pressed after the pause.
+    assert next(e.text for e in events if e.kind == "answer") == "1"
+    assert not [d for d, s in said(events) if s.startswith("No answer") and d < t + pause]
+    assert any(s == "Reps in reserve?" and t + pause <= d for d, s in said(events))
+
+
+def test_q_q_while_the_question_is_spoken_keeps_the_set() -> None:
+    """q, q during the words "Reps in reserve?" themselves: the finished set is still saved."""
+    _, base, _, _ = run()
+    t = _question(base) + 0.1
+    result, _, _, _ = run(keys=[(t, "q"), (t + 0.2, "q")])
+    assert result.status == "aborted" and result.sets_done == 1

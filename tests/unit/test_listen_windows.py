@@ -69,6 +69,17 @@ def test_numbers_are_live_after_the_rir_question() -> None:
     assert not w.accepts("done")
 
 
+def test_pause_at_the_rir_question_and_the_numbers_come_back() -> None:
+    """ "pause" is live at the question (as space is); after "go on" the numbers count again."""
+    w = Windows()
+    w.event(_ev("ask", "RIR"), 0.0)
+    assert w.accepts("pause")
+    w.event(_ev("pause", "paused"), 1.0)
+    assert not w.accepts("three") and w.accepts("go on")
+    w.event(_ev("resume", "resumed"), 2.0)
+    assert w.accepts("three")
+
+
 def test_the_answer_closes_the_window() -> None:
     """Once answered, a second number is not taken."""
     w = Windows()

@@ -172,12 +172,16 @@ def test_shuffle_with_a_seed_is_a_permutation(tmp_path: Path) -> None:
 
 def test_m3u_entries_are_relative_to_the_playlist(tmp_path: Path) -> None:
     """Comments and blank lines are skipped; relative entries and file:// URLs resolve."""
+    (tmp_path / "songs").mkdir()
+    (tmp_path / "songs" / "one.mp3").write_bytes(b"x")
+    (tmp_path / "two b.flac").write_bytes(b"x")
+    url = f"file://{tmp_path.as_posix()}/two%20b.flac"
     (tmp_path / "list.m3u8").write_text(
-        "#EXTM3U\n#EXTINF:1,One\nsongs/one.mp3\n\nfile:///abs/two%20b.flac\n", "utf-8"
+        f"#EXTM3U\n#EXTINF:1,One\nsongs/one.mp3\n\n{url}\n", "utf-8"
     )
     assert resolve(tmp_path / "list.m3u8") == [
         tmp_path / "songs" / "one.mp3",
-        Path("/abs/two b.flac"),
+        tmp_path / "two b.flac",
     ]
 
 

@@ -206,7 +206,7 @@ def test_fifty_megabyte_file_is_refused_without_reading(tmp_path) -> None:  # ty
         f.truncate(50 * 1024 * 1024)
     with pytest.raises(RoutineError) as info:
         load_file(big)
-    assert "52 MB" in str(info.value) and str(big) in str(info.value)
+    assert "larger than the 1000 kB" in str(info.value) and str(big) in str(info.value)
 
 
 def test_python_tag_file_constructs_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]

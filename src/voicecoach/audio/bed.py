@@ -157,7 +157,7 @@ def attach_music(
     file. An output without a mixer (simpleaudio, text only) cannot play music.
     """
     try:
-        tracks = resolve(path, shuffle)
+        tracks = resolve(path, shuffle, warn=warn)
     except MusicError as exc:
         warn(f"music: {exc}; going on without music")
         return None

@@ -12,73 +12,19 @@ plays at all the music goes quiet with one line.
 
 from __future__ import annotations
 
-import random
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import numpy as np
 
-AUDIO_SUFFIXES = (".mp3", ".flac", ".ogg", ".oga", ".wav")
-PLAYLIST_SUFFIXES = (".m3u", ".m3u8")
+from voicecoach import paths
+from voicecoach.audio.tracks import AUDIO_SUFFIXES, PLAYLIST_SUFFIXES, MusicError, resolve
+
 CHUNK = 4096  # frames decoded at a time: ~0.2 s at 22050 Hz
-
-
-class MusicError(ValueError):
-    """The music path names nothing playable; the message says what was expected."""
-
-
-def resolve(path: Path, shuffle: bool = False, seed: int | None = None) -> list[Path]:
-    """The tracks ``path`` names, in play order.
-
-    A file is one track; a folder is its audio files (sub-folders too) by
-    name, or shuffled; an .m3u/.m3u8 is its entries, relative to the list's
-    folder. Entries are not checked here: a missing one is skipped when its
-    turn comes, with one line, like a corrupt one.
-    """
-    if path.is_dir():
-        tracks = sorted(
-            (p for p in path.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file()),
-            key=lambda p: [part.casefold() for part in p.relative_to(path).parts],
-        )
-        if not tracks:
-            raise MusicError(
-                f"{path}: no music files in this folder (looked for {', '.join(AUDIO_SUFFIXES)})"
-            )
-    elif path.suffix.lower() in PLAYLIST_SUFFIXES:
-        tracks = _read_playlist(path)
-        if not tracks:
-            raise MusicError(f"{path}: the playlist lists no tracks")
-    elif path.is_file():
-        tracks = [path]
-    else:
-        raise MusicError(f"{path}: no such file or folder")
-    if shuffle:
-        random.Random(seed).shuffle(tracks)
-    return tracks
-
-
-def _read_playlist(path: Path) -> list[Path]:
-    """An M3U's entries: one path or file:// URL a line; '#' lines are comments."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise MusicError(f"{path}: cannot read the playlist ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # .m3u (not .m3u8) is often in the player's legacy code page.
-        text = raw.decode("latin-1")
-    tracks = []
-    for line in text.splitlines():
-        entry = line.strip()
-        if not entry or entry.startswith("#"):
-            continue
-        if entry.startswith("file://"):
-            entry = unquote(urlparse(entry).path)
-        track = Path(entry).expanduser()
-        tracks.append(track if track.is_absolute() else path.parent / track)
-    return tracks
+# Tracks tried in one read at most: the read runs in the audio callback, where a list of
+# bad tracks tried all at once held one callback for most of a second.
+OPENS_PER_READ = 4
 
 
 class Playlist:
@@ -111,15 +57,19 @@ class MusicStream:
         self._decoder: Iterator[object] | None = None
         self._buf = np.zeros(0, dtype=np.float32)
         self._since_sound = 0  # tracks opened since the last one that gave frames
+        self._opened = 0  # tracks tried during the current read
         self.dead = False
 
     def read(self, n: int) -> np.ndarray:
         """The next ``n`` frames; silence once no track can be played."""
         out = np.zeros(n, dtype=np.float32)
         filled = 0
+        opened = self._opened = 0
         while filled < n and not self.dead:
             if not len(self._buf):
                 self._buf = self._next_chunk()
+                if not len(self._buf) and self._opened - opened >= OPENS_PER_READ:
+                    break  # silence for the rest of this read; the next read tries on
                 continue
             take = min(n - filled, len(self._buf))
             out[filled : filled + take] = self._buf[:take]
@@ -136,6 +86,8 @@ class MusicStream:
         """Decode on from the current track; at its end, open the next (gaplessly)."""
         while not self.dead:
             if self._decoder is None:
+                if self._opened >= OPENS_PER_READ:
+                    break
                 self._open_next()
                 continue
             try:
@@ -168,13 +120,19 @@ class MusicStream:
         self._index = (self._index + 1) % len(tracks)
         self._track = tracks[self._index]
         if self._track in self.playlist.bad:
-            return
-        if not self._track.is_file():
+            return  # known bad: costs nothing, so it does not count as a try
+        self._opened += 1
+        try:
+            paths.check_regular(self._track)  # a FIFO would hang the decoder, a device never end
+        except FileNotFoundError:
             self.playlist.skip(self._track, "no such file")
             return
+        except OSError as exc:
+            self.playlist.skip(self._track, paths.why_unreadable(exc))
+            return
         try:
-            self._decoder = miniaudio.stream_file(
-                str(self._track),
+            self._decoder = _stream(
+                self._track,
                 output_format=miniaudio.SampleFormat.FLOAT32,
                 nchannels=1,
                 sample_rate=self.rate,
@@ -182,3 +140,34 @@ class MusicStream:
             )
         except Exception as exc:  # DecodeError, or OSError for a file we may not read
             self.playlist.skip(self._track, f"not a readable MP3, FLAC, Ogg Vorbis or WAV ({exc})")
+
+
+def _stream(track: Path, **options: object) -> Iterator[object]:
+    """miniaudio's decoder for ``track``, whatever bytes its name is made of.
+
+    miniaudio encodes the name strictly, so a name that is not UTF-8 (its bytes
+    kept as surrogates) would never open: such a file is opened here and handed
+    over by descriptor, as ``/dev/fd/N``, which miniaudio opens for itself.
+    """
+    import miniaudio
+
+    name = str(track)
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        fd = os.open(track, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            return miniaudio.stream_file(f"/dev/fd/{fd}", **options)
+        finally:
+            os.close(fd)
+    return miniaudio.stream_file(name, **options)
+
+
+__all__ = [
+    "AUDIO_SUFFIXES",
+    "PLAYLIST_SUFFIXES",
+    "MusicError",
+    "MusicStream",
+    "Playlist",
+    "resolve",
+]

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from voicecoach import paths
 from voicecoach.audio.clips import Clip
 
 LEAD = 0.15  # lowered this long before the first word (a volume change is not sample-exact)
@@ -28,6 +29,10 @@ RELEASE = 0.4  # back up this long after the last word
 HOLD = 1.0  # words closer than this keep the others down: no pumping through a count
 RESCAN = 0.5  # while lowered, look this often for streams that started meanwhile
 SAME = 2.5 / 65536  # pulse volumes are integers over 65536: equal within rounding
+# The loudest volume a stream is put back to: PulseAudio's own UI maximum (153 %, +11 dB).
+MAX_VOLUME = 1.53
+MAX_DEPTH_DB = 60.0  # the deepest duck the duck_db setting allows
+MAX_CHANNELS = 32  # PA_CHANNELS_MAX
 
 
 def _connect():
@@ -56,22 +61,88 @@ def _save(path: Path, lowered: dict[int, dict]) -> None:
     os.replace(tmp, path)
 
 
+def _factor(depth_db: float) -> float:
+    return float(10 ** (-depth_db / 60))  # pulse volumes are cubic: amplitude = v ** 3
+
+
+def _volumes(value: object, what: str) -> list[float]:
+    """A list of channel volumes, each a finite number in [0, MAX_VOLUME]; else ValueError."""
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_CHANNELS:
+        raise ValueError(f"{what} is not a list of 1 to {MAX_CHANNELS} channel volumes")
+    out = []
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= MAX_VOLUME:
+            raise ValueError(f"{what} holds {v!r}; a volume is a number from 0 to {MAX_VOLUME}")
+        out.append(float(v))
+    return out
+
+
+def checked_entry(entry: object) -> dict:
+    """One entry of the state file, or ValueError saying what is wrong with it.
+
+    The file is ours, but it lies on disk between runs, and what it says is
+    applied to another program's volume. So ``original`` must be a sane volume
+    and exactly what ``lowered`` was made from at the recorded depth: an
+    edited ``original`` (the finding: +29 dB on the lifter's music) is refused,
+    never applied. The most a restore can do is undo one duck.
+    """
+    if not isinstance(entry, dict):
+        raise ValueError("an entry is not an object")
+    index, name, depth = entry.get("index"), entry.get("name"), entry.get("depth_db")
+    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+        raise ValueError(f"index {index!r} is not a stream number")
+    if not isinstance(name, str):
+        raise ValueError(f"name {name!r} is not text")
+    if isinstance(depth, bool) or not isinstance(depth, int | float):
+        raise ValueError("depth_db is missing (written by an older voicecoach)")
+    if not 0 <= depth <= MAX_DEPTH_DB:
+        raise ValueError(f"depth_db {depth!r} is not from 0 to {MAX_DEPTH_DB:g}")
+    original = _volumes(entry.get("original"), "original")
+    lowered = _volumes(entry.get("lowered"), "lowered")
+    if len(original) != len(lowered):
+        raise ValueError("original and lowered have different channel counts")
+    factor = _factor(depth)
+    if any(abs(o * factor - low) > 2 * SAME for o, low in zip(original, lowered, strict=True)):
+        raise ValueError(
+            f"original {original} is not what lowered {lowered} was made from at "
+            f"{depth:g} dB; the file was changed"
+        )
+    return {"index": index, "name": name, "original": original, "lowered": lowered}
+
+
 def restore_stale(state: Path, warn: Callable[[str], None]) -> int:
     """Put back volumes a killed run left lowered; returns how many were restored."""
-    if not state.is_file():
+    if not state.exists():
         return 0
     try:
-        entries = json.loads(state.read_text(encoding="utf-8"))
+        raw = json.loads(paths.read_text(state, paths.STATE_LIMIT))
+    except OSError as exc:
+        warn(f"could not restore other apps' volumes from {state}: {paths.why_unreadable(exc)}")
+        return 0
+    except ValueError as exc:  # not JSON, or not UTF-8: nothing in it can be trusted
+        warn(f"ignored {state}: it is not the JSON voicecoach writes ({exc})")
+        state.unlink(missing_ok=True)
+        return 0
+    entries, bad = [], []
+    for entry in raw if isinstance(raw, list) else [raw]:
+        try:
+            entries.append(checked_entry(entry))
+        except ValueError as exc:
+            bad.append(str(exc))
+    if bad:
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        warn(f"{state}: not restoring {len(bad)} stream(s): {bad[0]}{more}")
+    try:
         pulse = _connect()
-    except Exception as exc:  # a bad file, or no server now: try again next start
+    except Exception as exc:  # no server now: try again next start
         warn(f"could not restore other apps' volumes from {state}: {exc}")
         return 0
     restored = 0
     try:
         current = {si.index: si for si in pulse.sink_input_list()}
         for entry in entries:
-            si = current.get(entry.get("index"))
-            if si is None or si.name != entry.get("name"):
+            si = current.get(entry["index"])
+            if si is None or si.name != entry["name"]:
                 continue
             if _same(si.volume.values, entry["lowered"]):
                 _set(pulse, si, entry["original"])
@@ -97,7 +168,8 @@ class OtherApps:
     def __init__(self, pulse, state: Path, depth_db: float, warn: Callable[[str], None]):
         self._pulse = pulse
         self.state = state
-        self.factor = 10 ** (-depth_db / 60)  # pulse volumes are cubic: amplitude = v ** 3
+        self.depth_db = depth_db
+        self.factor = _factor(depth_db)
         self.warn = warn
         self._spans: list[tuple[float, float]] = []  # (start, end) on time.monotonic()
         self._lowered: dict[int, dict] = {}
@@ -205,6 +277,7 @@ class OtherApps:
                 "name": si.name,
                 "original": original,
                 "lowered": lowered,
+                "depth_db": self.depth_db,  # so the next start can check original against lowered
             }
         _save(self.state, self._lowered)  # before the change: a SIGKILL now loses nothing
         for si, _, lowered in todo:

@@ -5,7 +5,7 @@ session's key source, so the engine has one input path (issue 13). Which
 words are live follows the session's own events:
 
 - during a set: "done", "skip", "repeat", "pause";
-- after "Reps in reserve?": "zero" … "five", and "repeat";
+- after "Reps in reserve?": "zero" … "five", "repeat" and "pause";
 - while paused: "go on" (and "pause" again) resume.
 
 Everywhere else (rests, announcements) nothing is taken. Every clip the
@@ -36,7 +36,7 @@ VOCABULARY: tuple[str, ...] = tuple(WORD_KEYS)
 NUMBERS = ("zero", "one", "two", "three", "four", "five")
 WINDOWS: dict[str, frozenset[str]] = {
     "set": frozenset({"done", "skip", "repeat", "pause"}),
-    "answer": frozenset({*NUMBERS, "repeat"}),
+    "answer": frozenset({*NUMBERS, "repeat", "pause"}),  # pause works at the question too
     "paused": frozenset({"go on", "pause"}),
     "idle": frozenset(),
 }

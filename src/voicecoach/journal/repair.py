@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from voicecoach import paths
 from voicecoach.journal.safe import recovery_dirs, set_from_json
-from voicecoach.journal.store import Journal, JournalError
+from voicecoach.journal.store import Journal, JournalError, refuse_special
 
 KEEP = 3
 CHUNK = 500
@@ -97,6 +98,12 @@ def check(path: Path) -> CheckReport:
         report.advice = "nothing to check: the first run creates the journal"
         return report
     try:
+        refuse_special(path)
+    except JournalError as exc:
+        report.problems = [str(exc)]
+        report.advice = "nothing to check: that is not a journal"
+        return report
+    try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             lines = [r[0] for r in con.execute("PRAGMA integrity_check(20)")]
@@ -143,6 +150,7 @@ def salvage(source: Path, target: Path | None = None) -> SalvageReport:
         )
     if target.exists():
         raise JournalError(f"{target} already exists; name a new file with --output")
+    refuse_special(source)
     report = SalvageReport(str(source), str(target))
     with tempfile.TemporaryDirectory(prefix="voicecoach-salvage-") as tmp:
         # Work on a copy: the damaged file (and its WAL) is never opened for writing.
@@ -237,8 +245,8 @@ def recovery_files(journal: Path, only_own: bool = True) -> list[Path]:
 
 def _written_for(file: Path) -> str | None:
     try:
-        with file.open(encoding="utf-8") as f:
-            return json.loads(f.readline()).get("journal")
+        first = paths.read_text(file, paths.RECOVERY_LIMIT).partition("\n")[0]
+        return json.loads(first).get("journal")
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -262,11 +270,15 @@ def recover(journal: Journal, files: list[Path]) -> RecoverReport:
         try:
             lines = [
                 json.loads(line)
-                for line in file.read_text(encoding="utf-8").splitlines()
+                for line in paths.read_text(file, paths.RECOVERY_LIMIT).splitlines()
                 if line.strip()
             ]
             entries = [_check_line(line, n) for n, line in enumerate(lines, 1)]
-        except (OSError, ValueError, TypeError) as exc:
+        except OSError as exc:
+            why = paths.why_unreadable(exc)
+            report.problems.append(f"{file}: cannot read it: {why}; left as it was")
+            continue
+        except (ValueError, TypeError) as exc:
             report.problems.append(f"{file}: {exc}; left as it was")
             continue
         db = journal.db

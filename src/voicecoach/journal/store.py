@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from voicecoach import paths
 from voicecoach.journal.sane import stored_load
 from voicecoach.routines.loads import Load, to_record
 
@@ -136,6 +137,22 @@ class JournalError(RuntimeError):
     """The database cannot be used; the message names the path and what to do."""
 
 
+def refuse_special(path: Path) -> None:
+    """JournalError unless the journal (and its WAL) is absent or a regular file.
+
+    SQLite would wait forever opening a FIFO, and read a device as a database.
+    """
+    for file in (path, path.with_name(path.name + "-wal")):
+        if not file.exists():
+            continue
+        try:
+            paths.check_regular(file)
+        except OSError as exc:
+            raise JournalError(
+                f"{file}: {paths.why_unreadable(exc)}; point --db at a journal file"
+            ) from None
+
+
 @dataclass(frozen=True)
 class SetRecord:
     """One finished set (per side), as the engine reports it."""
@@ -171,6 +188,7 @@ class Journal:
         self.path = path
         # Where a skipped bad row is reported; the CLI's default is one line on stderr.
         self.warn: Callable[[str], None] = warn or _stderr_warning
+        refuse_special(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
@@ -188,6 +206,12 @@ class Journal:
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version < 0:
+            raise JournalError(
+                f"{self.path} has schema version {version}, which no voicecoach writes; "
+                f"it was left as it is. Copy its sets into a new file with "
+                f"'voicecoach journal salvage --db {self.path}', or point --db at another file"
+            )
         if version > SCHEMA_VERSION:
             raise JournalError(
                 f"{self.path} was written by a newer voicecoach (schema "

@@ -33,7 +33,7 @@ def load_routine(path: Path, library: Library | None = None) -> Routine:
     ones plus the lifter's own library file, if there is one.
     """
     doc = load_file(path)
-    return build(doc, path.read_bytes(), library)
+    return build(doc, doc.raw, library)
 
 
 def parse_routine_text(

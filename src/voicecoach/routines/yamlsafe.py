@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from voicecoach import paths
 from voicecoach.routines.problems import Problem, RoutineError
 from voicecoach.safetext import first_control, visible
 
@@ -49,6 +50,7 @@ class Document:
     data: Any
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    raw: bytes = field(default=b"", repr=False)  # the file's bytes, read once
 
     def where(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
         """Line and column of a value (or of its key), falling back to its nearest parent."""
@@ -234,25 +236,16 @@ def load_text(text: str, file: str) -> Document:
 
 
 def load_file(path: Path) -> Document:
-    """Read and parse a file, refusing oversized ones before reading them whole."""
+    """Read and parse a file; oversized ones, pipes and devices are refused, not read."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RoutineError(
-                [
-                    Problem(
-                        name,
-                        1,
-                        1,
-                        f"the file is {size // 1_000_000} MB; "
-                        f"routines are limited to {MAX_BYTES // 1000} kB",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
+        raw = paths.read_bytes(path, MAX_BYTES)
+    except paths.FileTooLarge:
+        why = f"the file is larger than the {MAX_BYTES // 1000} kB a routine may be"
+        raise RoutineError([Problem(name, 1, 1, why)]) from None
     except OSError as exc:
-        raise RoutineError([Problem(name, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+        why = paths.why_unreadable(exc)
+        raise RoutineError([Problem(name, 1, 1, f"cannot read the file: {why}")]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -260,4 +253,6 @@ def load_file(path: Path) -> Document:
         raise RoutineError(
             [Problem(name, line, 1, "the file is not UTF-8 text; save it as UTF-8")]
         ) from None
-    return load_text(text, name)
+    doc = load_text(text, name)
+    doc.raw = raw
+    return doc

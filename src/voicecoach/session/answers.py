@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ANSWER = re.compile(r"^(?:(\d{1,3}):)?(\d|-)$")
+_ANSWER = re.compile(r"^(?:(\d{1,3}):)?(\d+|-)$")
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,13 @@ def parse_answers(text: str) -> list[Answer]:
                 "REPS:RIR (the set ended early at REPS), or - (no answer)"
             )
         reps = int(m.group(1)) if m.group(1) else None
-        rir = None if m.group(2) == "-" else min(5, int(m.group(2)))
+        rir = None if m.group(2) == "-" else int(m.group(2))
+        if rir is not None and rir > 5:
+            # Not taken as 5 in silence: a script saying 6 meant something else.
+            raise ValueError(
+                f"answer {i} ({item!r}): reps in reserve is 0 to 5 (5 means five or more), "
+                f"not {rir}"
+            )
         if reps is not None and reps < 0:
             raise ValueError(f"answer {i}: reps cannot be negative")
         out.append(Answer(reps, rir))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from voicecoach.inputs.keys import SUSPEND
 from voicecoach.journal.store import SetRecord
 from voicecoach.plan import spoken
 from voicecoach.plan.progression import Decision
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import Level, Load, Unloaded, Weight, describe
-from voicecoach.session.loop import Loop
+from voicecoach.session.loop import Loop, QuitRequested
 
 if TYPE_CHECKING:
     from voicecoach.session.state import SlotState
@@ -25,7 +26,8 @@ class Asking(Loop):
         env, clock = self.env, self.env.clock
         question = "Reps in reserve?"
         self._emit("ask", "RIR")
-        self._say_now([question])
+        if self._say_question(question):
+            return None
         # Typed ahead (or while the question was spoken); from a pipe, one line per question.
         early = [self.typed_ahead.pop(0)] if self.typed_ahead else []
         if env.answers:
@@ -65,7 +67,8 @@ class Asking(Loop):
             if key is None:
                 if reask and clock.now() >= reask:
                     reask = 0.0
-                    self._say_now(["Reps in reserve? Press zero to five."])
+                    if self._say_question("Reps in reserve? Press zero to five."):
+                        return None
                     continue
                 if clock.now() >= deadline:
                     self._emit("answer", "-")
@@ -76,8 +79,41 @@ class Asking(Loop):
                 rir = min(5, int(key))
                 self._emit("answer", str(rir))
                 return rir
-            if key == "r":
-                self._say_now([question])
+            if key == "r" and self._say_question(question):
+                return None
+            if key in (" ", "q", SUSPEND):
+                # Pause and quit work here as everywhere: a lifter who must stop while the
+                # question waits is not made to answer it first.
+                if self._pause_question(key):
+                    self._emit("answer", "-")
+                    return None  # quitting: the set is still recorded, then the session stops
+                # The wait starts again after the pause, with the question asked again.
+                if self._say_question(question):
+                    return None
+                deadline = clock.now() + self.rir_timeout
+                reask = clock.now() + REASK_AFTER
+
+    def _say_question(self, text: str) -> bool:
+        """Say the question; True if q, q was pressed while it was spoken.
+
+        The set is finished but not yet recorded, so the quit must come back here
+        (the caller records the set, then stops) instead of unwinding past it.
+        """
+        try:
+            self._say_now([text])
+        except QuitRequested:
+            self._emit("answer", "-")
+            return True
+        return False
+
+    def _pause_question(self, key: str) -> bool:
+        """Pause (space, Ctrl-Z) or ask to quit (q) while the question waits; True: quit."""
+        clock = self.env.clock
+        now = clock.now()
+        paused_at = self.suspended_at if key == SUSPEND and self.suspended_at else now
+        self.suspended_at = None
+        self.env.output.cancel_after(paused_at)
+        return self._pause(key == "q")
 
     def _decision_lines(
         self, item: WorkItem, old: Load, d: Decision, rir: int | None

@@ -29,6 +29,7 @@ from voicecoach.safetext import clean
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
 from voicecoach.session.setup import (
+    AlreadyComplete,
     EarlyOutput,
     RunOptions,
     _continuation,
@@ -37,7 +38,13 @@ from voicecoach.session.setup import (
     _say_err,
     build_voice,
 )
-from voicecoach.session.signals import Terminated, _signals, _terminate
+from voicecoach.session.signals import (
+    Terminated,
+    _interrupt,
+    _signals,
+    _terminate,
+    restore_handlers,
+)
 from voicecoach.session.stdout import ClosedStdout
 from voicecoach.session.terminal import GuardedStream, caps_for, width_of
 from voicecoach.settings import Settings
@@ -73,6 +80,7 @@ def run_session(
     out = cast(IO[str], screen)  # it writes like stdout, and never raises
     early = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, n)]
     previous = {sig: signal.signal(sig, _terminate) for sig in early}
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, _interrupt)
     journal: Journal | None = None
     voice: Voice | None = None
     if audio is None and not opts.dry_run:
@@ -100,9 +108,11 @@ def run_session(
         )
     except Terminated as exc:
         return exc.code
+    except AlreadyComplete as exc:
+        print(exc, file=out)
+        return int(ExitStatus.OK)
     finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
+        restore_handlers(previous)
         if audio is not None:
             audio.discard()
         if voice is not None:

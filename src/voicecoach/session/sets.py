@@ -13,7 +13,7 @@ from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import Load, Weight, describe
 from voicecoach.routines.model import ExerciseSpec
 from voicecoach.session.asking import Asking
-from voicecoach.session.loop import Played
+from voicecoach.session.loop import Played, QuitRequested
 
 
 class SetRunner(Asking):
@@ -147,6 +147,8 @@ class SetRunner(Asking):
         )
         decision = replace(decision, load=self._on_bar(spec, decision.load))
         self._record(item, st, records, rir, decision)
+        if self.quitting:  # q confirmed at the question: the set is kept, the session stops
+            raise QuitRequested
         lines, event = self._decision_lines(item, st.load, decision, rir)
         if self.answer_confirmed:  # issue 13: not "Two in reserve." twice
             lines, self.answer_confirmed = lines[1:], False

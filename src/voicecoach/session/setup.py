@@ -185,6 +185,10 @@ class EarlyOutput:
                 self._result[0].close()
 
 
+class AlreadyComplete(Exception):
+    """The session asked to resume has every set done: there is nothing to coach."""
+
+
 def _continuation(
     routine: Routine,
     opts: RunOptions,
@@ -208,6 +212,16 @@ def _continuation(
         if want and unfinished is not None:
             session_id = unfinished
             done = {pos for pos, _ in journal.done_positions(unfinished)}
+            if all(it.position in done for it in work_items(routine)):
+                # Killed during its summary: every set is saved. Resuming would coach
+                # nothing ("Workout done. Zero sets."); it is marked complete instead.
+                from voicecoach.session.environment import utc_now
+
+                journal.finish(unfinished, utc_now().isoformat(timespec="seconds"), "completed")
+                raise AlreadyComplete(
+                    f"the last session of {clean(routine.name)!r} has every set done already "
+                    f"({len(done)} saved); it is marked complete, nothing to resume"
+                )
             journal.reopen(unfinished)
         elif want:
             _say_err(f"no unfinished session of {routine.name!r} to resume; starting fresh")

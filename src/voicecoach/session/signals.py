@@ -9,13 +9,42 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from voicecoach.inputs.clock import SystemClock
 from voicecoach.inputs.keys import SUSPEND, KeySource, TerminalKeys
 from voicecoach.session.engine import Session
 from voicecoach.session.loop import QUIT_CONFIRM
 from voicecoach.testing import FakeClock
+
+# The signals that end a run. Once one has started the shutdown, the rest are ignored.
+_STOP_NAMES = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+_STOPS = tuple(getattr(signal, n) for n in _STOP_NAMES if hasattr(signal, n))
+_shutting_down = [False]
+
+
+def begin_shutdown() -> None:
+    """From now until the process ends, every further stop signal is ignored.
+
+    A second Ctrl-\\ (or a Ctrl-C, a SIGTERM) while the journal is being
+    finished and the terminal restored must not interrupt that work, and must
+    never reach the default action: for SIGQUIT that is a core dump, with the
+    terminal left in cbreak mode. ``SIG_IGN`` is set in the kernel, so no
+    window remains in which a handler is half-replaced. The process is ending,
+    so nothing ever sets them back (``restore_handlers`` keeps them ignored).
+    """
+    _shutting_down[0] = True
+    for sig in _STOPS:
+        signal.signal(sig, signal.SIG_IGN)
+
+
+def restore_handlers(previous: Mapping[int, Any]) -> None:
+    """Put the handlers of before back, except the stop signals once shutdown began."""
+    for sig, old in previous.items():
+        if _shutting_down[0] and sig in _STOPS:
+            continue
+        signal.signal(sig, old)
 
 
 class Terminated(BaseException):
@@ -48,6 +77,7 @@ def _signals(
     interrupted_at = [-1e9]
 
     def on_term(signum: int, frame: object) -> None:
+        begin_shutdown()
         restore()
         if on_stop is not None:
             on_stop()
@@ -57,6 +87,7 @@ def _signals(
         now = clock.now()
         inject = getattr(keys, "inject", None)
         if inject is None or now - interrupted_at[0] < QUIT_CONFIRM + 1:
+            begin_shutdown()
             restore()
             if on_stop is not None:
                 on_stop()
@@ -84,9 +115,15 @@ def _signals(
     try:
         yield
     finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
+        restore_handlers(previous)
 
 
 def _terminate(signum: int, frame: object) -> None:
+    begin_shutdown()
     raise Terminated(128 + signum)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C before the workout starts (while the voice loads): quit, and absorb the rest."""
+    begin_shutdown()
+    raise KeyboardInterrupt

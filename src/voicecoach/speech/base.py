@@ -19,17 +19,21 @@ import hashlib
 import heapq
 import math
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from voicecoach.audio.clips import RATE, Clip, from_wav, to_wav, trim
+from voicecoach import paths
+from voicecoach.audio.clips import RATE, Clip, to_wav, trim
 from voicecoach.speech.check import clip_problem
 
 RENDER_TRIES = 2  # per engine: one retry, then the next engine
 DEFAULT_CACHE_BYTES = 200 * 1024 * 1024  # ~4,000 phrases of espeak or Piper
+MIN_FREE_BYTES = 256 * 1024 * 1024  # left free on the cache's disk, for the journal
+WAV_HEADER = 44  # the RIFF header ``to_wav`` writes before the frames
 
 
 class SpeechUnavailable(RuntimeError):
@@ -52,12 +56,27 @@ class ClipCache:
     A read refreshes the file's time, so :meth:`shrink` removes the least
     recently used clips first. A corrupt entry is deleted and rendered again.
     A full or read-only cache dir is not an error: the clip stays in memory
-    and one warning is kept for the caller to show.
+    and one warning is kept for the caller to show. Nothing is cached when
+    the cache's disk has less than ``min_free`` bytes left: the journal often
+    shares that disk, and a set is worth more than a clip.
+
+    A clip read back is checked like a fresh render (it lies on disk between
+    runs, and a truncated or edited file would play cut off, slowed or for an
+    hour): it must be the mono 16-bit WAV at the engine's rate that
+    :meth:`put` writes, with as many frames as its header says and the file
+    holds, and pass :func:`clip_problem` for its text. Else it is deleted and
+    rendered again.
     """
 
-    def __init__(self, folder: Path | None, max_bytes: int = DEFAULT_CACHE_BYTES):
+    def __init__(
+        self,
+        folder: Path | None,
+        max_bytes: int = DEFAULT_CACHE_BYTES,
+        min_free: int = MIN_FREE_BYTES,
+    ):
         self.folder = folder
         self.max_bytes = max_bytes
+        self.min_free = min_free
         self.hits = 0
         self.misses = 0
         self.warning: str | None = None
@@ -75,14 +94,19 @@ class ClipCache:
             self.misses += 1
             return None
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = paths.read_bytes(path, paths.CLIP_LIMIT)
+        except FileNotFoundError:
             self.misses += 1
             return None
+        except OSError:  # a FIFO, a device, a folder or a huge file where a clip belongs
+            self.misses += 1
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
         try:
-            clip = from_wav(data)
-            if not clip.pcm:
-                raise ValueError("empty clip")
+            clip = _cached_clip(data)
+            if clip_problem(clip, text):
+                raise ValueError("not speech for its text")
         except (ValueError, EOFError, Exception):  # wave raises wave.Error too
             self.misses += 1
             path.unlink(missing_ok=True)
@@ -96,12 +120,26 @@ class ClipCache:
         path = self._path(identity, text)
         if path is None or self.warning:
             return
+        data = to_wav(clip)
+        root = path.parent.parent  # the cache folder
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            free = shutil.disk_usage(root).free
+        except OSError:
+            free = None  # not known: the write below says what is wrong, if anything
+        if free is not None and free - len(data) < self.min_free:
+            self.warning = (
+                f"the disk of the speech cache at {self.folder} is nearly full "
+                f"({free // (1024 * 1024)} MB free); clips are kept in memory for this run "
+                "only, and the space is left to the journal"
+            )
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as f:
-                    f.write(to_wav(clip))
+                    f.write(data)
                 os.replace(tmp, path)
                 self.written += 1
             except BaseException:
@@ -148,6 +186,26 @@ class ClipCache:
         return len(entries), sum(size for _, size, _ in entries)
 
 
+def _cached_clip(data: bytes) -> Clip:
+    """The clip of a cache file, exactly as :meth:`ClipCache.put` wrote it; else ValueError."""
+    import io
+    import wave
+
+    with wave.open(io.BytesIO(data)) as w:
+        channels, width, rate, frames = (
+            w.getnchannels(),
+            w.getsampwidth(),
+            w.getframerate(),
+            w.getnframes(),
+        )
+        if (channels, width, rate) != (1, 2, RATE):
+            raise ValueError(f"{channels} channel(s), {width * 8} bit, {rate} Hz")
+        pcm = w.readframes(frames)
+    if not pcm or len(pcm) != frames * 2 or len(data) != WAV_HEADER + len(pcm):
+        raise ValueError("the frames do not match the header or the file's size")
+    return Clip(pcm, rate)
+
+
 def tone(seconds: float = 0.25, freq: float = 880.0) -> Clip:
     """The last-resort cue when no engine can say a phrase: a soft beep."""
     import array
@@ -185,6 +243,7 @@ class Voice:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._warned = False
+        self._cache_warned = False  # the cache's own warning, shown once, apart from renders
 
     @property
     def audible(self) -> bool:
@@ -334,6 +393,9 @@ class Voice:
                     if r is not self.renderer:
                         self.fallbacks.append(text)
                     self.cache.put(r.identity, text, clip)
+                    if self.cache.warning and not self._cache_warned:
+                        self._cache_warned = True
+                        self.warn(self.cache.warning)
                     return clip
             self._warn_once(
                 f"the {name} voice could not say {text!r} ({problem}); "
