@@ -96,7 +96,8 @@ def per_session(
         "SELECT substr(s.started_at, 1, 10) AS day, MAX(t.weight) AS w,"
         " MAX(CASE WHEN t.reps > 0 THEN t.weight * (1 + (t.reps + COALESCE(t.rir, 0)) / 30.0)"
         " END) AS e FROM sets t JOIN sessions s ON s.id = t.session_id"
-        f" WHERE s.dry_run = 0 AND t.kind = 'working' AND {_MATCH} AND t.weight BETWEEN ? AND ?"
+        " WHERE s.dry_run = 0 AND t.kind IN ('working', 'amrap')"
+        f" AND {_MATCH} AND t.weight BETWEEN ? AND ?"
         " AND (t.reps IS NULL OR t.reps BETWEEN 0 AND ?)"
         " AND (t.rir IS NULL OR t.rir BETWEEN 0 AND 10)"
         " GROUP BY day ORDER BY day DESC LIMIT ?",

@@ -110,6 +110,8 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SET_KINDS = ("working", "warmup", "drop", "failure", "amrap")
+# The kinds that seed the next session's load and count in history's plots: an AMRAP
+# set is a working set whose reps were open; warm-ups and drops are not.
 # A journal written before ``user_version`` was set has the version-1 tables at version 0;
 # it is adopted (checked, then stamped 1) instead of failing on CREATE TABLE (issue 15, #3).
 V1_TABLES = {

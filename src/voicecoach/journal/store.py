@@ -245,7 +245,8 @@ class Journal:
         cur = self._read(
             "SELECT sets.next_load, sets.load, sets.next_rep_bonus, sets.id FROM sets"
             " JOIN sessions ON sessions.id = sets.session_id"
-            " WHERE sets.exercise = ? AND sets.kind = 'working' AND (? OR sessions.dry_run = 0)"
+            " WHERE sets.exercise = ? AND sets.kind IN ('working', 'amrap')"
+            " AND (? OR sessions.dry_run = 0)"
             # An imported set written without a next load (a weighted or assisted variant
             # of a bodyweight exercise) is history, not a starting point.
             " AND (sets.next_load IS NOT NULL OR sessions.source = 'voicecoach')"

@@ -93,6 +93,7 @@ def reps_cues(
     start: float,
     talk: Talk = FULL,
     two_more: str = "two more",
+    open_ended: bool = False,
 ) -> list[Cue]:
     """Rep numbers, phase words (or ticks), a tick for each further second, form cues.
 
@@ -108,7 +109,8 @@ def reps_cues(
     for r in range(1, reps + 1):
         t0 = start + (r - 1) * rep_len
         cues.append(Mark(t0, "rep", r))
-        cues.append(_rep_start(r, reps, tempo.phases[0].word, t0, talk))
+        # An open-ended set (AMRAP, a drop) has no last rep to announce.
+        cues.append(_rep_start(r, 0 if open_ended else reps, tempo.phases[0].word, t0, talk))
         t = t0
         others: list[float] = []
         for i, phase in enumerate(tempo.phases):
@@ -138,7 +140,7 @@ def reps_cues(
             if talk.rep_numbers
             else Sound(end, "beep")
         )
-    if talk.rep_numbers and reps >= 4:
+    if talk.rep_numbers and reps >= 4 and not open_ended:
         r = reps - 1
         cues.append(
             Say(
@@ -244,6 +246,7 @@ def work_segment(
     talk: Talk = FULL,
     wording: Wording = PLAIN,
     n: int = 0,
+    open_ended: bool = False,
 ) -> Segment:
     """Announcement (may be empty), count-in, then the reps or the hold.
 
@@ -263,7 +266,9 @@ def work_segment(
         cues += hold_cues(spec.hold, work_start, talk, wording.line("halfway", n))
         length = work_start + spec.hold
     else:
-        cues += reps_cues(spec, tempo, reps, work_start, talk, wording.line("two-more", n))
+        cues += reps_cues(
+            spec, tempo, reps, work_start, talk, wording.line("two-more", n), open_ended
+        )
         length = work_start + reps * tempo.rep_seconds
     resolved = resolve(cues, durations)
     return Segment(resolved, max(length, end_of(resolved, durations)))

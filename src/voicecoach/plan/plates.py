@@ -29,12 +29,34 @@ class Rack:
     plates: tuple[float, ...]
     unit: str
 
-    def loading(self, total: float) -> Loading | None:
+    def loading(self, total: float, before: Loading | None = None) -> Loading | None:
         """The fewest plates per side for the loadable total nearest ``total``.
 
-        None when there are no plates, or the units do not say how to make it.
-        A load under the bar is the bar alone.
+        With ``before`` (what the bar holds now), a heavier load keeps those
+        plates and adds to them when that is fewer moves than re-plating:
+        12.5 lb a side going to 32.5 is "add two tens", not "take off a ten
+        and a two and a half, add a twenty-five, a five and a two and a half".
+        None when there are no plates. A load under the bar is the bar alone.
         """
+        fresh = self._fewest_loading(total)
+        if fresh is None or before is None or fresh.total <= before.total:
+            return fresh
+        kinds = sorted({p for p in self.plates if p > 0}, reverse=True)
+        grain = _grain(kinds)
+        steps = round((fresh.total - before.total) / 2 / grain)
+        extra = _fewest(kinds, grain, steps).get(steps)
+        if extra is None:
+            return fresh
+        now, was = Counter(fresh.per_side), Counter(before.per_side)
+        moves = sum(((now - was) + (was - now)).values())
+        # Adding is kept only while the bar stays near its fewest plates: a ramp of
+        # small additions would otherwise pile six tens on a side.
+        if len(extra) > moves or len(before.per_side) + len(extra) > len(fresh.per_side) + 1:
+            return fresh
+        plates = tuple(sorted((*before.per_side, *extra), reverse=True))
+        return Loading(fresh.total, plates, self.unit)
+
+    def _fewest_loading(self, total: float) -> Loading | None:
         kinds = sorted({p for p in self.plates if p > 0}, reverse=True)
         if not kinds:
             return None

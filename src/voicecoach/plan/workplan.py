@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from voicecoach.routines.model import Circuit, ExerciseSpec, Routine
+
+WARMUP_REST = 60.0  # seconds after each warm-up set: time to change the plates and breathe
 
 
 @dataclass(frozen=True)
@@ -25,10 +27,16 @@ class WorkItem:
     first_of_exercise: bool
     rest_after: float
     rest_kind: str  # "rest", "transition" or "end"
+    kind: str = "working"  # or "warmup" / "drop": they never move the working load
+    reps: int | None = None  # a warm-up's own reps
+    share: float = 1.0  # a warm-up's or drop's load as a share (0: the empty bar)
 
     @property
     def label(self) -> str:
-        return f"{self.spec.name} {'round' if self.circuit else 'set'} {self.set_no}/{self.total}"
+        what = {"warmup": "warm-up", "drop": "drop"}.get(
+            self.kind, "round" if self.circuit else "set"
+        )
+        return f"{self.spec.name} {what} {self.set_no}/{self.total}"
 
 
 def work_items(routine: Routine) -> list[WorkItem]:
@@ -54,32 +62,53 @@ def work_items(routine: Routine) -> list[WorkItem]:
                     )
             slot += len(item.exercises)
         else:
-            for s in range(1, item.sets + 1):
-                items.append(
-                    WorkItem(
-                        position=len(items),
-                        slot=slot,
-                        spec=item,
-                        set_no=s,
-                        total=item.sets,
-                        circuit=None,
-                        first_of_exercise=s == 1,
-                        rest_after=item.rest,
-                        rest_kind="rest",
-                    )
-                )
+            items += _exercise(item, slot, len(items))
             slot += 1
     if items:
-        last = items[-1]
-        items[-1] = WorkItem(
-            last.position,
-            last.slot,
-            last.spec,
-            last.set_no,
-            last.total,
-            last.circuit,
-            last.first_of_exercise,
-            0.0,
-            "end",
-        )
+        items[-1] = replace(items[-1], rest_after=0.0, rest_kind="end")
     return items
+
+
+def _exercise(spec: ExerciseSpec, slot: int, first: int) -> list[WorkItem]:
+    """Warm-ups, the working sets, then drop sets straight after the last one."""
+    out: list[WorkItem] = []
+
+    def add(**fields: object) -> None:
+        out.append(
+            WorkItem(position=first + len(out), slot=slot, spec=spec, circuit=None, **fields)  # type: ignore[arg-type]
+        )
+
+    n = len(spec.warmups)
+    for i, w in enumerate(spec.warmups, start=1):
+        add(
+            set_no=i,
+            total=n,
+            first_of_exercise=i == 1,
+            rest_after=WARMUP_REST,
+            rest_kind="rest",
+            kind="warmup",
+            reps=w.reps,
+            share=w.share,
+        )
+    for s in range(1, spec.sets + 1):
+        last = s == spec.sets
+        add(
+            set_no=s,
+            total=spec.sets,
+            first_of_exercise=s == 1 and not n,
+            rest_after=0.0 if last and spec.drops else spec.rest,
+            rest_kind="rest",
+        )
+    share = 1.0
+    for d, step in enumerate(spec.drops, start=1):
+        share *= step
+        add(
+            set_no=d,
+            total=len(spec.drops),
+            first_of_exercise=False,
+            rest_after=spec.rest if d == len(spec.drops) else 0.0,
+            rest_kind="rest",
+            kind="drop",
+            share=share,
+        )
+    return out

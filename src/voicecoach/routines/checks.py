@@ -31,7 +31,17 @@ TOP_KEYS = {
     "talk",
     "count",
 }
-DEFAULT_KEYS = {"rest", "rir", "tempo", "switch", "transition", "progression", "sets", "reps"}
+DEFAULT_KEYS = {
+    "rest",
+    "rir",
+    "tempo",
+    "switch",
+    "transition",
+    "progression",
+    "sets",
+    "reps",
+    "warmup",
+}
 EXERCISE_KEYS = {
     "use",
     "name",
@@ -48,6 +58,8 @@ EXERCISE_KEYS = {
     "setup",
     "rep_cues",
     "bar",
+    "warmup",
+    "drop",
 }
 CIRCUIT_KEYS = {"circuit", "superset", "rounds", "rest", "transition", "exercises"}
 PROGRESSION_KEYS = {"rule", "add", "drop", "round", "dumbbells", "cap"}

@@ -43,6 +43,14 @@ class Progression:
 
 
 @dataclass(frozen=True)
+class Warmup:
+    """One warm-up set: reps at a share of the first working set's load (0: the empty bar)."""
+
+    reps: int
+    share: float
+
+
+@dataclass(frozen=True)
 class ExerciseSpec:
     """One exercise as prescribed by a routine, with the library's defaults filled in."""
 
@@ -62,6 +70,9 @@ class ExerciseSpec:
     progression: Progression
     equipment: tuple[str, ...] = ()
     bar: Weight | None = None  # this exercise's own bar (a trap bar, an EZ bar), if given
+    warmups: tuple[Warmup, ...] = ()  # before the first working set; they never move its load
+    amrap: bool = False  # ``reps: 5+``: as many as possible, counted past the target
+    drops: tuple[float, ...] = ()  # after the last set, each a share of the load before it
 
     @property
     def barbell(self) -> bool:

@@ -33,9 +33,19 @@ RANGE = {
     "oneOf": [
         {"type": "integer", "minimum": 1},
         {"type": "string", "pattern": r"^\s*\d+\s*((-|–|to)\s*\d+\s*)?$"},
+        {"type": "string", "pattern": r"^\s*\d+\s*\+\s*$"},
     ],
-    "description": "a count like 10, or a range like 8-12",
+    "description": "a count like 10, a range like 8-12, or 5+ for as many as possible",
 }
+WARMUP_TEXT = r"^\s*\d+\s*(x|×)?\s*@\s*(\d+(\.\d+)?\s*%|bar)\s*$"
+WARMUP = {
+    "oneOf": [
+        {"enum": ["auto", "none"]},
+        {"type": "array", "items": {"type": "string", "pattern": WARMUP_TEXT}, "maxItems": 8},
+    ],
+    "description": 'auto, or warm-up sets like ["10 @ bar", "5 @ 50%", "3 @ 70%"]',
+}
+DROP_TEXT = r"^\s*-\s*\d+(\.\d+)?\s*%\s*$"
 RIR = {
     "oneOf": [
         {"type": "integer", "minimum": 0, "maximum": 5},
@@ -162,6 +172,13 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
         "setup": CUE_LIST,
         "rep_cues": REP_CUES,
         "bar": WEIGHT,
+        "warmup": WARMUP,
+        "drop": {
+            "oneOf": [
+                {"type": "string", "pattern": DROP_TEXT},
+                {"type": "array", "items": {"type": "string", "pattern": DROP_TEXT}},
+            ]
+        },
     }
 
     def entry(keys: set[str]) -> dict[str, Any]:
@@ -218,6 +235,7 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
                 "progression": progression,
                 "sets": {"type": "integer", "minimum": 1},
                 "reps": RANGE,
+                "warmup": WARMUP,
             },
         ),
     }

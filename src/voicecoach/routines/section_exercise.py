@@ -22,7 +22,7 @@ from voicecoach.routines.loads import (
     parse_load,
     parse_weight,
 )
-from voicecoach.routines.model import ExerciseSpec, Range
+from voicecoach.routines.model import BARS, ExerciseSpec, Range
 from voicecoach.routines.section_progression import ProgressionSection
 from voicecoach.routines.tempo import parse_tempo
 
@@ -54,6 +54,7 @@ class ExerciseSection(ProgressionSection):
         sets = 1 if in_circuit else self.positive_int(get("sets", 3), (*path, "sets"), "sets")
         reps: Range | None = None
         hold: float | None = None
+        amrap = False
         if "hold" in data or (lib.timed and "reps" not in data):
             if "reps" in data:
                 self.fail((*path, "hold"), "give either reps: or hold:, not both", key=True)
@@ -62,7 +63,12 @@ class ExerciseSection(ProgressionSection):
                 self.fail((*path, "hold"), "hold: must be at least 1s")
         else:
             try:
-                reps = parse_range(get("reps", "8-12"), "reps")
+                raw_reps = get("reps", "8-12")
+                target = self.amrap(raw_reps)
+                amrap = target is not None
+                reps = (
+                    Range(target, target) if target is not None else parse_range(raw_reps, "reps")
+                )
                 if reps.low < 1:
                     self.fail((*path, "reps"), "reps must be at least 1")
                 elif reps.high > self.limits["reps"]:
@@ -92,6 +98,24 @@ class ExerciseSection(ProgressionSection):
         except ValueError as exc:
             self.fail((*path, "rir"), str(exc))
         sides = self.sides(data, path, lib)
+        barbell = bool(set(lib.equipment) & BARS) or "bar" in data
+        if "warmup" in data:
+            warmups = self.warmups(
+                data["warmup"], (*path, "warmup"), barbell=barbell, from_defaults=False
+            )
+        elif "warmup" in defaults and not in_circuit:
+            warmups = self.warmups(
+                defaults["warmup"], ("defaults", "warmup"), barbell=barbell, from_defaults=True
+            )
+        else:
+            warmups = ()
+        drops = self.drops(data.get("drop"), (*path, "drop"))
+        if hold is not None and ("warmup" in data or "drop" in data):
+            self.fail(
+                (*path, "warmup" if "warmup" in data else "drop"),
+                "warm-ups and drop sets are for sets of reps, not holds",
+                key=True,
+            )
         bar = self.bar(data.get("bar"), (*path, "bar")) if "bar" in data else None
         switch = self.duration(get("switch", "10s"), (*path, "switch"), "switch")
         setup = self.text_list(data.get("setup"), (*path, "setup"), "setup")
@@ -142,6 +166,9 @@ class ExerciseSection(ProgressionSection):
             progression=progression,
             equipment=lib.equipment,
             bar=bar,
+            warmups=warmups if hold is None else (),
+            amrap=amrap,
+            drops=drops if hold is None else (),
         )
 
     def bar(self, raw: Any, path: tuple[Any, ...]) -> Weight | None:
@@ -202,7 +229,7 @@ class ExerciseSection(ProgressionSection):
     ) -> LibraryExercise | None:
         """The library's exercise ``use:`` names, or the routine's own (``name:``, no ``use:``)."""
         where = "an exercise in a circuit" if in_circuit else "an exercise"
-        allowed = EXERCISE_KEYS - ({"sets", "rest"} if in_circuit else set())
+        allowed = EXERCISE_KEYS - ({"sets", "rest", "warmup", "drop"} if in_circuit else set())
         if "use" not in data and "name" in data:
             self.check_keys(data, path, allowed | INLINE_KEYS, where)
             return self.own_exercise(data, path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from voicecoach.routines.checks import PROGRESSION_KEYS, RULES, Checks
+from voicecoach.routines.checks import PROGRESSION_KEYS, RULES
 from voicecoach.routines.loads import (
     Bodyweight,
     Load,
@@ -13,9 +13,10 @@ from voicecoach.routines.loads import (
 )
 from voicecoach.routines.model import Progression
 from voicecoach.routines.problems import did_you_mean
+from voicecoach.routines.section_sets import SetsSection
 
 
-class ProgressionSection(Checks):
+class ProgressionSection(SetsSection):
     """A progression, checked against the load it progresses."""
 
     def progression(self, raw: Any, path: tuple[Any, ...], load: Load) -> Progression | None:

@@ -123,7 +123,11 @@ class Asking(Loop):
         event = None
         if rir is not None:
             lines.append(f"{spoken.number(rir)}{' or more' if rir == 5 else ''} in reserve.")
-        later = [it for it in self.items if it.slot == item.slot and it.position > item.position]
+        later = [
+            it
+            for it in self.items
+            if it.slot == item.slot and it.position > item.position and it.kind == "working"
+        ]
         when = ("Next round" if item.circuit else "Next set") if later else "Next time"
         if d.direction and d.load != old and not isinstance(d.load, Unloaded):
             way = "up" if d.direction > 0 else "down"
@@ -138,14 +142,23 @@ class Asking(Loop):
         return lines, event
 
     def _record(
-        self, item: WorkItem, st: SlotState, records: list[tuple], rir: int | None, d: Decision
+        self,
+        item: WorkItem,
+        st: SlotState,
+        records: list[tuple],
+        rir: int | None,
+        d: Decision,
+        *,
+        load: Load | None = None,
+        kind: str = "working",
     ) -> None:
         spec = item.spec
+        lifted = st.load if load is None else load
         for side, reps, hold_done, started, ended in records:
             self.result.sets_done += 1
-            if isinstance(st.load, Weight) and reps:
-                self.result.volume[st.load.unit] = (
-                    self.result.volume.get(st.load.unit, 0.0) + st.load.amount * reps
+            if isinstance(lifted, Weight) and reps:
+                self.result.volume[lifted.unit] = (
+                    self.result.volume.get(lifted.unit, 0.0) + lifted.amount * reps
                 )
             if self.env.journal is None or self.session_id is None:
                 continue
@@ -161,7 +174,7 @@ class Asking(Loop):
                     target_low=spec.reps.low if spec.reps else None,
                     target_high=spec.reps.high if spec.reps else None,
                     target_hold=spec.hold,
-                    load=st.load,
+                    load=lifted,
                     reps=reps,
                     rir=rir,
                     hold_done=hold_done,
@@ -169,6 +182,7 @@ class Asking(Loop):
                     ended_at=self._wall(ended),
                     next_load=d.load,
                     next_rep_bonus=d.rep_bonus,
+                    kind=kind,
                 ),
             )
         # A journal that could not write keeps the set and says so once, aloud (issue 15).

@@ -56,6 +56,7 @@ class Session(Resting):
         self.wording = Wording(seed)
         self.uses = Counter()
         self.on_bar = {}
+        self.lifted = {}
         self.env = env
         self.items = work_items(routine)
         self.done_positions = resume_from or set()
@@ -102,8 +103,14 @@ class Session(Resting):
             self._intro()
             todo = [it for it in self.items if it.position not in self.done_positions]
             skip_slot: int | None = None
+            skip_warmups = False
             for n, item in enumerate(todo):
-                if skip_slot is not None and item.slot == skip_slot and item.circuit is None:
+                if (
+                    skip_slot is not None
+                    and item.slot == skip_slot
+                    and item.circuit is None
+                    and (item.kind == "warmup" or not skip_warmups)
+                ):
                     continue
                 skip_slot = None
                 nxt = todo[n + 1] if n + 1 < len(todo) else None
@@ -112,8 +119,16 @@ class Session(Resting):
                 if skipped:
                     self._emit("skip", item.spec.name)
                     skip_slot = item.slot
+                    # s during a warm-up skips the warm-ups, not the working sets.
+                    skip_warmups = item.kind == "warmup"
                     nxt = next(
-                        (t for t in todo[n + 1 :] if t.slot != item.slot or t.circuit is not None),
+                        (
+                            t
+                            for t in todo[n + 1 :]
+                            if t.slot != item.slot
+                            or t.circuit is not None
+                            or (skip_warmups and t.kind != "warmup")
+                        ),
                         None,
                     )
                     if nxt is not None:

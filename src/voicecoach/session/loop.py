@@ -84,6 +84,7 @@ class Loop:
     uses: Counter[str]  # how often each varied line came so far (the wording's index)
     rack: Rack | None  # the lifter's bar and plates, when both are set
     on_bar: dict[int, Loading]  # what each exercise's bar holds now, to say only the change
+    lifted: dict[int, Load]  # each exercise's last working load, that a drop set follows
 
     def _show(self, **parts: str) -> None:
         """Update parts of the status line (when there is one)."""

@@ -8,12 +8,15 @@ from voicecoach.inputs.keys import ENTER
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Mark, Say, Sound
 from voicecoach.plan.plates import Loading, Rack
-from voicecoach.plan.progression import Outcome, decide
+from voicecoach.plan.progression import Decision, Outcome, decide
+from voicecoach.plan.talk import Talk
 from voicecoach.plan.workplan import WorkItem
-from voicecoach.routines.loads import Load, Weight, describe
+from voicecoach.routines.loads import Load, Unloaded, Weight, describe
 from voicecoach.routines.model import ExerciseSpec
 from voicecoach.session.asking import Asking
 from voicecoach.session.loop import Played, QuitRequested
+
+AMRAP_BEYOND = 20  # reps counted past the target of an AMRAP or drop set before it stops
 
 
 class SetRunner(Asking):
@@ -44,7 +47,10 @@ class SetRunner(Asking):
                 lines += list(spec.setup)
         total = 1 if item.circuit else item.total
         set_no = 1 if item.circuit else item.set_no
-        if item.circuit is not None:
+        load = st.load if item.kind == "working" else self._extra_load(item)
+        if item.kind != "working":
+            lines.append(self._extra_line(item, load))
+        elif item.circuit is not None:
             reps = planner.set_header(spec, 1, 1, st.load, st.rep_bonus)
             lines.append(
                 f"{spec.name}: " + reps[0].removeprefix("One set, ").rstrip(".") + "."
@@ -55,7 +61,7 @@ class SetRunner(Asking):
             lines += planner.set_header(
                 spec, set_no, total, st.load, st.rep_bonus, spec.sides[0] if spec.sides else None
             )
-        loading = self._loading(spec, st.load)
+        loading = self._loading(spec, load, item.slot)
         if loading is not None:
             before = self.on_bar.get(item.slot)
             say = loading.change_from(before) if before else loading.say()
@@ -63,37 +69,87 @@ class SetRunner(Asking):
                 lines.append(say[0].upper() + say[1:] + ".")
         return lines
 
-    def _loading(self, spec: ExerciseSpec, load: Load) -> Loading | None:
+    def _brief(self) -> Talk:
+        """Warm-ups and drops are spoken briefly: counts, not form cues."""
+        return self.talk if self.talk.level != "full" else Talk("reps", self.talk.count)
+
+    def _extra_line(self, item: WorkItem, load: Load) -> str:
+        """ "Warm-up two of four: ninety-five pounds, five reps." or "Drop set: …"."""
+        what = (
+            "the empty bar"
+            if item.share == 0
+            else ""
+            if isinstance(load, Unloaded)
+            else spoken.load(load)
+        )
+        if item.kind == "warmup":
+            head = f"Warm-up {spoken.number(item.set_no)} of {spoken.number(item.total)}"
+            reps = spoken.reps(item.reps or 1, item.reps or 1)
+            return ", ".join(x for x in (head, what, reps) if x) + "."
+        head = "Drop set" if item.total == 1 else f"Drop {spoken.number(item.set_no)}"
+        return f"{head}: {what}, as many as you can." if what else f"{head}: as many as you can."
+
+    def _loading(self, spec: ExerciseSpec, load: Load, slot: int | None = None) -> Loading | None:
         """The plates for a barbell load, when the lifter's bar and plates are known."""
         if self.rack is None or not spec.barbell or not isinstance(load, Weight):
             return None
         bar = spec.bar or Weight(self.rack.bar, self.rack.unit)
         if bar.unit != load.unit or self.rack.unit != load.unit:
             return None  # plates in kg say nothing about a bar loaded in pounds
-        return Rack(bar.amount, self.rack.plates, load.unit).loading(load.amount)
+        rack = Rack(bar.amount, self.rack.plates, load.unit)
+        return rack.loading(load.amount, self.on_bar.get(slot) if slot is not None else None)
 
     def _on_bar(self, spec: ExerciseSpec, load: Load) -> Load:
         """A load as it can really be made with the plates (the journal keeps that one)."""
         loading = self._loading(spec, load)
         return load if loading is None else Weight(loading.total, loading.unit)
 
+    def _extra_load(self, item: WorkItem) -> Load:
+        """A warm-up's share of the first working load, or a drop's of the last one lifted."""
+        spec, st = item.spec, self.state[item.slot]
+        base = st.load if item.kind == "warmup" else self.lifted.get(item.slot, st.load)
+        if not isinstance(base, Weight):
+            return base  # a band or a bodyweight set warms up at its own level
+        bar = spec.bar or (
+            Weight(self.rack.bar, self.rack.unit)
+            if self.rack and self.rack.unit == base.unit
+            else Weight(45.0 if base.unit == "lb" else 20.0, base.unit)
+        )
+        if item.share == 0:
+            return bar
+        step = spec.progression.round or 1.0
+        amount = int(base.amount * item.share / step) * step
+        if spec.barbell:
+            amount = max(amount, bar.amount)
+        return self._on_bar(spec, Weight(amount, base.unit))
+
     def _item(self, item: WorkItem, previewed: bool, nxt: WorkItem | None = None) -> bool:
-        """Run one set (all its sides), ask RIR, record it. True if the lifter skipped it."""
+        """Run one set (all its sides), ask RIR, record it. True if the lifter skipped it.
+
+        A warm-up or a drop set is counted and journaled like any set but asks
+        nothing and never moves the working load.
+        """
         spec, env = item.spec, self.env
         st = self.state[item.slot]
-        scripted = env.answers[0] if env.answers else None
+        working = item.kind == "working"
+        load = st.load if working else self._extra_load(item)
+        scripted = env.answers[0] if env.answers and working else None
         stop_at = scripted.reps if scripted and scripted.reps is not None else None
         target_top = (spec.reps.high + st.rep_bonus) if spec.reps else 0
+        if (spec.amrap and working) or item.kind == "drop":
+            target_top = target_top + AMRAP_BEYOND  # Enter ends it
+        elif item.reps is not None:
+            target_top = item.reps
         rep_count = min(target_top, stop_at) if stop_at is not None else target_top
         sides: list[str | None] = list(spec.sides) or [None]
         records = []
-        loading = self._loading(spec, st.load)
-        self._emit("set", item.label + f" · {describe(st.load)}")
+        loading = self._loading(spec, load, item.slot)
+        self._emit("set", item.label + f" · {describe(load)}")
         for k, side in enumerate(sides):
             self._show(
                 exercise=spec.name,
                 set=set_label(item) + (f" {side}" if side else ""),
-                load=describe(st.load),
+                load=describe(load),
                 detail="",
             )
             if k == 0:
@@ -109,14 +165,15 @@ class SetRunner(Asking):
                 intro,
                 beats,
                 env.voice.duration,
-                self.talk,
+                self.talk if working else self._brief(),
                 self.wording,
                 self.uses["work"],
+                open_ended=(spec.amrap and working) or item.kind == "drop",
             )
             self.uses["work"] += 1  # each side's segment: its lines differ from the last
             if loading is not None:  # loaded now: the next preview says only the change
                 self.on_bar[item.slot] = loading
-            if k == 0:  # the answer's phrases are due when the last side ends
+            if k == 0 and working:  # the answer's phrases are due when the last side ends
                 self._foresee(item, nxt, rep_count, env.clock.now() + seg.length * len(sides))
             started = env.clock.now()
             hold = None
@@ -135,6 +192,11 @@ class SetRunner(Asking):
                 return True
             reps, hold_done = self._reps_done(spec, outcome, rep_count, seg)
             records.append((side, reps, hold_done, started, env.clock.now()))
+        if not working:
+            kept = Decision(st.load, st.rep_bonus, 0, item.kind)
+            self._record(item, st, records, None, kept, load=load, kind=item.kind)
+            return False
+        self.lifted[item.slot] = st.load  # what a drop set after this one is lighter than
         # A hold has no RIR question; the top of the target is what the button menu offers.
         rir = self._ask_rir(spec.rir.high) if spec.hold is None else None
         decision = decide(
@@ -146,7 +208,7 @@ class SetRunner(Asking):
             st.rep_bonus,
         )
         decision = replace(decision, load=self._on_bar(spec, decision.load))
-        self._record(item, st, records, rir, decision)
+        self._record(item, st, records, rir, decision, kind="amrap" if spec.amrap else "working")
         if self.quitting:  # q confirmed at the question: the set is kept, the session stops
             raise QuitRequested
         lines, event = self._decision_lines(item, st.load, decision, rir)
