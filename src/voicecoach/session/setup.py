@@ -213,11 +213,18 @@ def _open_journal(path: Path, backup: bool) -> SafeJournal:
     except (OSError, JournalError) as exc:
         _say_err(f"could not take in the unsaved sets of an earlier run: {exc}")
     if backup:
-        try:
-            journal_repair.backup(journal)
-        except (OSError, sqlite3.Error) as exc:
-            _say_err(f"could not back up the journal {path}: {exc}")
+        back_up(journal)
     return journal
+
+
+def back_up(journal: Journal) -> None:
+    """A copy of the journal as this session starts; a failure is one line, never a stop."""
+    from voicecoach.journal import repair as journal_repair
+
+    try:
+        journal_repair.backup(journal)
+    except (OSError, sqlite3.Error) as exc:
+        _say_err(f"could not back up the journal {journal.path}: {exc}")
 
 
 def _ask_resume(out: IO[str]) -> bool:
