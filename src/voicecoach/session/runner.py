@@ -122,6 +122,7 @@ def run_session(
     previous = {sig: signal.signal(sig, _terminate) for sig in early}
     journal: Journal | None = None
     voice: Voice | None = None
+    code: int | None = None
     if audio is None and not opts.dry_run:
         audio = EarlyOutput(settings.audio)
     parts = parts or Parts()
@@ -140,7 +141,7 @@ def run_session(
         # say with the expected answers, in order, so the first is rendered first.
         phrases = _phrases(routine, carried, done)
         voice = parts.build_voice(settings, cache_dir, _say_err, phrases)
-        return _run(
+        code = _run(
             routine,
             settings,
             opts,
@@ -152,15 +153,18 @@ def run_session(
             audio,
             parts,
         )
+        return code
     except Terminated as exc:
-        return exc.code
+        code = exc.code
+        return code
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
         if audio is not None:
             audio.discard()
         if voice is not None:
-            voice.close()
+            # Ended by a signal (or an error): gone at once, not after a render ahead.
+            voice.close(hurry=code is None or code >= 128)
         if journal is not None:
             journal.close()
 

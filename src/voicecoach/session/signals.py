@@ -11,6 +11,7 @@ import os
 import signal
 from collections.abc import Callable, Iterator
 
+from voicecoach.audio.base import cut_short
 from voicecoach.inputs.clock import SystemClock
 from voicecoach.inputs.keys import SUSPEND, KeySource, TerminalKeys
 from voicecoach.session.engine import Session
@@ -49,6 +50,7 @@ def _signals(
 
     def on_term(signum: int, frame: object) -> None:
         restore()
+        cut_short(session.env.output)  # gone within half a second; the last word may be cut
         if on_stop is not None:
             on_stop()
         raise Terminated(128 + signum)

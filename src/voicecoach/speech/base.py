@@ -30,6 +30,7 @@ from voicecoach.speech.check import clip_problem
 
 RENDER_TRIES = 2  # per engine: one retry, then the next engine
 DEFAULT_CACHE_BYTES = 200 * 1024 * 1024  # ~4,000 phrases of espeak or Piper
+HURRY_JOIN = 0.1  # on a signal, a render ahead is waited for this long: its engine is killed
 
 
 class SpeechUnavailable(RuntimeError):
@@ -277,14 +278,23 @@ class Voice:
             except Exception as exc:  # RenderError: say what is wrong, the way callers expect
                 raise SpeechUnavailable(str(exc)) from None
 
-    def close(self) -> None:
-        """Stop rendering ahead, stop the engines, and keep the cache within its bound."""
+    def close(self, hurry: bool = False) -> None:
+        """Stop rendering ahead, stop the engines, and keep the cache within its bound.
+
+        ``hurry``: the run ends on a signal, so the engines are killed first, and a
+        phrase being rendered ahead (or an engine loading for it) is not waited for.
+        """
         with self._lock:
             self._closed = True
             self._todo.clear()
             self._wake.notify_all()
+        if hurry:
+            for r in self.renderers:
+                kill = getattr(r, "kill", None)
+                if kill is not None:
+                    kill()
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=HURRY_JOIN if hurry else 10)
         for r in self.renderers:
             close = getattr(r, "close", None)
             if close is not None:
