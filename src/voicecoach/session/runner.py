@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,18 +27,20 @@ from voicecoach.journal.store import Journal, JournalError
 from voicecoach.routines.loads import Load
 from voicecoach.routines.model import Routine
 from voicecoach.safetext import clean
-from voicecoach.session.background import Background, FirstClip
+from voicecoach.session.background import STOP_WAIT, Background, FirstClip
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
 from voicecoach.session.setup import (
     EarlyOutput,
     RunOptions,
     _continuation,
+    _first_phrase,
     _open_journal,
     _phrases,
     _say_err,
     back_up,
     build_voice,
+    render_ahead,
 )
 from voicecoach.session.signals import Terminated, _signals, _terminate
 from voicecoach.session.stdout import ClosedStdout
@@ -50,6 +53,8 @@ if TYPE_CHECKING:
     from voicecoach.inputs.buttons import Buttons
 
 __all__ = ["EarlyOutput", "Parts", "RunOptions", "run_session"]
+
+DRY_RUN_WAIT = 3.0  # a dry run waits this long at most for its background parts
 
 
 def _restore_stale(state: Path, warn: Callable[[str], None]) -> None:
@@ -137,10 +142,18 @@ def run_session(
                 _say_err(f"{exc}. This session will not be saved.")
         keys = None if opts.dry_run else parts.open_keys()
         session_id, done, carried = _continuation(routine, opts, journal, keys, out)
-        # One silent simulation from where this session starts: every phrase it will
-        # say with the expected answers, in order, so the first is rendered first.
-        phrases = _phrases(routine, carried, done)
-        voice = parts.build_voice(settings, cache_dir, _say_err, phrases)
+        # The first phrase decides whether an engine must start now (not cached: cold).
+        # The rest come from one silent simulation of the whole session, with the
+        # expected answers: at once when cold, in the background when the first word
+        # is cached (the simulation costs a good part of the time to the first word).
+        t0 = time.monotonic()
+        first = _first_phrase(routine, carried, done)
+        voice = parts.build_voice(settings, cache_dir, _say_err, first)
+        if first and not voice.cached(first[0][0]):
+            render_ahead(voice, _phrases(routine, carried, done), t0)
+            rest = None
+        else:
+            rest = (routine, carried, done, t0)
         code = _run(
             routine,
             settings,
@@ -152,6 +165,7 @@ def run_session(
             out,
             audio,
             parts,
+            rest,
         )
         return code
     except Terminated as exc:
@@ -180,12 +194,20 @@ def _run(
     out: IO[str],
     audio: EarlyOutput | None,
     parts: Parts,
+    rest: tuple[Routine, dict[int, tuple[Load, int]], set[int], float] | None = None,
 ) -> int:
     session_id, done, carried = where
     caps = caps_for(out)
     # What the first word does not need starts once it is handed to the output, here,
-    # in this order: other apps' volumes a killed run left lowered come back up first.
+    # in this order: the phrases to render ahead (if the first was cached), then other
+    # apps' volumes a killed run left lowered come back up, before any is lowered.
     background = Background(_say_err)
+    if rest is not None:
+        r_routine, r_carried, r_done, t0 = rest
+        background.add(
+            "rendering ahead",
+            lambda: render_ahead(voice, _phrases(r_routine, r_carried, r_done), t0),
+        )
     if opts.duck_state is not None:
         state = opts.duck_state
         background.add("restoring other apps", lambda: parts.restore_stale(state, _say_err))
@@ -317,7 +339,9 @@ def _run(
     finally:
         if ducked is not None:  # other apps' volumes back first, on every way out (issue 14)
             ducked.close_apps()
-        background.close()  # a part still connecting is waited for a moment only
+        # A part still starting is waited for a moment only; a dry run has no cue to
+        # hold up, so its restore of other apps' volumes may finish.
+        background.close(DRY_RUN_WAIT if opts.dry_run else STOP_WAIT)
         restore()
         if buttons is not None:
             buttons.close()

@@ -276,16 +276,47 @@ def _phrases(
     return list(collect.seen.items())
 
 
-class _Collecting:
-    """A voice that remembers every phrase asked of it."""
+def _first_phrase(
+    routine: Routine,
+    carried: dict[int, tuple[Load, int]] | None = None,
+    done: set[int] | None = None,
+) -> list[tuple[str, float]]:
+    """The first phrase of :func:`_phrases` alone: the simulation stops at it, so it costs
+    milliseconds where the whole list costs a good part of the time to the first word."""
+    from voicecoach.speech.estimate import EstimateRenderer
 
-    def __init__(self, voice: Voice, clock: FakeClock):
+    clock = FakeClock()
+    collect = _Collecting(Voice(EstimateRenderer()), clock, stop_after=1)
+    env = Environment(clock=clock, voice=collect)  # type: ignore[arg-type]
+    with contextlib.suppress(_Enough):
+        Session(routine, env, carried=carried or {}, resume_from=done or set()).run()
+    return list(collect.seen.items())
+
+
+def render_ahead(voice: Voice, phrases: list[tuple[str, float]], t0: float) -> None:
+    """Queue every phrase not cached yet, earliest due first (``at`` seconds after ``t0``)."""
+    for text, at in phrases:
+        if not voice.cached(text):
+            voice.want([text], due=t0 + at)
+
+
+class _Enough(BaseException):
+    """The phrases asked for are collected: a BaseException, so no handler keeps it."""
+
+
+class _Collecting:
+    """A voice that remembers every phrase asked of it (up to ``stop_after``)."""
+
+    def __init__(self, voice: Voice, clock: FakeClock, stop_after: int | None = None):
         self.voice = voice
         self.clock = clock
+        self.stop_after = stop_after
         self.seen: dict[str, float] = {}  # text -> first needed; ordered: order of speech
 
     def clip(self, text: str):
         self.seen.setdefault(text, self.clock.now())
+        if self.stop_after is not None and len(self.seen) >= self.stop_after:
+            raise _Enough
         return self.voice.clip(text)
 
     def duration(self, text: str) -> float:
