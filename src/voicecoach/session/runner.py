@@ -339,9 +339,13 @@ def _run(
     finally:
         if ducked is not None:  # other apps' volumes back first, on every way out (issue 14)
             ducked.close_apps()
-        # A part still starting is waited for a moment only; a dry run has no cue to
-        # hold up, so its restore of other apps' volumes may finish.
-        background.close(DRY_RUN_WAIT if opts.dry_run else STOP_WAIT)
+        # A part still starting is waited for a moment only, and not at all on a signal
+        # (one that comes later has lowered nothing, and dies with the process); a dry
+        # run has no cue to hold up, so its restore of other apps' volumes may finish.
+        if code >= 128:
+            background.close(0.0)
+        else:
+            background.close(DRY_RUN_WAIT if opts.dry_run else STOP_WAIT)
         restore()
         if buttons is not None:
             buttons.close()
