@@ -323,6 +323,8 @@ class Voice:
         """Render and check; retry, then the next engine, then a tone."""
         problem = "no speech engine"
         for r in self.renderers:
+            if self._closed:  # a render ahead cut short by close(): no next voice, no line
+                return tone()
             if not getattr(r, "audible", True):
                 return trim(r.render(text))  # the silent estimate: nothing to check
             name = getattr(r, "name", r.identity)
@@ -332,6 +334,8 @@ class Voice:
                 try:
                     clip = trim(r.render(text))
                 except Exception as exc:  # engines fail in their own ways: never fatal here
+                    if self._closed:
+                        return tone()
                     problem = str(exc) or type(exc).__name__
                     if getattr(exc, "fatal", False):
                         self.failed[name] = problem
