@@ -145,9 +145,9 @@ def run(
       voicecoach run pull-day --resume
       voicecoach run pull-day --no-buttons
     """
+    from voicecoach.audio.early import EarlyOutput
     from voicecoach.routines.catalog import load
     from voicecoach.session.answers import parse_answers
-    from voicecoach.session.runner import EarlyOutput, RunOptions, run_session
 
     try:
         scripted = parse_answers(answers) if answers else None
@@ -166,9 +166,12 @@ def run(
         duck_db=duck_db,
         duck_others=False if no_duck_others else None,
     )
-    # The audio device opens while the routine and journal load: off the first word's path.
+    # The audio device opens while the runner is imported and the routine and journal
+    # load: off the first word's path.
     early = None if dry_run or settings.engine == "estimate" else EarlyOutput(settings.audio)
     try:
+        from voicecoach.session.runner import RunOptions, run_session
+
         r = load(routine)
     except BaseException:
         if early is not None:

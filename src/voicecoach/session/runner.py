@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, cast
 
 from voicecoach.audio import AudioUnavailable
 from voicecoach.audio.base import Output, SilentOutput
+from voicecoach.audio.early import EarlyOutput
 from voicecoach.audio.wavfile import WavRecorder
 from voicecoach.events import JsonlWriter, LateSink, Sink, transcript_line
 from voicecoach.exitcodes import ExitStatus
@@ -31,7 +32,6 @@ from voicecoach.session.background import STOP_WAIT, Background, FirstClip
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
 from voicecoach.session.setup import (
-    EarlyOutput,
     RunOptions,
     _continuation,
     _first_phrase,

@@ -18,8 +18,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from voicecoach.audio import AudioUnavailable, open_output
-from voicecoach.audio.base import Output
 from voicecoach.inputs.keys import KeySource, TerminalKeys
 from voicecoach.journal.safe import SafeJournal
 from voicecoach.journal.store import Journal, JournalError
@@ -128,46 +126,6 @@ def carried_loads(
         ):
             out[item.slot] = found
     return out
-
-
-class EarlyOutput:
-    """The audio device, opened on a thread while the routine and journal load.
-
-    Opening a PulseAudio stream takes a good part of the time to the first
-    word; done in parallel, the first word does not wait for it.
-    """
-
-    def __init__(self, name: str):
-        import threading
-        import time
-
-        self._result: tuple[Output, str | None] | None = None
-        self._error: AudioUnavailable | None = None
-        self._taken = False
-
-        def open_it() -> None:
-            try:
-                self._result = open_output(name, time.monotonic())
-            except AudioUnavailable as exc:
-                self._error = exc
-
-        self._thread = threading.Thread(target=open_it, name="voicecoach-audio-open", daemon=True)
-        self._thread.start()
-
-    def take(self) -> tuple[Output, str | None]:
-        self._thread.join()
-        self._taken = True
-        if self._error is not None:
-            raise self._error
-        assert self._result is not None
-        return self._result
-
-    def discard(self) -> None:
-        """Close the device if the session never took it (text only, or an early exit)."""
-        if not self._taken:
-            self._thread.join()
-            if self._result is not None:
-                self._result[0].close()
 
 
 def _continuation(
