@@ -1,9 +1,12 @@
 """Media buttons for one run, and the doctor's check: the glue between bus, player and keys.
 
 ``open_buttons`` returns None, and the run goes on exactly as without
-buttons, when they are switched off, when there is no session bus, or when
-the player cannot be registered. Only an explicit ``--buttons`` makes that
-a warning; by default it is silent (SSH and headless runs are normal).
+buttons, when they are switched off or there is no session bus (or no
+dbus-fast). Registering the player takes a bus round trip or a timeout, so
+it is :meth:`Buttons.connect`, run off the path to the first word; if it
+fails there, the keyboard goes on as before. Only an explicit ``--buttons``
+makes either a warning; by default it is silent (SSH and headless runs are
+normal).
 """
 
 from __future__ import annotations
