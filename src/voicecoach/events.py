@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import IO, Protocol
 
@@ -48,3 +50,34 @@ class JsonlWriter:
         record["duration"] = round(event.duration, 4)
         self.stream.write(json.dumps(record) + "\n")
         self.stream.flush()
+
+
+class LateSink:
+    """The sink of a part that joins later: events before it comes are handed to it, in
+    order, with the next event, always on the engine's thread (the only caller)."""
+
+    def __init__(self) -> None:
+        self._target: Callable[[Event], None] | None = None
+        self._gone = False
+        self._kept: list[Event] = []
+        self._lock = threading.Lock()
+
+    def attach(self, target: Callable[[Event], None] | None) -> None:
+        """From any thread: the part is there (or, with None, will never be)."""
+        with self._lock:
+            self._target = target
+            self._gone = target is None
+
+    def __call__(self, event: Event) -> None:
+        with self._lock:
+            target, gone = self._target, self._gone
+        if gone:
+            self._kept.clear()
+            return
+        if target is None:
+            self._kept.append(event)
+            return
+        kept, self._kept = self._kept, []
+        for e in kept:
+            target(e)
+        target(event)

@@ -61,3 +61,16 @@ class SilentOutput:
 
     def close(self) -> None:
         pass
+
+
+def cut_short(output: object) -> None:
+    """The run ends on a signal: every output inside ``output`` (through ``inner``) stops
+    at its close instead of playing out what it has queued. Ending within half a second
+    matters more there than the last word: a SIGTERM from a service manager or a closed
+    terminal is followed by a SIGKILL if the process lingers."""
+    node: object | None = output
+    while node is not None:
+        cut = getattr(node, "cut", None)
+        if cut is not None:
+            cut()
+        node = getattr(node, "inner", None)

@@ -48,6 +48,14 @@ class Mixer:
             if self.music is not None:
                 self.music.ducker.cancel_after(frame)
 
+    def drop_speech(self) -> None:
+        """Silence the clips now, the one playing too: the run is ending on a signal."""
+        with self._lock:
+            self._clips = []
+            self._last_end = self.position
+            if self.music is not None:
+                self.music.ducker.cancel_after(self.position)
+
     def pending(self) -> int:
         with self._lock:
             return len(self._clips)

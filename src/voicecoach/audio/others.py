@@ -300,34 +300,62 @@ class OtherApps:
 
 
 class DuckOthersOutput:
-    """Wraps the live output: each clip it plays also lowers the other apps around it."""
+    """Wraps the live output: each clip it plays also lowers the other apps around it.
 
-    def __init__(self, inner, apps: OtherApps):
+    The connection to the sound server is made off the path to the first word
+    (it may take a second), so ``apps`` may come later, through :meth:`attach`;
+    a clip handed over before then is simply not ducked.
+    """
+
+    def __init__(self, inner, apps: OtherApps | None = None):
         self.inner = inner
         self.apps = apps
         self.name = inner.name
         self.lookahead = inner.lookahead
         self.lead = inner.lead
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def attach(self, apps: OtherApps) -> bool:
+        """From the connecting thread; after :meth:`close_apps` the late ``apps`` is closed."""
+        with self._lock:
+            if not self._closed:
+                self.apps = apps
+                return True
+        apps.close()
+        return False
 
     def start(self, now: float) -> None:
         self.inner.start(now)
 
     def play(self, clip: Clip, at: float) -> None:
-        self.apps.speak(at, at + clip.seconds)
+        apps = self.apps
+        if apps is not None:
+            apps.speak(at, at + clip.seconds)
         self.inner.play(clip, at)
 
     def cancel_after(self, at: float) -> None:
-        self.apps.cancel_after(at)
+        apps = self.apps
+        if apps is not None:
+            apps.cancel_after(at)
         self.inner.cancel_after(at)
 
     def healthy(self) -> bool:
         return bool(self.inner.healthy())
 
+    def close_apps(self) -> None:
+        """Put the other apps back up now; safe to call twice, and before a late attach."""
+        with self._lock:
+            self._closed = True
+            apps, self.apps = self.apps, None
+        if apps is not None:
+            apps.close()
+
     def close(self) -> None:
         try:
             self.inner.close()
         finally:
-            self.apps.close()
+            self.close_apps()
 
 
 def duck_others(output, depth_db: float, state: Path, warn: Callable[[str], None]):
@@ -336,3 +364,16 @@ def duck_others(output, depth_db: float, state: Path, warn: Callable[[str], None
         return output  # the coach is not heard: nothing to make room for
     apps = OtherApps.open(state, depth_db, warn)
     return output if apps is None else DuckOthersOutput(output, apps)
+
+
+def connect_later(
+    ducked: DuckOthersOutput, depth_db: float, state: Path, warn: Callable[[str], None]
+) -> Callable[[], None]:
+    """The background task that connects and hands the worker to ``ducked``."""
+
+    def connect() -> None:
+        apps = OtherApps.open(state, depth_db, warn)
+        if apps is not None:
+            ducked.attach(apps)
+
+    return connect

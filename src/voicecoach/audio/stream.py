@@ -22,6 +22,7 @@ from voicecoach.audio.clips import RATE, Clip
 from voicecoach.audio.mixer import Mixer
 
 BUFFER_MS = 60
+CUT_WAIT = 0.35  # closing on a signal waits this long at most, for the music's quick fade
 
 
 class StreamOutput:
@@ -41,6 +42,7 @@ class StreamOutput:
         self._anchored = threading.Event()
         self._failed = False
         self._clock_offset = 0.0  # engine clock minus time.monotonic()
+        self._cut = False  # closing on a signal: what is queued is dropped, not played out
 
     def start(self, now: float) -> None:
         try:
@@ -102,9 +104,21 @@ class StreamOutput:
         running = getattr(self._device, "running", True)
         return bool(running)
 
+    def cut(self) -> None:
+        """Close at once when closed: the last clip may be cut (see ``cut_short``)."""
+        self._cut = True
+
     def close(self) -> None:
         device, self._device = self._device, None
         if device is None:
+            return
+        if self._cut:  # the words stop now; music, if any, takes its quick fade
+            self.mixer.drop_speech()
+            faded = self.mixer.fade_music()
+            deadline = time.monotonic() + CUT_WAIT
+            while self.mixer.position < faded and time.monotonic() < deadline:
+                time.sleep(0.02)
+            device.close()
             return
         # Let the last clip (the summary) finish before the device goes away.
         deadline = time.monotonic() + 15

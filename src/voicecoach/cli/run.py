@@ -165,9 +165,9 @@ def run(
       voicecoach run pull-day --talk reps --count end
       voicecoach run push-day.yaml --library ~/my-exercises.yaml
     """
+    from voicecoach.audio.early import EarlyOutput
     from voicecoach.routines.catalog import load
     from voicecoach.session.answers import parse_answers
-    from voicecoach.session.runner import EarlyOutput, RunOptions, run_session
 
     try:
         scripted = parse_answers(answers) if answers else None
@@ -188,9 +188,12 @@ def run(
         talk=talk,
         count=count,
     )
-    # The audio device opens while the routine and journal load: off the first word's path.
+    # The audio device opens while the runner is imported and the routine and journal
+    # load: off the first word's path.
     early = None if dry_run or settings.engine == "estimate" else EarlyOutput(settings.audio)
     try:
+        from voicecoach.session.runner import RunOptions, run_session
+
         r = load(routine, pick_library(library_file))
     except BaseException:
         if early is not None:

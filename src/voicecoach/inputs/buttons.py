@@ -1,17 +1,20 @@
 """Media buttons for one run, and the doctor's check: the glue between bus, player and keys.
 
 ``open_buttons`` returns None, and the run goes on exactly as without
-buttons, when they are switched off, when there is no session bus, or when
-the player cannot be registered. Only an explicit ``--buttons`` makes that
-a warning; by default it is silent (SSH and headless runs are normal).
+buttons, when they are switched off or there is no session bus (or no
+dbus-fast). Registering the player takes a bus round trip or a timeout, so
+it is :meth:`Buttons.connect`, run off the path to the first word; if it
+fails there, the keyboard goes on as before. Only an explicit ``--buttons``
+makes either a warning; by default it is silent (SSH and headless runs are
+normal).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from importlib.util import find_spec
 
-from voicecoach.events import Event
+from voicecoach.events import Event, LateSink
 from voicecoach.inputs.bus import ENABLE, session_bus_address
 from voicecoach.inputs.button_keys import ButtonKeys
 from voicecoach.inputs.keys import KeySource
@@ -19,22 +22,61 @@ from voicecoach.inputs.player_state import PlayerState, set_lengths
 from voicecoach.routines.model import Routine
 
 
-@dataclass
 class Buttons:
-    """A registered player: the key source the clock waits on, and a sink for events."""
+    """The run's media buttons: the key source the clock waits on, at once; the player on
+    the session bus once :meth:`connect` (slow: a bus may take seconds) has registered it.
 
-    keys: ButtonKeys
-    player: object  # MprisPlayer; dbus-fast is imported only when a bus is there
+    Events before then are kept and handed to the player when it is there, so
+    a widget shows where the workout is from its first look.
+    """
+
+    def __init__(
+        self,
+        keys: ButtonKeys,
+        state: PlayerState,
+        address: str,
+        wanted: bool | None,
+        warn: Callable[[str], None],
+    ):
+        self.keys = keys
+        self.state = state
+        self.address = address
+        self.wanted = wanted
+        self.warn = warn
+        self.player: object | None = None  # MprisPlayer; dbus-fast is imported when connecting
+        self.sink = LateSink()
 
     @property
     def name(self) -> str:
         return str(getattr(self.player, "name", ""))
 
+    def connect(self) -> Callable[[], None] | None:
+        """Register the player (on the background thread); returns how to leave the bus."""
+        try:
+            from voicecoach.inputs.mpris import MprisPlayer, PlayerUnavailable
+        except ImportError:
+            self._off("dbus-fast is not installed (pip install dbus-fast)")
+            return None
+        player = MprisPlayer(self.state, self.keys.inject)
+        try:
+            player.start(self.address)
+        except PlayerUnavailable as exc:
+            self._off(str(exc))
+            return None
+        self.player = player
+        self.sink.attach(player.event)
+        return player.close
+
+    def _off(self, reason: str) -> None:
+        self.sink.attach(None)
+        if self.wanted:
+            self.warn(f"media buttons are off: {reason}. To enable them: {ENABLE}")
+
     def event(self, event: Event) -> None:
-        self.player.event(event)  # type: ignore[attr-defined]
+        self.sink(event)
 
     def close(self) -> None:
-        self.player.close()  # type: ignore[attr-defined]
+        """The key source; the player is closed by whoever ran :meth:`connect`."""
         self.keys.close()
 
 
@@ -45,32 +87,20 @@ def open_buttons(
     warn: Callable[[str], None],
     environ: Mapping[str, str] | None = None,
 ) -> Buttons | None:
-    """The run's media buttons (``wanted`` None: if a session bus is there)."""
+    """The run's media buttons (``wanted`` None: if a session bus is there), not yet on
+    the bus: only what costs nothing is checked here; :meth:`Buttons.connect` does the rest."""
     if wanted is False:
         return None
-
-    def off(reason: str) -> None:
-        if wanted:
-            warn(f"media buttons are off: {reason}. To enable them: {ENABLE}")
-
     address, why = session_bus_address(environ)
-    if address is None:
-        off(why)
-        return None
-    try:
-        from voicecoach.inputs.mpris import MprisPlayer, PlayerUnavailable
-    except ImportError:
-        off("dbus-fast is not installed (pip install dbus-fast)")
+    if address is None or find_spec("dbus_fast") is None:
+        if wanted:
+            reason = (
+                why if address is None else "dbus-fast is not installed (pip install dbus-fast)"
+            )
+            warn(f"media buttons are off: {reason}. To enable them: {ENABLE}")
         return None
     keys = ButtonKeys(keyboard)
-    player = MprisPlayer(PlayerState(routine.name, set_lengths(routine)), keys.inject)
-    try:
-        player.start(address)
-    except PlayerUnavailable as exc:
-        keys.close()
-        off(str(exc))
-        return None
-    return Buttons(keys, player)
+    return Buttons(keys, PlayerState(routine.name, set_lengths(routine)), address, wanted, warn)
 
 
 def check(environ: Mapping[str, str] | None = None) -> tuple[bool, str, str]:

@@ -50,11 +50,15 @@ def backup(journal: Journal, keep: int = KEEP) -> Path:
     )
     partial = target.with_suffix(".partial")
     try:
+        # A connection of its own: the backup runs on the run's background thread, and
+        # the journal's connection belongs to the engine's. WAL lets both read at once.
+        source = sqlite3.connect(str(journal.path), timeout=2.0)
         dest = sqlite3.connect(str(partial))
         try:
-            journal.db.backup(dest)
+            source.backup(dest)
         finally:
             dest.close()
+            source.close()
         partial.replace(target)  # a kill mid-backup leaves a .partial, never a half backup
     except (sqlite3.Error, OSError):
         partial.unlink(missing_ok=True)

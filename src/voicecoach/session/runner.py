@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
 from voicecoach.audio import AudioUnavailable
 from voicecoach.audio.base import Output, SilentOutput
+from voicecoach.audio.early import EarlyOutput
 from voicecoach.audio.wavfile import WavRecorder
-from voicecoach.events import JsonlWriter, Sink, transcript_line
+from voicecoach.events import JsonlWriter, LateSink, Sink, transcript_line
 from voicecoach.exitcodes import ExitStatus
 from voicecoach.inputs.clock import Clock, SystemClock
 from voicecoach.inputs.keys import KeySource, TerminalKeys, open_keys
@@ -26,17 +30,20 @@ from voicecoach.plan.talk import Talk
 from voicecoach.routines.loads import Load
 from voicecoach.routines.model import Routine
 from voicecoach.safetext import clean
+from voicecoach.session.background import STOP_WAIT, Background, FirstClip
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
 from voicecoach.session.setup import (
     AlreadyComplete,
-    EarlyOutput,
     RunOptions,
     _continuation,
+    _first_phrase,
     _open_journal,
     _phrases,
     _say_err,
+    back_up,
     build_voice,
+    render_ahead,
 )
 from voicecoach.session.signals import (
     Terminated,
@@ -51,7 +58,53 @@ from voicecoach.settings import Settings
 from voicecoach.speech.base import Voice
 from voicecoach.testing import FakeClock
 
-__all__ = ["EarlyOutput", "RunOptions", "run_session"]
+if TYPE_CHECKING:
+    from voicecoach.inputs.buttons import Buttons
+
+__all__ = ["EarlyOutput", "Parts", "RunOptions", "run_session"]
+
+DRY_RUN_WAIT = 3.0  # a dry run waits this long at most for its background parts
+
+
+def _restore_stale(state: Path, warn: Callable[[str], None]) -> None:
+    from voicecoach.audio.others import restore_stale
+
+    restore_stale(state, warn)
+
+
+def _connect_others(ducked, depth_db: float, state: Path, warn: Callable[[str], None]) -> None:
+    from voicecoach.audio.others import connect_later
+
+    connect_later(ducked, depth_db, state, warn)()
+
+
+def _open_buttons(wanted, keys, routine, warn):
+    from voicecoach.inputs.buttons import open_buttons
+
+    return open_buttons(wanted, keys, routine, warn)
+
+
+def _start_listening(settings, inject, warn, audible):
+    from voicecoach.inputs.session import start_listening
+
+    return start_listening(settings, inject, warn, audible=audible)
+
+
+@dataclass
+class Parts:
+    """Where a real run gets each of its parts. The defaults are the real ones; a test
+    swaps them for fakes that record when each is asked for (nothing but the voice, the
+    keys, the journal and the output may be, before the first clip is handed over)."""
+
+    open_journal: Callable[[Path, bool], Journal] = _open_journal
+    back_up: Callable[[Journal], None] = back_up
+    open_keys: Callable[[], KeySource | None] = open_keys
+    build_voice: Callable[..., Voice] = build_voice
+    clock: Callable[[KeySource | None], SystemClock | FakeClock] = SystemClock
+    restore_stale: Callable[[Path, Callable[[str], None]], None] = _restore_stale
+    connect_others: Callable[..., None] = _connect_others
+    open_buttons: Callable[..., object] = _open_buttons
+    start_listening: Callable[..., object] = _start_listening
 
 
 def run_session(
@@ -63,6 +116,7 @@ def run_session(
     journal_path: Path,
     out: IO[str] | None = None,
     audio: EarlyOutput | None = None,
+    parts: Parts | None = None,
 ) -> int:
     """Run (or simulate) a whole session; returns the exit status.
 
@@ -83,29 +137,47 @@ def run_session(
     previous[signal.SIGINT] = signal.signal(signal.SIGINT, _interrupt)
     journal: Journal | None = None
     voice: Voice | None = None
+    code: int | None = None
     if audio is None and not opts.dry_run:
         audio = EarlyOutput(settings.audio)
+    parts = parts or Parts()
     try:
-        if opts.duck_state is not None:  # a killed run's lowered apps come back up (issue 14)
-            from voicecoach.audio.others import restore_stale
-
-            restore_stale(opts.duck_state, _say_err)
         if not opts.no_journal:
             try:
-                journal = _open_journal(opts.db or journal_path, backup=not opts.dry_run)
+                # The backup is no part of the first word: it is taken in the background.
+                journal = parts.open_journal(opts.db or journal_path, False)
             except JournalError as exc:
                 if opts.resume:
                     raise
                 _say_err(f"{exc}. This session will not be saved.")
-        keys = None if opts.dry_run else open_keys()
+        keys = None if opts.dry_run else parts.open_keys()
         session_id, done, carried = _continuation(routine, opts, journal, keys, out)
-        # One silent simulation from where this session starts: every phrase it will
-        # say with the expected answers, in order, so the first is rendered first.
-        phrases = _phrases(routine, carried, done)
-        voice = build_voice(settings, cache_dir, _say_err, phrases)
-        return _run(
-            routine, settings, opts, voice, journal, keys, session_id, done, carried, out, audio
+        # The first phrase decides whether an engine must start now (not cached: cold).
+        # The rest come from one silent simulation of the whole session, with the
+        # expected answers: at once when cold, in the background when the first word
+        # is cached (the simulation costs a good part of the time to the first word).
+        t0 = time.monotonic()
+        first = _first_phrase(routine, carried, done)
+        voice = parts.build_voice(settings, cache_dir, _say_err, first)
+        if first and not voice.cached(first[0][0]):
+            render_ahead(voice, _phrases(routine, carried, done), t0)
+            rest = None
+        else:
+            rest = (routine, carried, done, t0)
+        code = _run(
+            routine,
+            settings,
+            opts,
+            voice,
+            journal,
+            keys,
+            (session_id, done, carried),
+            out,
+            audio,
+            parts,
+            rest,
         )
+        return code
     except Terminated as exc:
         return exc.code
     except AlreadyComplete as exc:
@@ -116,7 +188,8 @@ def run_session(
         if audio is not None:
             audio.discard()
         if voice is not None:
-            voice.close()
+            # Ended by a signal (or an error): gone at once, not after a render ahead.
+            voice.close(hurry=code is None or code >= 128)
         if journal is not None:
             journal.close()
 
@@ -128,13 +201,27 @@ def _run(
     voice: Voice,
     journal: Journal | None,
     keys: KeySource | None,
-    session_id: int | None,
-    done: set[int],
-    carried: dict[int, tuple[Load, int]],
+    where: tuple[int | None, set[int], dict[int, tuple[Load, int]]],
     out: IO[str],
     audio: EarlyOutput | None,
+    parts: Parts,
+    rest: tuple[Routine, dict[int, tuple[Load, int]], set[int], float] | None = None,
 ) -> int:
+    session_id, done, carried = where
     caps = caps_for(out)
+    # What the first word does not need starts once it is handed to the output, here,
+    # in this order: the phrases to render ahead (if the first was cached), then other
+    # apps' volumes a killed run left lowered come back up, before any is lowered.
+    background = Background(_say_err)
+    if rest is not None:
+        r_routine, r_carried, r_done, t0 = rest
+        background.add(
+            "rendering ahead",
+            lambda: render_ahead(voice, _phrases(r_routine, r_carried, r_done), t0),
+        )
+    if opts.duck_state is not None:
+        state = opts.duck_state
+        background.add("restoring other apps", lambda: parts.restore_stale(state, _say_err))
     sinks: list[Sink] = []
     transcript_file = opts.transcript.open("w", encoding="utf-8") if opts.transcript else None
     if transcript_file:
@@ -143,7 +230,7 @@ def _run(
     output: Output
     clock: Clock
     buttons = None
-    apps = None  # the other apps' ducker, when there is one
+    ducked = None  # the other apps' ducker, when there is one
     if opts.dry_run:
         clock = FakeClock()
         output = WavRecorder(opts.record) if opts.record else SilentOutput()
@@ -152,14 +239,14 @@ def _run(
         status = None
         display = None
     else:
-        # Media buttons (issue 13): an MPRIS2 player whose presses arrive as keys.
+        # Media buttons (issue 13): an MPRIS2 player whose presses arrive as keys. The
+        # session bus is joined in the background; the keys it presses are there at once.
         from voicecoach.inputs.button_answers import phrases as button_phrases
-        from voicecoach.inputs.buttons import open_buttons
 
-        buttons = open_buttons(opts.buttons, keys, routine, _say_err)
+        buttons = cast("Buttons | None", parts.open_buttons(opts.buttons, keys, routine, _say_err))
         if buttons is not None:
             voice.want(button_phrases())
-        clock = SystemClock(buttons.keys if buttons is not None else keys)
+        clock = parts.clock(buttons.keys if buttons is not None else keys)
         assert audio is not None
         try:
             output, note = audio.take() if voice.audible else (SilentOutput(), None)
@@ -168,11 +255,17 @@ def _run(
             output, note = SilentOutput(), None
         if note:
             _say_err(note)
-        if settings.duck_others and opts.duck_state is not None:
-            from voicecoach.audio.others import duck_others
+        if settings.duck_others and opts.duck_state is not None and output.name != "none":
+            # The sound server is connected in the background (it may take a second):
+            # clips handed over before then are simply not ducked.
+            from voicecoach.audio.others import DuckOthersOutput
 
-            output = duck_others(output, settings.duck_db, opts.duck_state, _say_err)
-            apps = getattr(output, "apps", None)
+            ducked = DuckOthersOutput(output)
+            output = ducked
+            background.add(
+                "lowering other apps",
+                lambda: parts.connect_others(ducked, settings.duck_db, state, _say_err),
+            )
         if opts.record:
             output = WavRecorder(opts.record, inner=output)
             output.start(clock.now())
@@ -182,6 +275,7 @@ def _run(
         sinks.append(display.event)
         if buttons is not None:
             sinks.append(buttons.event)
+            background.add("media buttons", buttons.connect)
         status = display.status if caps.live else None
     music = None
     if settings.music and not (opts.dry_run and not opts.record):
@@ -200,23 +294,26 @@ def _run(
         print(_help_line(music is not None), file=out)
 
     # Issue 13: spoken answers become keys; the listener follows the session's events.
-    listening = None
     if not opts.dry_run:
-        from voicecoach.inputs.session import start_listening
-
-        listening = start_listening(
-            settings, getattr(keys, "inject", None), _say_err, audible=output.name != "none"
-        )
-        if listening is not None:
-            sinks.append(listening.listener)
-        elif settings.listen is None and not settings.mic:
+        if settings.listen is None and not settings.mic:
             # Listening is off until asked; say once how to ask, on the screen only.
             print("voice answers are off: run with --listen to answer by voice", file=out)
+        else:  # the microphone and recogniser start in the background
+            heard = LateSink()
+            sinks.append(heard)
+            background.add(
+                "listening",
+                _listen(parts, settings, getattr(keys, "inject", None), output.name, heard),
+            )
+        if journal is not None:
+            kept = journal
+            background.add("the journal backup", lambda: parts.back_up(kept))
+    first = FirstClip(output, background.start)
 
     env = Environment(
         clock=clock,
         voice=voice,
-        output=output,
+        output=first,
         journal=journal,
         sinks=sinks,
         answers=deque(opts.answers or []),
@@ -256,8 +353,15 @@ def _run(
     except Terminated as exc:
         code = exc.code
     finally:
-        if listening is not None:
-            listening.close()
+        if ducked is not None:  # other apps' volumes back first, on every way out (issue 14)
+            ducked.close_apps()
+        # A part still starting is waited for a moment only, and not at all on a signal
+        # (one that comes later has lowered nothing, and dies with the process); a dry
+        # run has no cue to hold up, so its restore of other apps' volumes may finish.
+        if code >= 128:
+            background.close(0.0)
+        else:
+            background.close(DRY_RUN_WAIT if opts.dry_run else STOP_WAIT)
         restore()
         if buttons is not None:
             buttons.close()
@@ -266,8 +370,6 @@ def _run(
         out.flush()
         if transcript_file:
             transcript_file.close()
-        if apps is not None:  # other apps' volumes back on every way out (issue 14)
-            apps.close()
     if code == ExitStatus.OK and not opts.dry_run:
         print(f"{result.status}: {result.sets_done} sets saved", file=out)
     if code == ExitStatus.SIGINT:
@@ -297,3 +399,23 @@ def _rack(settings: Settings) -> Rack | None:
         return None
     amount, unit = settings.bar.split()
     return Rack(float(amount), tuple(settings.plates), unit)
+
+
+def _listen(
+    parts: Parts,
+    settings: Settings,
+    inject: Callable[[str], None] | None,
+    output_name: str,
+    heard: LateSink,
+) -> Callable[[], Callable[[], None] | None]:
+    """The background task that starts listening and hands it the session's events."""
+
+    def start() -> Callable[[], None] | None:
+        listening = parts.start_listening(settings, inject, _say_err, audible=output_name != "none")
+        if listening is None:
+            heard.attach(None)
+            return None
+        heard.attach(listening.listener)  # type: ignore[attr-defined]
+        return listening.close  # type: ignore[attr-defined]
+
+    return start

@@ -18,8 +18,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from voicecoach.audio import AudioUnavailable, open_output
-from voicecoach.audio.base import Output
 from voicecoach.inputs.keys import KeySource, TerminalKeys
 from voicecoach.journal.safe import SafeJournal
 from voicecoach.journal.store import Journal, JournalError
@@ -145,46 +143,6 @@ def in_unit(load: Load, unit: str | None, step: float) -> Load:
     return replace(load.with_amount(round(amount, 2)), unit=unit)
 
 
-class EarlyOutput:
-    """The audio device, opened on a thread while the routine and journal load.
-
-    Opening a PulseAudio stream takes a good part of the time to the first
-    word; done in parallel, the first word does not wait for it.
-    """
-
-    def __init__(self, name: str):
-        import threading
-        import time
-
-        self._result: tuple[Output, str | None] | None = None
-        self._error: AudioUnavailable | None = None
-        self._taken = False
-
-        def open_it() -> None:
-            try:
-                self._result = open_output(name, time.monotonic())
-            except AudioUnavailable as exc:
-                self._error = exc
-
-        self._thread = threading.Thread(target=open_it, name="voicecoach-audio-open", daemon=True)
-        self._thread.start()
-
-    def take(self) -> tuple[Output, str | None]:
-        self._thread.join()
-        self._taken = True
-        if self._error is not None:
-            raise self._error
-        assert self._result is not None
-        return self._result
-
-    def discard(self) -> None:
-        """Close the device if the session never took it (text only, or an early exit)."""
-        if not self._taken:
-            self._thread.join()
-            if self._result is not None:
-                self._result[0].close()
-
-
 class AlreadyComplete(Exception):
     """The session asked to resume has every set done: there is nothing to coach."""
 
@@ -242,11 +200,18 @@ def _open_journal(path: Path, backup: bool) -> SafeJournal:
     except (OSError, JournalError) as exc:
         _say_err(f"could not take in the unsaved sets of an earlier run: {exc}")
     if backup:
-        try:
-            journal_repair.backup(journal)
-        except (OSError, sqlite3.Error) as exc:
-            _say_err(f"could not back up the journal {path}: {exc}")
+        back_up(journal)
     return journal
+
+
+def back_up(journal: Journal) -> None:
+    """A copy of the journal as this session starts; a failure is one line, never a stop."""
+    from voicecoach.journal import repair as journal_repair
+
+    try:
+        journal_repair.backup(journal)
+    except (OSError, sqlite3.Error) as exc:
+        _say_err(f"could not back up the journal {journal.path}: {exc}")
 
 
 def _ask_resume(out: IO[str]) -> bool:
@@ -298,16 +263,47 @@ def _phrases(
     return list(collect.seen.items())
 
 
-class _Collecting:
-    """A voice that remembers every phrase asked of it."""
+def _first_phrase(
+    routine: Routine,
+    carried: dict[int, tuple[Load, int]] | None = None,
+    done: set[int] | None = None,
+) -> list[tuple[str, float]]:
+    """The first phrase of :func:`_phrases` alone: the simulation stops at it, so it costs
+    milliseconds where the whole list costs a good part of the time to the first word."""
+    from voicecoach.speech.estimate import EstimateRenderer
 
-    def __init__(self, voice: Voice, clock: FakeClock):
+    clock = FakeClock()
+    collect = _Collecting(Voice(EstimateRenderer()), clock, stop_after=1)
+    env = Environment(clock=clock, voice=collect)  # type: ignore[arg-type]
+    with contextlib.suppress(_Enough):
+        Session(routine, env, carried=carried or {}, resume_from=done or set()).run()
+    return list(collect.seen.items())
+
+
+def render_ahead(voice: Voice, phrases: list[tuple[str, float]], t0: float) -> None:
+    """Queue every phrase not cached yet, earliest due first (``at`` seconds after ``t0``)."""
+    for text, at in phrases:
+        if not voice.cached(text):
+            voice.want([text], due=t0 + at)
+
+
+class _Enough(BaseException):
+    """The phrases asked for are collected: a BaseException, so no handler keeps it."""
+
+
+class _Collecting:
+    """A voice that remembers every phrase asked of it (up to ``stop_after``)."""
+
+    def __init__(self, voice: Voice, clock: FakeClock, stop_after: int | None = None):
         self.voice = voice
         self.clock = clock
+        self.stop_after = stop_after
         self.seen: dict[str, float] = {}  # text -> first needed; ordered: order of speech
 
     def clip(self, text: str):
         self.seen.setdefault(text, self.clock.now())
+        if self.stop_after is not None and len(self.seen) >= self.stop_after:
+            raise _Enough
         return self.voice.clip(text)
 
     def duration(self, text: str) -> float:

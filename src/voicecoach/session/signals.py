@@ -12,6 +12,7 @@ import signal
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from voicecoach.audio.base import cut_short
 from voicecoach.inputs.clock import SystemClock
 from voicecoach.inputs.keys import SUSPEND, KeySource, TerminalKeys
 from voicecoach.session.engine import Session
@@ -79,6 +80,7 @@ def _signals(
     def on_term(signum: int, frame: object) -> None:
         begin_shutdown()
         restore()
+        cut_short(session.env.output)  # gone within half a second; the last word may be cut
         if on_stop is not None:
             on_stop()
         raise Terminated(128 + signum)

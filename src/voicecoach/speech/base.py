@@ -34,6 +34,7 @@ RENDER_TRIES = 2  # per engine: one retry, then the next engine
 DEFAULT_CACHE_BYTES = 200 * 1024 * 1024  # ~4,000 phrases of espeak or Piper
 MIN_FREE_BYTES = 256 * 1024 * 1024  # left free on the cache's disk, for the journal
 WAV_HEADER = 44  # the RIFF header ``to_wav`` writes before the frames
+HURRY_JOIN = 0.1  # on a signal, a render ahead is waited for this long: its engine is killed
 
 
 class SpeechUnavailable(RuntimeError):
@@ -336,14 +337,23 @@ class Voice:
             except Exception as exc:  # RenderError: say what is wrong, the way callers expect
                 raise SpeechUnavailable(str(exc)) from None
 
-    def close(self) -> None:
-        """Stop rendering ahead, stop the engines, and keep the cache within its bound."""
+    def close(self, hurry: bool = False) -> None:
+        """Stop rendering ahead, stop the engines, and keep the cache within its bound.
+
+        ``hurry``: the run ends on a signal, so the engines are killed first, and a
+        phrase being rendered ahead (or an engine loading for it) is not waited for.
+        """
         with self._lock:
             self._closed = True
             self._todo.clear()
             self._wake.notify_all()
+        if hurry:
+            for r in self.renderers:
+                kill = getattr(r, "kill", None)
+                if kill is not None:
+                    kill()
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=HURRY_JOIN if hurry else 10)
         for r in self.renderers:
             close = getattr(r, "close", None)
             if close is not None:
@@ -372,6 +382,8 @@ class Voice:
         """Render and check; retry, then the next engine, then a tone."""
         problem = "no speech engine"
         for r in self.renderers:
+            if self._closed:  # a render ahead cut short by close(): no next voice, no line
+                return tone()
             if not getattr(r, "audible", True):
                 return trim(r.render(text))  # the silent estimate: nothing to check
             name = getattr(r, "name", r.identity)
@@ -381,6 +393,8 @@ class Voice:
                 try:
                     clip = trim(r.render(text))
                 except Exception as exc:  # engines fail in their own ways: never fatal here
+                    if self._closed:
+                        return tone()
                     problem = str(exc) or type(exc).__name__
                     if getattr(exc, "fatal", False):
                         self.failed[name] = problem

@@ -109,6 +109,11 @@ class WorkerRenderer:
             proc.kill()
             proc.wait()
 
+    def kill(self) -> None:
+        """End the worker now, from any thread: the run is ending on a signal. A render
+        waiting on it then fails at once instead of holding the exit up."""
+        self._kill()
+
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
