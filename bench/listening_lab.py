@@ -111,8 +111,12 @@ def pick(
 ) -> list[str]:
     """The phrases that contain a scored word; ``count`` of them, a fixed spread sample."""
     useful = [p for p in phrases if any(w in scored for w in words(p))]
-    if shortest:  # the smoke run: cheapest to decode
-        useful = sorted((p for p in useful if set(words(p)) & NUMBER_WORDS), key=len)
+    if shortest:  # the smoke run: cheapest to decode, the count-in's words first (every
+        # session says them; a lone "six" from a long set is one this recogniser misses)
+        useful = sorted(
+            (p for p in useful if set(words(p)) & NUMBER_WORDS),
+            key=lambda p: (p not in ("one", "two", "three"), len(p)),
+        )
         return useful[:count]
     if count is None or count >= len(useful):
         return useful
