@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -213,14 +212,14 @@ def import_cmd(
     library = pick_library(library_file)
     maps = _read_maps(mapping, map_file, library)
     try:
-        raw = paths.read_bytes(file, paths.IMPORT_LIMIT)
+        stream = paths.open_text(file, paths.IMPORT_LIMIT)
     except OSError as exc:
         why = paths.why_unreadable(exc)
         err_line(f"voicecoach: {file}: cannot read it: {why}; nothing was imported")
         raise SystemExit(ExitStatus.USAGE) from None
     journal = open_journal(db)
     try:
-        with io.StringIO(raw.decode("utf-8-sig"), newline="") as lines:
+        with stream as lines:
             report = import_file(
                 journal,
                 lines,
