@@ -15,11 +15,11 @@ from pathlib import Path
 from helpers import run_voicecoach, voicecoach_env
 
 INLINE = """\
-name: Landmine Day
+name: Viking Day
 count_in: 0
 exercises:
-  - name: Landmine press
-    equipment: [barbell, landmine]
+  - name: Viking press
+    equipment: [barbell, viking-handle]
     phases: {lift: press, top: hold, lower: slow down}
     setup: [Stagger your stance, bar at the shoulder.]
     sets: 1
@@ -30,19 +30,19 @@ exercises:
     progression: {add: 5 lb, drop: 5 lb}
 """
 LIBRARY = """\
-landmine-press:
-  name: Landmine press
-  equipment: [barbell, landmine]
+viking-press:
+  name: Viking press
+  equipment: [barbell, viking-handle]
   phases: {lift: press, top: hold, lower: slow down}
   setup: [Stagger your stance., Bar at the front of your shoulder.]
-  rep_cues: {1: Press up and a little forward.}
-  aliases: [Landmine Press (Barbell)]
+  rep_cues: {1: Press up and lock out overhead.}
+  aliases: [Viking Press (Barbell)]
 """
 USES = """\
 name: From My Library
 count_in: 0
 exercises:
-  - {use: landmine-press, sets: 1, reps: '1', load: 45 lb, rest: 0s,
+  - {use: viking-press, sets: 1, reps: '1', load: 45 lb, rest: 0s,
      tempo: [press 1, slow down 1], progression: {add: 5 lb, drop: 5 lb}}
 """
 FAST = ["--audio", "none", "--engine", "estimate"]
@@ -57,26 +57,26 @@ def _journal(home: Path) -> list[tuple[str, str]]:
 
 
 def test_inline_exercise_validates_plans_and_runs(tmp_path: Path, voicecoach_home: Path) -> None:
-    routine = tmp_path / "landmine.yaml"
+    routine = tmp_path / "viking.yaml"
     routine.write_text(INLINE)
     env = voicecoach_env(voicecoach_home)
     ok = run_voicecoach(["validate", str(routine)], env)
     assert ok.returncode == 0 and "1 exercise)" in ok.stdout, ok.stderr
     plan = run_voicecoach(["plan", str(routine), "--json"], env)
-    assert json.loads(plan.stdout)["items"][0]["name"] == "Landmine press"
+    assert json.loads(plan.stdout)["items"][0]["name"] == "Viking press"
     dry = run_voicecoach(["run", str(routine), "--dry-run", "--answers", "2", *FAST], env)
     assert dry.returncode == 0, dry.stderr
     assert "Stagger your stance" in dry.stdout
     real = run_voicecoach(["run", str(routine), *FAST, "--answers", "5"], env)
     assert real.returncode == 0, real.stderr
-    assert _journal(voicecoach_home)[-1][0] == "landmine-press"
+    assert _journal(voicecoach_home)[-1][0] == "viking-press"
 
 
 def test_personal_library_follows_the_exercise_across_routines(
     tmp_path: Path, voicecoach_home: Path
 ) -> None:
     """Week one from the inline routine, week two from one using the library: same id, load."""
-    inline = tmp_path / "landmine.yaml"
+    inline = tmp_path / "viking.yaml"
     inline.write_text(INLINE)
     uses = tmp_path / "mine.yaml"
     uses.write_text(USES)
@@ -87,32 +87,32 @@ def test_personal_library_follows_the_exercise_across_routines(
     assert first.returncode == 0, first.stderr
     # Without the library, the routine names an exercise that does not exist.
     refused = run_voicecoach(["validate", str(uses)], env)
-    assert refused.returncode == 2 and f"{uses}:4:11: no exercise 'landmine-press'" in (
+    assert refused.returncode == 2 and f"{uses}:4:11: no exercise 'viking-press'" in (
         refused.stderr
     )
     listed = run_voicecoach(["exercises", "--json", "--library", str(library)], env)
-    mine = [e for e in json.loads(listed.stdout) if e["id"] == "landmine-press"]
+    mine = [e for e in json.loads(listed.stdout) if e["id"] == "viking-press"]
     assert mine and mine[0]["source"] == str(library)
     second = run_voicecoach(
         ["run", str(uses), *FAST, "--answers", "5", "--library", str(library)], env
     )
     assert second.returncode == 0, second.stderr
-    assert "Starting where you left off: Landmine press, fifty pounds." in second.stdout
-    assert "Press up and a little forward." in second.stdout
+    assert "Starting where you left off: Viking press, fifty pounds." in second.stdout
+    assert "Press up and lock out overhead." in second.stdout
     # The config folder's library is used with no flag at all.
     config = voicecoach_home / "config" / "exercises.yaml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(LIBRARY)
     assert run_voicecoach(["plan", str(uses)], env).returncode == 0
     text = run_voicecoach(["exercises"], env).stdout
-    assert "landmine-press" in text and f"[{config}]" in text
+    assert "viking-press" in text and f"[{config}]" in text
     rows = _journal(voicecoach_home)
-    assert [r[0] for r in rows] == ["landmine-press", "landmine-press"]
+    assert [r[0] for r in rows] == ["viking-press", "viking-press"]
 
 
 def test_broken_library_is_located_and_exits_2(tmp_path: Path, voicecoach_home: Path) -> None:
     library = tmp_path / "lib.yaml"
-    library.write_text("landmine-press:\n  name: Landmine press\n  phases: {lift: 5}\n")
+    library.write_text("viking-press:\n  name: Viking press\n  phases: {lift: 5}\n")
     env = voicecoach_env(voicecoach_home)
     for args in (["validate", "pull-day"], ["plan", "pull-day"], ["run", "pull-day", "--dry-run"]):
         out = run_voicecoach([*args, "--library", str(library)], env)

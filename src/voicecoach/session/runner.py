@@ -63,7 +63,8 @@ if TYPE_CHECKING:
 
 __all__ = ["EarlyOutput", "Parts", "RunOptions", "run_session"]
 
-DRY_RUN_WAIT = 3.0  # a dry run waits this long at most for its background parts
+DRY_RUN_WAIT = 10.0  # a dry run waits this long at most for its background parts (a loaded
+# machine can take seconds to reach the sound server and put back what a killed run lowered)
 
 
 def _restore_stale(state: Path, warn: Callable[[str], None]) -> None:
