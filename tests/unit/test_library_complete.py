@@ -115,6 +115,17 @@ def test_spoken_text_reads_as_written(key: str) -> None:
     ("exported", "key"),
     [
         ("Squat (Barbell)", "back-squat"),
+        # Names from real exports that once went unmapped (old Strong files drop the
+        # equipment suffix; Hevy spells variants its own way).
+        ("Squat", "back-squat"),
+        ("Bent Over Row", "barbell-row"),
+        ("Overhead Press (Dumbbell)", "seated-dumbbell-shoulder-press"),
+        ("Seated Leg Press (Machine)", "leg-press"),
+        ("Pull Up (Neutral Grip)", "neutral-grip-pull-up"),
+        ("Rope Straight Arm Pulldown", "straight-arm-pulldown"),
+        ("Triceps Dip (Weighted)", "dip"),
+        ("Seated Cable Row - Bar Grip", "cable-row"),
+        ("Bent Over Row (Dumbbell)", "one-arm-dumbbell-row"),
         ("Back Squat", "back-squat"),
         ("Front Squat (Barbell)", "front-squat"),
         ("Goblet Squat (Kettlebell)", "goblet-squat"),
