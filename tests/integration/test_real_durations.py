@@ -46,6 +46,6 @@ def test_no_overlapping_speech_with_real_durations(name: str, tmp_path: Path) ->
     )
     assert len(sounds) > 100
     for (a0, a1, a), (b0, _b1, b) in itertools.pairwise(sounds):
-        # The transcript rounds due and duration to 4 decimals each, so two clips that
-        # abut exactly can appear to overlap by up to 1e-4 s.
-        assert a1 <= b0 + 1e-4, f"{a!r} ({a0:.3f}-{a1:.3f}) overlaps {b!r} at {b0:.3f}"
+        # The transcript rounds each due and duration to 4 decimals (±0.5e-4 s each), so
+        # two clips that abut exactly can appear to overlap by up to 1.5e-4 s.
+        assert a1 <= b0 + 2e-4, f"{a!r} ({a0:.3f}-{a1:.3f}) overlaps {b!r} at {b0:.3f}"
