@@ -532,3 +532,37 @@ def test_personal_library_aliases_map_imported_names(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "unknown name" not in r.output.replace("0 unknown names", "")
     assert ("farmers-walk-deluxe",) in rows(db, "SELECT DISTINCT exercise FROM sets")
+
+
+def test_an_absurd_imported_load_is_never_the_next_start(tmp_path: Path) -> None:
+    """A 14,999 lb row is kept as history but never spoken as the weight to lift."""
+    export = tmp_path / "strong.csv"
+    export.write_text(
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,RPE\n"
+        "2024-03-01 18:00:00,Pull,1h,Deadlift (Barbell),1,14999,5,0,0,8\n"
+    )
+    db = tmp_path / "j.sqlite3"
+    r = run("import", export, "--db", db, "--unit", "lb")
+    assert r.exit_code == 0, r.output
+    routine = tmp_path / "pull.yaml"
+    routine.write_text(
+        "name: Pull\ncount_in: 0\nexercises:\n  - {use: deadlift, sets: 1, reps: 3, load: 225 lb}\n"
+    )
+    run_ = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            str(routine),
+            "--dry-run",
+            "--engine",
+            "estimate",
+            "--db",
+            str(db),
+            "--answers",
+            "2",
+        ],
+    )
+    assert run_.exit_code == 0, run_.output
+    assert "not starting from 14999 lb, over the routine's limit of 1500 lb" in run_.output
+    assert "two hundred twenty-five pounds" in run_.output
+    assert "fourteen thousand" not in run_.output

@@ -122,8 +122,29 @@ def carried_loads(
         if found is None or type(found[0]) is not type(item.spec.load):
             continue
         load = in_unit(found[0], getattr(item.spec.load, "unit", None), item.spec.progression.round)
+        over = _over_routine_cap(load, item.spec.load)
+        if over:
+            # An imported history may hold what no routine could prescribe (a typo of
+            # 14,999 lb): it is history, never the weight the coach asks for.
+            _say_err(f"{item.spec.name}: not starting from {over}; starting as written")
+            continue
         out[item.slot] = (load, found[1])
     return out
+
+
+def _over_routine_cap(load: Load, prescribed: Load) -> str | None:
+    """The carried load, if it is beyond what the routine itself may prescribe."""
+    from voicecoach.routines.checks import MAX_LOAD
+    from voicecoach.routines.loads import Bodyweight, Weight, describe
+
+    if not isinstance(load, (Weight, Bodyweight)):
+        return None
+    cap = MAX_LOAD.get(load.unit, 0.0)
+    if isinstance(prescribed, (Weight, Bodyweight)) and abs(prescribed.amount) > cap:
+        cap *= 10  # the routine lifted its caps with allow_long
+    if abs(load.amount) <= cap:
+        return None
+    return f"{describe(load)}, over the routine's limit of {cap:g} {load.unit}"
 
 
 def in_unit(load: Load, unit: str | None, step: float) -> Load:
