@@ -133,3 +133,33 @@ def test_a_write_that_works_again_saves_the_kept_sets_at_the_next_set(
     assert "can be written again" in err
     assert _sets(db) == [(1, 100.0), (2, 105.0), (3, 110.0), (4, 115.0)]
     assert not list(tmp_path.glob("*.recovery-*.jsonl"))
+
+
+def test_unsaved_sets_are_on_disk_at_once_and_survive_a_kill(
+    tmp_path: Path, disk: type[_Disk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disk full, then the process dies before it can close: every answered set is in the
+    recovery file already, and the next run takes them in."""
+    from voicecoach.journal.safe import SafeJournal
+
+    db = tmp_path / "journal.sqlite3"
+    seen: list[int] = []
+    real_record = SafeJournal.record
+
+    def record(self, session_id, s):  # type: ignore[no-untyped-def]
+        real_record(self, session_id, s)
+        files = list(tmp_path.glob("journal.sqlite3.recovery-*.jsonl"))
+        seen.append(sum(len(f.read_text().splitlines()) for f in files))
+        if s.set_no == 3:
+            raise KeyboardInterrupt  # stands for kill -9: nothing after this runs, no close
+
+    monkeypatch.setattr(SafeJournal, "record", record)
+    monkeypatch.setattr(SafeJournal, "close", lambda self: None)
+    disk.full_after = 1
+    _run(tmp_path, db)
+    assert seen == [0, 1, 2]  # set one saved; sets two and three on disk the moment they failed
+    disk.full_after = None
+    monkeypatch.undo()
+    code, _out, err = _run(tmp_path, db)
+    assert code == 0, err
+    assert "recovered 2 unsaved sets" in err

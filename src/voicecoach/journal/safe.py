@@ -3,11 +3,13 @@
 Issue 15, finding 1: when the disk filled up mid-session, the journal's
 write raised, the run ended with exit 1 and the set being written was lost.
 Here a failed write (disk full, read-only, I/O error, a damaged page) is
-reported once, and the write is kept in memory, in order. Every later write
-(each set boundary) first retries what is pending. At the end, whatever is
-still pending goes to a *recovery file* of JSON lines next to the journal
-(or, if that folder cannot be written either, the cache or temp folder);
-``voicecoach journal recover`` and the next run take it in.
+reported once, and the write is kept in order. Every later write (each set
+boundary) first retries what is pending. Whatever is pending is also on disk
+at once, in a *recovery file* of JSON lines next to the journal (or, if that
+folder cannot be written either, the cache or temp folder), rewritten and
+fsynced after every failed save: a ``kill -9`` after the disk filled loses
+nothing. When the journal takes everything in again the file goes;
+``voicecoach journal recover`` and the next run take in any that is left.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class SafeJournal(Journal):
         self.real_id: dict[int, int] = {}
         self.failure: str | None = None
         self._notice: str | None = None
+        self._recovery: Path | None = None  # where the pending writes are kept on disk
+        self._recovery_name = recovery_name(path)
 
     # --- writes -------------------------------------------------------------------------------
     def begin(
@@ -101,6 +105,7 @@ class SafeJournal(Journal):
             except JournalError as exc:
                 self._failed(exc)
         self.pending.append(entry)
+        self._keep_on_disk()
 
     def _apply(self, entry: _Pending) -> None:
         sid = self.real_id.get(entry.session, entry.session)
@@ -132,7 +137,34 @@ class SafeJournal(Journal):
             self.pending.pop(0)
             if not self.pending:
                 self.warn(f"the journal {self.path} can be written again; every set is saved")
+                self._drop_recovery()
         return True
+
+    def _keep_on_disk(self) -> None:
+        """Rewrite the recovery file with everything pending, before anything else can fail."""
+        text = self._recovery_text()
+        folders = [self._recovery.parent] if self._recovery else recovery_dirs(self.path)
+        for folder in folders + [f for f in recovery_dirs(self.path) if f not in folders]:
+            try:
+                target = _save(folder, self._recovery_name, text)
+            except OSError:
+                continue
+            if target != self._recovery:
+                if self._recovery is not None:
+                    self._recovery.unlink(missing_ok=True)
+                self.warn(
+                    f"until the journal can be written, the unsaved sets are kept in {target}"
+                )
+            self._recovery = target
+            return
+
+    def _drop_recovery(self) -> None:
+        if self._recovery is not None:
+            self._recovery.unlink(missing_ok=True)
+            self._recovery = None
+
+    def _recovery_text(self) -> str:
+        return "\n".join(json.dumps(line) for line in self._recovery_lines()) + "\n"
 
     def _failed(self, exc: JournalError) -> None:
         if self.failure is None:
@@ -159,13 +191,16 @@ class SafeJournal(Journal):
             super().close()
 
     def _write_recovery(self) -> None:
-        lines = [json.dumps(line) for line in self._recovery_lines()]
-        text = "\n".join(lines) + "\n"
-        for folder in recovery_dirs(self.path):
+        text = self._recovery_text()
+        folders = [self._recovery.parent] if self._recovery else []
+        for folder in folders + [f for f in recovery_dirs(self.path) if f not in folders]:
             try:
-                target = _save(folder, recovery_name(self.path), text)
+                target = _save(folder, self._recovery_name, text)
             except OSError:
                 continue
+            if self._recovery is not None and target != self._recovery:
+                self._recovery.unlink(missing_ok=True)
+            self._recovery = target
             self.warn(
                 f"{self.pending_sets} sets could not be written to {self.path} and are kept in "
                 f"{target}. Once the journal can be written (free some space, or fix its "
