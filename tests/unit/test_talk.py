@@ -118,7 +118,7 @@ def test_form_cues_spread_over_a_long_set() -> None:
     assert max(cue_reps) <= 12 - 1  # the last rep is left to "last one"
 
 
-def _run(text: str, keys: list[tuple[float, str]]) -> list[Event]:
+def _run(text: str, keys: list[tuple[float, str]], seed: int = 0) -> list[Event]:
     events: list[Event] = []
     env = Environment(
         clock=FakeClock(keys),
@@ -127,7 +127,7 @@ def _run(text: str, keys: list[tuple[float, str]]) -> list[Event]:
         sinks=[events.append],
         answers=deque(),
     )
-    Session(parse_routine_text(text), env).run()
+    Session(parse_routine_text(text), env, seed=seed).run()
     return events
 
 
@@ -180,16 +180,7 @@ LONG = (
 
 
 def _session(seed: int) -> list[Event]:
-    events: list[Event] = []
-    env = Environment(
-        clock=FakeClock([]),
-        voice=Voice(EstimateRenderer()),
-        output=RecordingOutput(),
-        sinks=[events.append],
-        answers=deque(),
-    )
-    Session(parse_routine_text(LONG), env, seed=seed).run()
-    return events
+    return _run(LONG, [], seed)
 
 
 def test_varied_lines_never_repeat_back_to_back_and_are_reproducible() -> None:

@@ -51,7 +51,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX sessions_by_start ON sessions (started_at);
     """,
     # 1 -> 2: ``history --exercise "Kroc row"`` looks sets up by name as well as by id; with
-    # this index both halves of its OR use an index (38 s at 1 M sets without it, issue 15).
+    # this index both halves of its OR use an index (38 s at 1 M sets without it).
     """
     CREATE INDEX IF NOT EXISTS sets_by_name ON sets (lower(exercise_name), ended_at);
     """,
@@ -113,7 +113,7 @@ SET_KINDS = ("working", "warmup", "drop", "failure", "amrap")
 # The kinds that seed the next session's load and count in history's plots: an AMRAP
 # set is a working set whose reps were open; warm-ups and drops are not.
 # A journal written before ``user_version`` was set has the version-1 tables at version 0;
-# it is adopted (checked, then stamped 1) instead of failing on CREATE TABLE (issue 15, #3).
+# it is adopted (checked, then stamped 1) instead of failing on CREATE TABLE.
 V1_TABLES = {
     "sessions": {"id", "routine_name", "started_at", "status", "dry_run", "source", "import_key"},
     "sets": {"id", "session_id", "position", "exercise", "exercise_name", "load", "next_load"},

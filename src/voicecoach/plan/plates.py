@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from voicecoach.plan import spoken
 
@@ -41,10 +42,8 @@ class Rack:
         fresh = self._fewest_loading(total)
         if fresh is None or before is None or fresh.total <= before.total:
             return fresh
-        kinds = sorted({p for p in self.plates if p > 0}, reverse=True)
-        grain = _grain(kinds)
-        steps = round((fresh.total - before.total) / 2 / grain)
-        extra = _fewest(kinds, grain, steps).get(steps)
+        grain, fewest = _table(self.kinds)
+        extra = fewest.get(round((fresh.total - before.total) / 2 / grain))
         if extra is None:
             return fresh
         now, was = Counter(fresh.per_side), Counter(before.per_side)
@@ -56,18 +55,24 @@ class Rack:
         plates = tuple(sorted((*before.per_side, *extra), reverse=True))
         return Loading(fresh.total, plates, self.unit)
 
+    @property
+    def kinds(self) -> tuple[float, ...]:
+        return tuple(sorted({p for p in self.plates if p > 0}, reverse=True))
+
     def _fewest_loading(self, total: float) -> Loading | None:
-        kinds = sorted({p for p in self.plates if p > 0}, reverse=True)
-        if not kinds:
+        if not self.kinds:
             return None
-        grain = _grain(kinds)
-        side = max(0.0, (total - self.bar) / 2)
-        steps = min(round(side / grain), int(MAX_PER_SIDE / grain))
-        best = _fewest(kinds, grain, steps + max(1, int(max(kinds) / grain)))
-        # The nearest reachable per-side weight; on a tie, the lighter one.
-        reachable = sorted(best, key=lambda s: (abs(s - side / grain), s))
-        chosen = reachable[0]
-        plates = tuple(sorted(best[chosen], reverse=True))
+        grain, fewest = _table(self.kinds)
+        side = max(0.0, (total - self.bar) / 2) / grain
+        target = min(round(side), max(fewest))
+        # The nearest reachable per-side weight, searching outward; on a tie, the lighter.
+        for d in range(max(fewest) + 1):
+            lower, upper = target - d, target + d
+            near = [s for s in (lower, upper) if s in fewest]
+            if near:
+                chosen = min(near, key=lambda s: (abs(s - side), s))
+                break
+        plates = tuple(sorted(fewest[chosen], reverse=True))
         return Loading(self.bar + 2 * chosen * grain, plates, self.unit)
 
 
@@ -113,15 +118,20 @@ def _grain(kinds: list[float]) -> float:
     return float(g)
 
 
-def _fewest(kinds: list[float], grain: float, limit: int) -> dict[int, list[float]]:
-    """For each reachable per-side weight (in grains) up to ``limit``, its fewest plates."""
+@lru_cache(maxsize=8)
+def _table(kinds: tuple[float, ...]) -> tuple[float, dict[int, tuple[float, ...]]]:
+    """The plates' grain, and for every per-side weight they can make (in grains, up to
+    the most a bar could hold) its fewest plates. Built once per set of plates, so a
+    set's header and every foreseen answer only look loads up."""
+    grain = _grain(list(kinds))
     units = [(round(p / grain), p) for p in kinds]
-    best: dict[int, list[float]] = {0: []}
+    limit = int(MAX_PER_SIDE / grain) + max(u for u, _ in units)
+    best: dict[int, tuple[float, ...]] = {0: ()}
     for total in range(1, limit + 1):
-        options = [best[total - u] + [p] for u, p in units if total - u in best]
+        options = [(*best[total - u], p) for u, p in units if total - u in best]
         if options:
             best[total] = min(options, key=len)
-    return best
+    return grain, best
 
 
 def _list(counts: Counter[float]) -> str:

@@ -10,7 +10,7 @@ file they are in.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from voicecoach.routines.checks import Checks
@@ -241,7 +241,3 @@ class EntryReader:
             else:
                 out[rep] = v.strip()
         return out
-
-
-def with_source(exercise: LibraryExercise, source: str) -> LibraryExercise:
-    return replace(exercise, source=source)

@@ -47,7 +47,6 @@ class Library(Mapping[str, LibraryExercise]):
     """Exercises by id, and every name, id and alias they answer to."""
 
     exercises: dict[str, LibraryExercise]
-    files: tuple[str, ...] = ()
     _names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -125,8 +124,7 @@ def _read(doc: Document, base: Library | None, source: str) -> Library:
         out[key] = ex
     if checks.problems:
         raise RoutineError(checks.problems)
-    files = (base.files if base else ()) + (doc.file,)
-    return Library(out, files)
+    return Library(out)
 
 
 @lru_cache(maxsize=1)

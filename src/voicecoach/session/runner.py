@@ -240,7 +240,7 @@ def _run(
         status = None
         display = None
     else:
-        # Media buttons (issue 13): an MPRIS2 player whose presses arrive as keys. The
+        # Media buttons: an MPRIS2 player whose presses arrive as keys. The
         # session bus is joined in the background; the keys it presses are there at once.
         from voicecoach.inputs.button_answers import phrases as button_phrases
 
@@ -280,7 +280,7 @@ def _run(
         status = display.status if caps.live else None
     music = None
     if settings.music and not (opts.dry_run and not opts.record):
-        # Music under the coach, in the stream and the --record file (issue 14).
+        # Music under the coach, in the stream and the --record file.
         from voicecoach.audio.bed import attach_music
 
         music = attach_music(
@@ -354,7 +354,7 @@ def _run(
     except Terminated as exc:
         code = exc.code
     finally:
-        if ducked is not None:  # other apps' volumes back first, on every way out (issue 14)
+        if ducked is not None:  # other apps' volumes back first, on every way out
             ducked.close_apps()
         # A part still starting is waited for a moment only, and not at all on a signal
         # (one that comes later has lowered nothing, and dies with the process); a dry
