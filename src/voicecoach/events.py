@@ -25,9 +25,9 @@ class Sink(Protocol):
 
 
 def stamp(seconds: float) -> str:
-    """``[03:12.0]``."""
-    m, s = divmod(max(0.0, seconds), 60)
-    return f"[{int(m):02d}:{s:04.1f}]"
+    """``[03:12.0]``: rounded to tenths first, so 359.96 s is 06:00.0, never 05:60.0."""
+    m, tenths = divmod(round(max(0.0, seconds) * 10), 600)
+    return f"[{m:02d}:{tenths / 10:04.1f}]"
 
 
 def transcript_line(event: Event) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from voicecoach.cli.base import (
     err_line,
     pick_library,
     say_line,
+    user_paths,
 )
 from voicecoach.exitcodes import ExitStatus
 from voicecoach.routines.problems import RoutineError
@@ -78,20 +80,41 @@ def validate(routines: tuple[str, ...], library_file: Path | None) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("routine")
 @click.option("--json", "as_json", is_flag=True, help="Print the outline as JSON.")
+@click.option(
+    "--week",
+    type=click.IntRange(1, 520),
+    help="For a program: show this week instead of the one the journal says is next.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Journal that says which week is next (default: the data dir).",
+)
 @LIBRARY_OPTION
-def plan(routine: str, as_json: bool, library_file: Path | None) -> None:
+def plan(
+    routine: str, as_json: bool, week: int | None, db: Path | None, library_file: Path | None
+) -> None:
     """Show the outline of a routine and its estimated duration.
+
+    For a program, the outline is the week the journal says is next.
 
     \b
     Examples:
       voicecoach plan pull-day
       voicecoach plan ./my-routine.yaml --json
+      voicecoach plan strength-wave --week 4
     """
     from voicecoach.plan.planner import estimate_seconds, outline
+    from voicecoach.plan.program import for_week, week_of
     from voicecoach.routines.catalog import load
     from voicecoach.routines.durations import format_duration
 
     r = load(routine, pick_library(library_file))
+    wk = None
+    if r.program is not None:
+        done = 0 if week is not None else sessions_done_in(db or user_paths().journal, r.name)
+        wk = week_of(r.program, done, forced=week)
+        r = for_week(r, wk)
     data = outline(r)
     seconds = estimate_seconds(r)
     if as_json:
@@ -101,11 +124,19 @@ def plan(routine: str, as_json: bool, library_file: Path | None) -> None:
                 "description": r.description,
                 "units": r.units,
                 "estimated_seconds": round(seconds),
+                **({"week": asdict(wk)} if wk is not None else {}),
                 "items": data,
             }
         )
         return
     say_line(f"{r.name} — {r.description}" if r.description else r.name)
+    if wk is not None:
+        say_line(
+            f"Week {wk.of_cycle} of {wk.weeks}"
+            + (f" (program week {wk.number})" if wk.number != wk.of_cycle else "")
+            + (", a deload week" if wk.deload else "")
+            + ("" if week is not None else "; --week N shows another")
+        )
 
     def line(e: dict[str, Any], indent: str = "") -> str:
         hold = not e["reps"]
@@ -115,6 +146,16 @@ def plan(routine: str, as_json: bool, library_file: Path | None) -> None:
         rest = f", rest {e['rest']}" if not indent else ""
         # A hold has no tempo and no RIR question (issue 15, finding 12).
         effort = "" if hold else f", tempo {e['tempo']}, RIR {e['rir']}"
+        if e.get("scheme"):
+            runs: list[list[Any]] = []  # consecutive sets alike, said once with their count
+            for text in e["scheme"]:
+                if runs and runs[-1][0] == text:
+                    runs[-1][1] += 1
+                else:
+                    runs.append([text, 1])
+            work = ", ".join(f"{n} × {t}" if n > 1 else t for t, n in runs)
+            work, sets = work + " (the working load", ""
+            return f"{indent}{e['name']}: {work} {e['load']}){effort}{rest}{sides}"
         return f"{indent}{e['name']}: {sets}{work} @ {e['load']}{effort}{rest}{sides}"
 
     for item in data:
@@ -196,3 +237,22 @@ def exercises(as_json: bool, library_file: Path | None) -> None:
     for e in lib.values():
         where = "" if e.source == "built-in" else f"  [{e.source}]"
         say_line(f"{e.key:<{width}}  {e.name} ({', '.join(e.equipment)}){where}")
+
+
+def sessions_done_in(path: Path, routine_name: str) -> int:
+    """Completed sessions of a routine in a journal, read only: ``plan`` changes nothing."""
+    import sqlite3
+
+    from voicecoach.journal.progress import sessions_done
+
+    if not path.is_file():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        try:
+            return sessions_done(con, routine_name)
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        err_line(f"cannot read {path} to find the week ({exc}); showing week one")
+        return 0

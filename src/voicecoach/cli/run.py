@@ -96,6 +96,11 @@ from voicecoach.paths import user_paths
     type=click.Choice(["start", "end"]),
     help="Say each rep's number as it starts (default) or as it ends (reps done).",
 )
+@click.option(
+    "--week",
+    type=click.IntRange(1, 520),
+    help="For a program: coach this week instead of the one the journal says is next.",
+)
 @LIBRARY_OPTION
 @voice_options
 def run(
@@ -124,6 +129,7 @@ def run(
     library_file: Path | None,
     talk: str | None,
     count: str | None,
+    week: int | None,
 ) -> None:
     """Coach a workout: a built-in name (pull-day) or a routine file.
 
@@ -164,6 +170,7 @@ def run(
       voicecoach run pull-day --no-buttons
       voicecoach run pull-day --talk reps --count end
       voicecoach run push-day.yaml --library ~/my-exercises.yaml
+      voicecoach run strength-wave --week 4
     """
     from voicecoach.audio.early import EarlyOutput
     from voicecoach.routines.catalog import load
@@ -205,6 +212,7 @@ def run(
         settings,
         RunOptions(
             dry_run=dry_run,
+            week=week,
             answers=scripted,
             record=record,
             transcript=transcript,

@@ -14,9 +14,10 @@ from voicecoach.plan import spoken
 from voicecoach.plan.cues import Cue, Durations, Mark, Say, Sound, end_of, resolve
 from voicecoach.plan.talk import Talk
 from voicecoach.plan.wording import PLAIN, Wording
+from voicecoach.plan.workplan import work_items
 from voicecoach.routines.durations import format_duration
 from voicecoach.routines.loads import Load, Unloaded
-from voicecoach.routines.model import Circuit, ExerciseSpec, Routine
+from voicecoach.routines.model import Circuit, ExerciseSpec, Routine, SetPlan
 from voicecoach.routines.tempo import Tempo
 
 GAP = 0.35  # silence between sentences spoken in a row
@@ -50,9 +51,18 @@ def speech(
 
 
 def set_header(
-    spec: ExerciseSpec, set_no: int, total: int, load: Load, rep_bonus: int, side: str | None = None
+    spec: ExerciseSpec,
+    set_no: int,
+    total: int,
+    load: Load,
+    rep_bonus: int,
+    side: str | None = None,
+    label: str | None = None,
 ) -> list[str]:
-    """ "Set two of three", the load, the target: what the lifter hears before a set."""
+    """ "Set two of three", the load, the target: what the lifter hears before a set.
+
+    ``label`` names a set of a scheme instead ("Top set", "Back-off two of three").
+    """
     target = (
         "hold for " + spoken.duration(spec.hold)
         if spec.hold
@@ -60,7 +70,9 @@ def set_header(
         if spec.reps
         else ""
     )
-    parts = [spoken.ordinal_set(set_no, total) if total > 1 else "One set"]
+    if spec.amrap and spec.reps:
+        target = f"{spoken.number(spec.reps.low + rep_bonus)} or more, as many as you can"
+    parts = [label or (spoken.ordinal_set(set_no, total) if total > 1 else "One set")]
     if not isinstance(load, Unloaded):
         parts.append(spoken.load(load))
     parts.append(target)
@@ -325,10 +337,19 @@ def estimate_seconds(routine: Routine) -> float:
                     total += _work_estimate(ex) * max(1, len(ex.sides))
                     total += item.transition if i < len(item.exercises) - 1 else 0
                 total += ASK_SECONDS + (item.rest if r < item.rounds - 1 else 0)
+    for it in work_items(routine):
+        if it.circuit is not None:
+            continue
+        spec = it.spec
+        sides = max(1, len(spec.sides))
+        work = _work_estimate(spec) if it.reps is None else it.reps * spec.tempo.rep_seconds + 7
+        total += work * sides + spec.switch * (sides - 1)
+        if it.kind == "working":
+            total += ASK_SECONDS + spec.rest  # the rest (or the walk to the next exercise)
         else:
-            per_set = _work_estimate(item) * max(1, len(item.sides)) + ASK_SECONDS
-            per_set += item.switch * max(0, len(item.sides) - 1)
-            total += item.sets * per_set + item.rest * item.sets + 3 * len(item.setup)
+            total += it.rest_after
+        if it.first_of_exercise:
+            total += 3 * len(spec.setup)
     return total
 
 
@@ -357,6 +378,7 @@ def outline(routine: Routine) -> list[dict[str, typing.Any]]:
             "rir": None if ex.hold is not None else str(ex.rir),
             "sides": list(ex.sides),
             "progression": ex.progression.rule,
+            **({"scheme": [scheme_text(p) for p in ex.scheme]} if ex.scheme else {}),
         }
 
     out: list[dict[str, object]] = []
@@ -375,3 +397,15 @@ def outline(routine: Routine) -> list[dict[str, typing.Any]]:
         else:
             out.append(ex_data(item))
     return out
+
+
+def scheme_text(plan: SetPlan) -> str:
+    """One set of a scheme as the routine format writes it: ``top set 5 @ 100%``."""
+    from voicecoach.routines.loads import describe
+
+    reps = f"{plan.reps}{'+' if plan.amrap else ''}" if plan.reps else "reps"
+    if plan.absolute is not None:
+        at = describe(plan.absolute)
+    else:
+        at = f"{plan.share:.0%}" + (" e1rm" if plan.of_e1rm else "")
+    return f"{plan.name + ' ' if plan.name else ''}{reps} @ {at}"

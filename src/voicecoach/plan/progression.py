@@ -14,6 +14,9 @@ The rules (docs/progression.md has the sources and worked examples):
   load that puts the next set at the middle of the rep range and RIR target.
 * ``none``: never changes the load.
 
+With ``beat_by: N`` (for AMRAP sets), the reps alone decide: the target plus N
+or more adds a step, short of the target drops one, anything between stays.
+
 Weights are then rounded to what can be loaded (a step, or a fixed dumbbell
 list) and the change is capped per set.
 """
@@ -61,6 +64,14 @@ def decide(
     """Return the load for the next set of the same exercise."""
     if rule.rule == "none" or isinstance(load, Unloaded):
         return Decision(load, rep_bonus, 0, "no progression for this exercise")
+    if rule.beat_by is not None and reps is not None and outcome.reps is not None:
+        # As many as possible: the reps say it all, whatever the RIR answer.
+        beat = reps.high + rep_bonus + rule.beat_by
+        if outcome.reps >= beat:
+            return _move(load, +1, rule, rep_bonus, f"{outcome.reps} reps beat the target")
+        if outcome.reps < reps.low + rep_bonus:
+            return _move(load, -1, rule, rep_bonus, f"{outcome.reps} reps is short of the target")
+        return Decision(load, rep_bonus, 0, f"{outcome.reps} reps, not {beat} yet")
     if outcome.rir is None:
         return Decision(load, rep_bonus, 0, "no answer, load stays")
     if rule.rule == "rir-step":

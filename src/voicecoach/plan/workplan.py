@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from voicecoach.routines.model import Circuit, ExerciseSpec, Routine
+from voicecoach.routines.model import Circuit, ExerciseSpec, Routine, SetPlan
 
 WARMUP_REST = 60.0  # seconds after each warm-up set: time to change the plates and breathe
 
@@ -30,6 +30,8 @@ class WorkItem:
     kind: str = "working"  # or "warmup" / "drop": they never move the working load
     reps: int | None = None  # a warm-up's own reps
     share: float = 1.0  # a warm-up's or drop's load as a share (0: the empty bar)
+    plan: SetPlan | None = None  # a set of a scheme whose sets differ
+    drives: bool = True  # its answer moves the working load (a back-off's does not)
 
     @property
     def label(self) -> str:
@@ -73,7 +75,7 @@ def _exercise(spec: ExerciseSpec, slot: int, first: int) -> list[WorkItem]:
     """Warm-ups, the working sets, then drop sets straight after the last one."""
     out: list[WorkItem] = []
 
-    def add(**fields: object) -> None:
+    def add(spec: ExerciseSpec = spec, **fields: object) -> None:
         out.append(
             WorkItem(position=first + len(out), slot=slot, spec=spec, circuit=None, **fields)  # type: ignore[arg-type]
         )
@@ -90,14 +92,24 @@ def _exercise(spec: ExerciseSpec, slot: int, first: int) -> list[WorkItem]:
             reps=w.reps,
             share=w.share,
         )
-    for s in range(1, spec.sets + 1):
-        last = s == spec.sets
+    plans = spec.scheme
+    # In a scheme, the sets at the working load decide where it goes next; with none
+    # (a 5/3/1 week: every set a share of the training max), the last set does.
+    drivers = {i for i, p in enumerate(plans) if p.at_working_load} or {len(plans) - 1}
+    total = len(plans) or spec.sets
+    for s in range(1, total + 1):
+        last = s == total
+        plan = plans[s - 1] if plans else None
+        rest = plan.rest if plan is not None and plan.rest is not None else spec.rest
         add(
+            spec=spec if plan is None else set_spec(spec, plan),
             set_no=s,
-            total=spec.sets,
+            total=total,
             first_of_exercise=s == 1 and not n,
-            rest_after=0.0 if last and spec.drops else spec.rest,
+            rest_after=0.0 if last and spec.drops else rest,
             rest_kind="rest",
+            plan=plan,
+            drives=plan is None or s - 1 in drivers,
         )
     share = 1.0
     for d, step in enumerate(spec.drops, start=1):
@@ -112,3 +124,13 @@ def _exercise(spec: ExerciseSpec, slot: int, first: int) -> list[WorkItem]:
             share=share,
         )
     return out
+
+
+def set_spec(spec: ExerciseSpec, plan: SetPlan) -> ExerciseSpec:
+    """The exercise as one set of its scheme prescribes it: its own reps and RIR target."""
+    return replace(
+        spec,
+        reps=plan.reps or spec.reps,
+        amrap=plan.amrap if plan.reps else spec.amrap,
+        rir=plan.rir or spec.rir,
+    )

@@ -30,6 +30,7 @@ TOP_KEYS = {
     "notes",
     "talk",
     "count",
+    "program",
 }
 DEFAULT_KEYS = {
     "rest",
@@ -60,9 +61,14 @@ EXERCISE_KEYS = {
     "bar",
     "warmup",
     "drop",
+    "top",
+    "backoff",
+    "weeks",
 }
 CIRCUIT_KEYS = {"circuit", "superset", "rounds", "rest", "transition", "exercises"}
-PROGRESSION_KEYS = {"rule", "add", "drop", "round", "dumbbells", "cap"}
+PROGRAM_KEYS = {"per_week", "deload"}
+DELOAD_KEYS = {"every", "stalled", "take"}
+PROGRESSION_KEYS = {"rule", "add", "drop", "round", "dumbbells", "cap", "beat_by"}
 RULES = ("double", "rir-step", "e1rm", "none")
 
 # Caps that keep a typo from becoming a 9-hour session; `allow_long: true` lifts them.

@@ -40,6 +40,7 @@ class Progression:
     round: float = 5.0
     dumbbells: tuple[float, ...] = ()
     cap: float | None = None
+    beat_by: int | None = None  # add a step when the reps beat the target by this many
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,58 @@ class Warmup:
 
     reps: int
     share: float
+
+
+@dataclass(frozen=True)
+class SetPlan:
+    """One set of a scheme whose sets differ (a top set and back-offs, a pyramid, a ramp).
+
+    Its load is ``share`` of the working load, or ``absolute``, or ``share`` of
+    the estimated one-rep max when ``of_e1rm``. ``reps``/``rir``/``rest`` of None
+    take the exercise's own.
+    """
+
+    reps: Range | None = None
+    amrap: bool = False
+    share: float = 1.0
+    absolute: Load | None = None
+    of_e1rm: bool = False
+    rir: Range | None = None
+    rest: float | None = None
+    name: str = ""  # "top set", "back-off": said before the set
+
+    @property
+    def at_working_load(self) -> bool:
+        return self.share == 1.0 and self.absolute is None and not self.of_e1rm
+
+
+@dataclass(frozen=True)
+class Week:
+    """What one week of a program changes in an exercise: its sets, reps and RIR target."""
+
+    sets: int
+    reps: Range | None
+    amrap: bool
+    rir: Range
+    scheme: tuple[SetPlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class Deload:
+    """When a program takes weight off, and how much (``take``, a share of the load)."""
+
+    every: int | None = None  # weeks: the first session of every Nth week
+    stalled: int | None = None  # sessions in a row without progress, per exercise
+    take: float = 0.1
+
+
+@dataclass(frozen=True)
+class Program:
+    """A routine run as a program: weeks that differ, how sessions make a week, deloads."""
+
+    weeks: int = 1
+    per_week: int = 1  # sessions of this routine in one week of the program
+    deload: Deload | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +126,8 @@ class ExerciseSpec:
     warmups: tuple[Warmup, ...] = ()  # before the first working set; they never move its load
     amrap: bool = False  # ``reps: 5+``: as many as possible, counted past the target
     drops: tuple[float, ...] = ()  # after the last set, each a share of the load before it
+    scheme: tuple[SetPlan, ...] = ()  # sets that differ; empty: ``sets`` alike
+    weeks: tuple[Week, ...] = ()  # a program's weeks; resolved before a session
 
     @property
     def barbell(self) -> bool:
@@ -117,6 +172,9 @@ class Routine:
     talk: str | None = None  # full | reps | quiet, when the routine asks for one
     count: str | None = None  # start | end
     notes: tuple[str, ...] = field(default=())
+    program: Program | None = None
+    week: int | None = None  # the program week this routine was resolved for (1-based)
+    session_notes: tuple[str, ...] = ()  # said at the start: the week, a deload
 
     def exercises(self) -> list[ExerciseSpec]:
         """Every exercise in order, circuits flattened."""

@@ -52,6 +52,11 @@ RIR = {
         {"type": "string", "pattern": r"^\s*[0-5]\s*((-|–|to)\s*[0-5]\s*)?$"},
     ]
 }
+# One set of a scheme: "5 @ 85%", "3x8 @ 70%", "5+ @ 85%", "8 @ 135 lb", "3 @ 80% e1rm", "10".
+SET_TEXT = (
+    r"^\s*(\d+\s*[x×]\s*)?\d+(\s*-\s*\d+)?\s*\+?\s*"
+    r"(@\s*(\d+(\.\d+)?\s*%(\s*e1rm)?|\d+(\.\d+)?\s*(lb|lbs|pound|pounds|kg|kgs|kilo|kilos)?))?\s*$"
+)
 WEIGHT_TEXT = r"^\s*\d+(\.\d+)?\s*(lb|lbs|pound|pounds|kg|kgs|kilo|kilos)?\s*$"
 WEIGHT = {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": WEIGHT_TEXT}]}
 LOAD = {
@@ -152,14 +157,58 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
                 "round": WEIGHT,
                 "cap": WEIGHT,
                 "dumbbells": {"type": "array", "items": WEIGHT, "minItems": 1},
+                "beat_by": {"type": "integer", "minimum": 0, "maximum": 20},
             },
         ),
     }
+    one_set: dict[str, Any] = {
+        "oneOf": [
+            {"type": "integer", "minimum": 1},
+            {"type": "string", "pattern": SET_TEXT},
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "reps": RANGE,
+                    "load": {"type": ["string", "number"]},
+                    "rir": RIR,
+                    "rest": DURATION,
+                    "name": {"type": "string", "maxLength": 40},
+                    "sets": {"type": "integer", "minimum": 1},
+                },
+            },
+        ],
+        "description": 'a set like "5 @ 85%", "3x8 @ 70%", "5+ @ 85%", "8 @ 135 lb"',
+    }
+    defs: dict[str, Any] = {"set": one_set}
+    one_set = {"$ref": "#/$defs/set"}
+    scheme = {"type": "array", "minItems": 1, "items": one_set}
+    week: dict[str, Any] = {
+        "oneOf": [
+            scheme,
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "sets": {"oneOf": [{"type": "integer", "minimum": 1}, scheme]},
+                    "reps": RANGE,
+                    "rir": RIR,
+                    "top": one_set,
+                    "backoff": one_set,
+                },
+            },
+        ]
+    }
+    defs["week"] = week
+    week = {"$ref": "#/$defs/week"}
     exercise_props = {
         **ENTRY,
         "use": {"enum": sorted(library if library is not None else builtin_library())},
         "name": {"type": "string"},
-        "sets": {"type": "integer", "minimum": 1},
+        "sets": {"oneOf": [{"type": "integer", "minimum": 1}, scheme]},
+        "top": one_set,
+        "backoff": one_set,
+        "weeks": {"type": "array", "minItems": 1, "maxItems": 16, "items": week},
         "reps": RANGE,
         "hold": DURATION,
         "load": LOAD,
@@ -203,7 +252,8 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
         }
 
     exercise = entry(EXERCISE_KEYS)
-    circuit_member = {"oneOf": [{"type": "string"}, entry(EXERCISE_KEYS - {"sets", "rest"})]}
+    in_circuit = EXERCISE_KEYS - {"sets", "rest", "warmup", "drop", "top", "backoff", "weeks"}
+    circuit_member = {"oneOf": [{"type": "string"}, entry(in_circuit)]}
     circuit = {
         "type": "object",
         "additionalProperties": False,
@@ -246,6 +296,7 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
         "type": "object",
         "required": ["name", "exercises"],
         "additionalProperties": False,
+        "$defs": defs,
         "properties": _props(
             TOP_KEYS,
             {
@@ -259,6 +310,22 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
                 "notes": {"type": "array", "items": {"type": "string"}},
                 "talk": {"enum": list(TALK_LEVELS)},
                 "count": {"enum": list(COUNT_AT)},
+                "program": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "per_week": {"type": "integer", "minimum": 1, "maximum": 7},
+                        "deload": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {
+                                "every": {"type": "integer", "minimum": 2, "maximum": 52},
+                                "stalled": {"type": "integer", "minimum": 2, "maximum": 52},
+                                "take": {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"},
+                            },
+                        },
+                    },
+                },
                 "exercises": {
                     "type": "array",
                     "minItems": 1,

@@ -22,7 +22,7 @@ from voicecoach.routines.loads import (
     parse_load,
     parse_weight,
 )
-from voicecoach.routines.model import BARS, ExerciseSpec, Range
+from voicecoach.routines.model import BARS, ExerciseSpec, Range, SetPlan, Week
 from voicecoach.routines.section_progression import ProgressionSection
 from voicecoach.routines.tempo import parse_tempo
 
@@ -51,7 +51,17 @@ class ExerciseSection(ProgressionSection):
             return data[key] if key in data else defaults.get(key, fallback)
 
         name = data.get("name", lib.name)
-        sets = 1 if in_circuit else self.positive_int(get("sets", 3), (*path, "sets"), "sets")
+        scheme: tuple[SetPlan, ...] = ()
+        if isinstance(data.get("sets"), list):
+            scheme = self.scheme(data["sets"], (*path, "sets"))
+            sets: int | None = len(scheme) or 1
+        else:
+            sets = 1 if in_circuit else self.positive_int(get("sets", 3), (*path, "sets"), "sets")
+        if "top" in data or "backoff" in data:
+            if "sets" in data:
+                self.fail((*path, "top"), "give either sets: or top:/backoff:, not both", key=True)
+            scheme = self.top_backoff(data.get("top"), data.get("backoff"), path)
+            sets = len(scheme) or 1
         reps: Range | None = None
         hold: float | None = None
         amrap = False
@@ -116,6 +126,17 @@ class ExerciseSection(ProgressionSection):
                 "warm-ups and drop sets are for sets of reps, not holds",
                 key=True,
             )
+        if hold is not None and (scheme or "weeks" in data):
+            self.fail(
+                (*path, "weeks" if "weeks" in data else "sets"),
+                "set schemes and weeks are for sets of reps, not holds",
+                key=True,
+            )
+            scheme = ()
+        weeks: tuple[Week, ...] = ()
+        if "weeks" in data and hold is None and rir is not None:
+            base = Week(sets or 1, reps, amrap, rir, scheme)
+            weeks = self.weeks(data["weeks"], (*path, "weeks"), base)
         bar = self.bar(data.get("bar"), (*path, "bar")) if "bar" in data else None
         switch = self.duration(get("switch", "10s"), (*path, "switch"), "switch")
         setup = self.text_list(data.get("setup"), (*path, "setup"), "setup")
@@ -169,6 +190,8 @@ class ExerciseSection(ProgressionSection):
             warmups=warmups if hold is None else (),
             amrap=amrap,
             drops=drops if hold is None else (),
+            scheme=scheme,
+            weeks=weeks,
         )
 
     def bar(self, raw: Any, path: tuple[Any, ...]) -> Weight | None:
@@ -229,7 +252,9 @@ class ExerciseSection(ProgressionSection):
     ) -> LibraryExercise | None:
         """The library's exercise ``use:`` names, or the routine's own (``name:``, no ``use:``)."""
         where = "an exercise in a circuit" if in_circuit else "an exercise"
-        allowed = EXERCISE_KEYS - ({"sets", "rest", "warmup", "drop"} if in_circuit else set())
+        allowed = EXERCISE_KEYS - (
+            {"sets", "rest", "warmup", "drop", "top", "backoff", "weeks"} if in_circuit else set()
+        )
         if "use" not in data and "name" in data:
             self.check_keys(data, path, allowed | INLINE_KEYS, where)
             return self.own_exercise(data, path)

@@ -13,10 +13,10 @@ from voicecoach.routines.loads import (
 )
 from voicecoach.routines.model import Progression
 from voicecoach.routines.problems import did_you_mean
-from voicecoach.routines.section_sets import SetsSection
+from voicecoach.routines.section_scheme import SchemeSection
 
 
-class ProgressionSection(SetsSection):
+class ProgressionSection(SchemeSection):
     """A progression, checked against the load it progresses."""
 
     def progression(self, raw: Any, path: tuple[Any, ...], load: Load) -> Progression | None:
@@ -65,9 +65,26 @@ class ProgressionSection(SetsSection):
             except ValueError as exc:
                 self.fail((*path, "dumbbells"), str(exc))
                 return None
+        beat_by = data.get("beat_by")
+        if beat_by is not None and (
+            isinstance(beat_by, bool) or not isinstance(beat_by, int) or not 0 <= beat_by <= 20
+        ):
+            self.fail(
+                (*path, "beat_by"),
+                "beat_by: is how many reps past the target add a step, 0 to 20",
+            )
+            return None
         if add is None or drop is None or step is None or (cap is None and "cap" in data):
             return None
         if step <= 0:
             self.fail((*path, "round"), "round: must be more than zero, like 5 lb or 2.5 kg")
             return None
-        return Progression(rule=rule, add=add, drop=drop, round=step, dumbbells=dumbbells, cap=cap)
+        return Progression(
+            rule=rule,
+            add=add,
+            drop=drop,
+            round=step,
+            dumbbells=dumbbells,
+            cap=cap,
+            beat_by=beat_by,
+        )

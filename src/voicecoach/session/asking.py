@@ -123,10 +123,16 @@ class Asking(Loop):
         event = None
         if rir is not None:
             lines.append(f"{spoken.number(rir)}{' or more' if rir == 5 else ''} in reserve.")
+        if not item.drives:
+            return lines, None  # a back-off's answer is kept; the top set moves the load
+        # "Next set" only if a later set today is lifted at the load just decided.
         later = [
             it
             for it in self.items
-            if it.slot == item.slot and it.position > item.position and it.kind == "working"
+            if it.slot == item.slot
+            and it.position > item.position
+            and it.kind == "working"
+            and (it.plan is None or it.plan.at_working_load)
         ]
         when = ("Next round" if item.circuit else "Next set") if later else "Next time"
         if d.direction and d.load != old and not isinstance(d.load, Unloaded):

@@ -57,6 +57,8 @@ class Session(Resting):
         self.uses = Counter()
         self.on_bar = {}
         self.lifted = {}
+        self.top_lifted = {}
+        self.best_e1rm = {}
         self.env = env
         self.items = work_items(routine)
         self.done_positions = resume_from or set()
@@ -159,6 +161,7 @@ class Session(Resting):
             f"exercise{'s' if exercises != 1 else ''}, about {spoken.number(minutes)} "
             f"minute{'s' if minutes != 1 else ''}."
         ]
+        lines += r.session_notes  # a program's week, a deload
         if self.resumed:
             lines.append("Picking up where you stopped.")
         if self.env.buttons:  # issue 13: the button mapping is spoken, not only written

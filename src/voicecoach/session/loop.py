@@ -85,6 +85,8 @@ class Loop:
     rack: Rack | None  # the lifter's bar and plates, when both are set
     on_bar: dict[int, Loading]  # what each exercise's bar holds now, to say only the change
     lifted: dict[int, Load]  # each exercise's last working load, that a drop set follows
+    top_lifted: dict[int, Load]  # each exercise's top set today, that back-offs are a share of
+    best_e1rm: dict[int, float]  # each exercise's best estimated max today
 
     def _show(self, **parts: str) -> None:
         """Update parts of the status line (when there is one)."""

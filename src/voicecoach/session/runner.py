@@ -152,7 +152,7 @@ def run_session(
                     raise
                 _say_err(f"{exc}. This session will not be saved.")
         keys = None if opts.dry_run else parts.open_keys()
-        session_id, done, carried = _continuation(routine, opts, journal, keys, out)
+        routine, session_id, done, carried = _continuation(routine, opts, journal, keys, out)
         # The first phrase decides whether an engine must start now (not cached: cold).
         # The rest come from one silent simulation of the whole session, with the
         # expected answers: at once when cold, in the background when the first word

@@ -8,7 +8,7 @@ from voicecoach.inputs.keys import ENTER
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Mark, Say, Sound
 from voicecoach.plan.plates import Loading, Rack
-from voicecoach.plan.progression import Decision, Outcome, decide
+from voicecoach.plan.progression import Decision, Outcome, decide, epley
 from voicecoach.plan.talk import Talk
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import Load, Unloaded, Weight, describe
@@ -47,7 +47,7 @@ class SetRunner(Asking):
                 lines += list(spec.setup)
         total = 1 if item.circuit else item.total
         set_no = 1 if item.circuit else item.set_no
-        load = st.load if item.kind == "working" else self._extra_load(item)
+        load = self._set_load(item)
         if item.kind != "working":
             lines.append(self._extra_line(item, load))
         elif item.circuit is not None:
@@ -59,7 +59,13 @@ class SetRunner(Asking):
             )
         else:
             lines += planner.set_header(
-                spec, set_no, total, st.load, st.rep_bonus, spec.sides[0] if spec.sides else None
+                spec,
+                set_no,
+                total,
+                load,
+                st.rep_bonus,
+                spec.sides[0] if spec.sides else None,
+                self._scheme_label(item),
             )
         loading = self._loading(spec, load, item.slot)
         if loading is not None:
@@ -104,24 +110,81 @@ class SetRunner(Asking):
         loading = self._loading(spec, load)
         return load if loading is None else Weight(loading.total, loading.unit)
 
-    def _extra_load(self, item: WorkItem) -> Load:
-        """A warm-up's share of the first working load, or a drop's of the last one lifted."""
-        spec, st = item.spec, self.state[item.slot]
-        base = st.load if item.kind == "warmup" else self.lifted.get(item.slot, st.load)
-        if not isinstance(base, Weight):
-            return base  # a band or a bodyweight set warms up at its own level
+    def _scheme_label(self, item: WorkItem) -> str | None:
+        """ "Top set" or "Back-off two of three": a named set of a scheme says what it is."""
+        plan = item.plan
+        if plan is None or not plan.name:
+            return None
+        same = [
+            it
+            for it in self.items
+            if it.slot == item.slot and it.plan is not None and it.plan.name == plan.name
+        ]
+        name = plan.name[0].upper() + plan.name[1:]
+        if len(same) == 1:
+            return name
+        k = next(i for i, it in enumerate(same, 1) if it.position == item.position)
+        return f"{name} {spoken.number(k)} of {spoken.number(len(same))}"
+
+    def _set_load(self, item: WorkItem) -> Load:
+        """What this set is lifted at: the working load, or its scheme's share of it."""
+        if item.kind != "working":
+            return self._extra_load(item)
+        st, plan = self.state[item.slot], item.plan
+        if plan is None or plan.at_working_load:
+            return st.load
+        if plan.absolute is not None:
+            return self._on_bar(item.spec, plan.absolute)
+        if not isinstance(st.load, Weight):
+            return st.load  # a share of a band colour is no load: the working one it is
+        if plan.of_e1rm:
+            base = self.best_e1rm.get(item.slot) or self._e1rm_guess(item)
+        else:
+            # Back-offs are a share of the top set as it was lifted today.
+            base = self.top_lifted.get(item.slot, st.load).amount  # type: ignore[union-attr]
+        return self._share_of(item.spec, Weight(base, st.load.unit), plan.share, nearest=True)
+
+    def _e1rm_guess(self, item: WorkItem) -> float:
+        """Before any answer today: the max the working load implies at its own target."""
+        st = self.state[item.slot]
+        driver = next(
+            (it for it in self.items if it.slot == item.slot and it.drives and it.plan), item
+        )
+        reps, rir = driver.spec.reps, driver.spec.rir
+        to_failure = (reps.high if reps else 5) + (rir.low + rir.high) / 2
+        return epley(st.load.amount, round(to_failure))  # type: ignore[union-attr]
+
+    def _share_of(
+        self, spec: ExerciseSpec, base: Weight, share: float, *, nearest: bool = False
+    ) -> Load:
+        """``share`` of ``base``, on a loadable step (never below the empty bar)."""
         bar = spec.bar or (
             Weight(self.rack.bar, self.rack.unit)
             if self.rack and self.rack.unit == base.unit
             else Weight(45.0 if base.unit == "lb" else 20.0, base.unit)
         )
-        if item.share == 0:
+        if share == 0:
             return bar
         step = spec.progression.round or 1.0
-        amount = int(base.amount * item.share / step) * step
+        raw = base.amount * share / step
+        amount = (round(raw) if nearest else int(raw)) * step
         if spec.barbell:
             amount = max(amount, bar.amount)
         return self._on_bar(spec, Weight(amount, base.unit))
+
+    def _extra_load(self, item: WorkItem) -> Load:
+        """A warm-up's share of the first working set's load, or a drop's of the last lifted."""
+        spec = item.spec
+        if item.kind == "warmup":
+            first = next(
+                (it for it in self.items if it.slot == item.slot and it.kind == "working"), None
+            )
+            base = self._set_load(first) if first is not None else self.state[item.slot].load
+        else:
+            base = self.lifted.get(item.slot, self.state[item.slot].load)
+        if not isinstance(base, Weight):
+            return base  # a band or a bodyweight set warms up at its own level
+        return self._share_of(spec, base, item.share)
 
     def _item(self, item: WorkItem, previewed: bool, nxt: WorkItem | None = None) -> bool:
         """Run one set (all its sides), ask RIR, record it. True if the lifter skipped it.
@@ -132,11 +195,11 @@ class SetRunner(Asking):
         spec, env = item.spec, self.env
         st = self.state[item.slot]
         working = item.kind == "working"
-        load = st.load if working else self._extra_load(item)
+        load = self._set_load(item)
         scripted = env.answers[0] if env.answers and working else None
         stop_at = scripted.reps if scripted and scripted.reps is not None else None
         target_top = (spec.reps.high + st.rep_bonus) if spec.reps else 0
-        if (spec.amrap and working) or item.kind == "drop":
+        if ((spec.amrap and working) or item.kind == "drop") and not env.virtual:
             target_top = target_top + AMRAP_BEYOND  # Enter ends it
         elif item.reps is not None:
             target_top = item.reps
@@ -196,19 +259,17 @@ class SetRunner(Asking):
             kept = Decision(st.load, st.rep_bonus, 0, item.kind)
             self._record(item, st, records, None, kept, load=load, kind=item.kind)
             return False
-        self.lifted[item.slot] = st.load  # what a drop set after this one is lighter than
+        self.lifted[item.slot] = load  # what a drop set after this one is lighter than
+        if item.plan is not None and item.plan.at_working_load:
+            self.top_lifted[item.slot] = load  # what back-offs are a share of
         # A hold has no RIR question; the top of the target is what the button menu offers.
         rir = self._ask_rir(spec.rir.high) if spec.hold is None else None
-        decision = decide(
-            st.load,
-            Outcome(records[-1][1], rir),
-            spec.reps,
-            spec.rir,
-            spec.progression,
-            st.rep_bonus,
-        )
-        decision = replace(decision, load=self._on_bar(spec, decision.load))
-        self._record(item, st, records, rir, decision, kind="amrap" if spec.amrap else "working")
+        decision = self._decide(item, load, records[-1][1], rir)
+        if rir is not None and isinstance(load, Weight) and records[-1][1]:
+            e1rm = epley(load.amount, records[-1][1] + rir)
+            self.best_e1rm[item.slot] = max(e1rm, self.best_e1rm.get(item.slot, 0.0))
+        kind = "amrap" if spec.amrap else "working"
+        self._record(item, st, records, rir, decision, load=load, kind=kind)
         if self.quitting:  # q confirmed at the question: the set is kept, the session stops
             raise QuitRequested
         lines, event = self._decision_lines(item, st.load, decision, rir)
@@ -220,6 +281,30 @@ class SetRunner(Asking):
         if lines:
             self._say_now(lines)
         return False
+
+    def _decide(self, item: WorkItem, load: Load, reps: int | None, rir: int | None) -> Decision:
+        """The working load after this set's answer.
+
+        A set at the working load decides it as ever. A set that drives the
+        program at a share of it (a 5/3/1 "5+" at 85 %) is judged at its own
+        load, and the working load moves by the same steps. A back-off moves
+        nothing: its answer is journaled, the top set decides.
+        """
+        spec, st = item.spec, self.state[item.slot]
+        if not item.drives:
+            return Decision(st.load, st.rep_bonus, 0, "a back-off set")
+        own = decide(load, Outcome(reps, rir), spec.reps, spec.rir, spec.progression, st.rep_bonus)
+        at_working = item.plan is None or item.plan.at_working_load
+        if at_working or not isinstance(load, Weight) or not isinstance(st.load, Weight):
+            return replace(own, load=self._on_bar(spec, own.load))
+        moved = own.load.amount - load.amount  # type: ignore[union-attr]
+        if spec.progression.rule == "e1rm" and item.plan is not None and item.plan.share:
+            moved = own.load.amount / item.plan.share - st.load.amount  # type: ignore[union-attr]
+        step = spec.progression.round or 1.0
+        amount = max(0.0, st.load.amount + round(moved / step) * step)
+        direction = (amount > st.load.amount) - (amount < st.load.amount)
+        working = self._on_bar(spec, st.load.with_amount(round(amount, 4)))
+        return Decision(working, own.rep_bonus, direction, own.reason)
 
     def _reps_done(
         self, spec: object, outcome: Played, planned: int, seg: planner.Segment
@@ -264,13 +349,11 @@ class SetRunner(Asking):
         """
         if self.env.virtual:
             return  # a dry run knows its answers: nothing to foresee
-        spec, st = item.spec, self.state[item.slot]
+        st = self.state[item.slot]
         texts = ["Reps in reserve?", "No answer. The load stays."]
+        load = self._set_load(item)
         for rir in (None, 0, 1, 2, 3, 4, 5):
-            d = decide(
-                st.load, Outcome(reps, rir), spec.reps, spec.rir, spec.progression, st.rep_bonus
-            )
-            d = replace(d, load=self._on_bar(spec, d.load))
+            d = self._decide(item, load, reps, rir)
             texts += self._decision_lines(item, st.load, d, rir)[0]
             if nxt is not None:
                 saved = st.load, st.rep_bonus

@@ -19,8 +19,11 @@ from pathlib import Path
 from typing import IO
 
 from voicecoach.inputs.keys import KeySource, TerminalKeys
+from voicecoach.journal.progress import sessions_done, stalled_sessions
 from voicecoach.journal.safe import SafeJournal
 from voicecoach.journal.store import Journal, JournalError
+from voicecoach.plan import spoken
+from voicecoach.plan.program import ProgramWeek, for_week, lighter, week_of
 from voicecoach.plan.workplan import work_items
 from voicecoach.routines.loads import Load
 from voicecoach.routines.model import Routine
@@ -37,6 +40,7 @@ from voicecoach.testing import FakeClock
 @dataclass
 class RunOptions:
     dry_run: bool = False
+    week: int | None = None  # a program's week, instead of the one the journal says
     answers: list[Answer] | None = None
     record: Path | None = None
     transcript: Path | None = None
@@ -174,8 +178,11 @@ def _continuation(
     journal: Journal | None,
     keys: KeySource | None,
     out: IO[str],
-) -> tuple[int | None, set[int], dict[int, tuple[Load, int]]]:
-    """Which session this is (new or resumed), its finished positions, and carried loads."""
+) -> tuple[Routine, int | None, set[int], dict[int, tuple[Load, int]]]:
+    """Which session this is (new or resumed), its finished positions, and carried loads.
+
+    A program's routine comes back as this session's week prescribes it.
+    """
     session_id: int | None = None
     done: set[int] = set()
     if journal is not None:
@@ -190,24 +197,89 @@ def _continuation(
             want = _ask_resume(out)
         if want and unfinished is not None:
             session_id = unfinished
-            done = {pos for pos, _ in journal.done_positions(unfinished)}
-            if all(it.position in done for it in work_items(routine)):
-                # Killed during its summary: every set is saved. Resuming would coach
-                # nothing ("Workout done. Zero sets."); it is marked complete instead.
-                from voicecoach.session.environment import utc_now
-
-                journal.finish(unfinished, utc_now().isoformat(timespec="seconds"), "completed")
-                raise AlreadyComplete(
-                    f"the last session of {clean(routine.name)!r} has every set done already "
-                    f"({len(done)} saved); it is marked complete, nothing to resume"
-                )
-            journal.reopen(unfinished)
         elif want:
             _say_err(f"no unfinished session of {routine.name!r} to resume; starting fresh")
+    routine, week = _program_week(routine, opts, journal, session_id)
+    if journal is not None and session_id is not None:
+        done = {pos for pos, _ in journal.done_positions(session_id)}
+        if all(it.position in done for it in work_items(routine)):
+            # Killed during its summary: every set is saved. Resuming would coach
+            # nothing ("Workout done. Zero sets."); it is marked complete instead.
+            from voicecoach.session.environment import utc_now
+
+            journal.finish(session_id, utc_now().isoformat(timespec="seconds"), "completed")
+            raise AlreadyComplete(
+                f"the last session of {clean(routine.name)!r} has every set done already "
+                f"({len(done)} saved); it is marked complete, nothing to resume"
+            )
+        journal.reopen(session_id)
     carried = {} if opts.fresh else carried_loads(journal, routine, opts.dry_run)
+    if session_id is None and journal is not None and routine.program is not None:
+        routine = _deloads(routine, week, journal, carried, opts.dry_run)
     if session_id is not None and journal is not None:
         carried.update(_session_loads(journal, session_id, routine))
-    return session_id, done, carried
+    return routine, session_id, done, carried
+
+
+def _program_week(
+    routine: Routine, opts: RunOptions, journal: Journal | None, session_id: int | None
+) -> tuple[Routine, ProgramWeek | None]:
+    """A program's routine as its week prescribes it; the journal says which week."""
+    if routine.program is None:
+        return routine, None
+    done = 0
+    if journal is not None and opts.week is None:
+        try:
+            done = sessions_done(
+                journal.db, routine.name, include_dry_runs=opts.dry_run, before=session_id
+            )
+        except sqlite3.Error as exc:
+            _say_err(f"cannot read the journal to find the week ({exc}); coaching week one")
+    week = week_of(routine.program, done, forced=opts.week)
+    return for_week(routine, week), week
+
+
+def _deloads(
+    routine: Routine,
+    week: ProgramWeek | None,
+    journal: Journal,
+    carried: dict[int, tuple[Load, int]],
+    dry_run: bool,
+) -> Routine:
+    """Take weight off where the program says: a deload week, or an exercise that stalled.
+
+    The lighter load is where this session starts and progression builds back up
+    from it; a line at the start says why.
+    """
+    rule = routine.program.deload if routine.program else None
+    if rule is None:
+        return routine
+    notes = list(routine.session_notes)
+    seen: set[int] = set()
+    for item in work_items(routine):
+        if item.slot in seen or item.slot not in carried:
+            continue
+        seen.add(item.slot)
+        load, _bonus = carried[item.slot]
+        why = "deload week" if week is not None and week.deload else None
+        if why is None and rule.stalled:
+            try:
+                stalls = stalled_sessions(
+                    journal, item.spec.key, include_dry_runs=dry_run, limit=rule.stalled
+                )
+            except JournalError as exc:
+                _say_err(f"{exc}; no deload for a stall this session")
+                stalls = 0
+            if stalls >= rule.stalled:
+                why = "stalled"
+                take = round(rule.take * 100)
+                notes.append(
+                    f"{item.spec.name}: no progress in {spoken.number(stalls)} sessions; "
+                    f"{spoken.number(take)} percent off, build back up."
+                )
+        if why is not None:
+            carried[item.slot] = (lighter(load, rule.take, item.spec.progression.round), 0)
+    return replace(routine, session_notes=tuple(notes))
 
 
 def _open_journal(path: Path, backup: bool) -> SafeJournal:
