@@ -199,8 +199,10 @@ class SetRunner(Asking):
         scripted = env.answers[0] if env.answers and working else None
         stop_at = scripted.reps if scripted and scripted.reps is not None else None
         target_top = (spec.reps.high + st.rep_bonus) if spec.reps else 0
-        if ((spec.amrap and working) or item.kind == "drop") and not env.virtual:
-            target_top = target_top + AMRAP_BEYOND  # Enter ends it
+        open_end = (spec.amrap and working) or item.kind == "drop"
+        if open_end and not (env.virtual and stop_at is None):
+            # Enter ends it; a dry run with no scripted reps does the target, not 20 more.
+            target_top = target_top + AMRAP_BEYOND
         elif item.reps is not None:
             target_top = item.reps
         rep_count = min(target_top, stop_at) if stop_at is not None else target_top
