@@ -77,8 +77,10 @@ def runner(voicecoach_home: Path) -> CliRunner:
 def _session(runner: CliRunner, routine: Path, db: Path, answers: str, *extra: str) -> str:
     result = runner.invoke(
         cli,
-        ["run", str(routine), "--dry-run", "--audio", "none", "--engine", "estimate"]
-        + ["--db", str(db), "--answers", answers, *extra],
+        [
+            *("run", str(routine), "--dry-run", "--audio", "none", "--engine", "estimate"),
+            *("--db", str(db), "--answers", answers, *extra),
+        ],
     )
     assert result.exit_code == 0, result.output
     return result.output
@@ -196,7 +198,7 @@ def test_an_amrap_set_drives_a_program_by_its_reps(runner: CliRunner, tmp_path: 
 def test_the_journal_says_the_week_and_plan_shows_any_other(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    routine, db = _write(tmp_path, WAVE), tmp_path / "j.sqlite3"
+    routine = _write(tmp_path, WAVE)
     data = json.loads(runner.invoke(cli, ["plan", str(routine), "--json"]).output)
     assert data["week"]["of_cycle"] == 1 and data["items"][0]["scheme"][2] == "5+ @ 85%"
     third = runner.invoke(cli, ["plan", str(routine), "--week", "3"]).output
@@ -252,9 +254,7 @@ def test_a_gap_of_three_weeks_gives_one_step_and_one_week(
 
 # --- the pure parts -----------------------------------------------------------------------
 def test_weeks_follow_sessions_per_week_and_deloads_fall_on_the_first_of_a_week() -> None:
-    routine = parse_routine_text(
-        WAVE.replace("program:\n", "program:\n  per_week: 2\n")
-    )
+    routine = parse_routine_text(WAVE.replace("program:\n", "program:\n  per_week: 2\n"))
     assert routine.program is not None
     weeks = [week_of(routine.program, done) for done in range(9)]
     assert [w.number for w in weeks] == [1, 1, 2, 2, 3, 3, 4, 4, 5]
@@ -276,3 +276,28 @@ def test_the_estimate_counts_warmups_and_schemes() -> None:
     plain = parse_routine_text(TOP_BACKOFF)
     warmed = parse_routine_text(TOP_BACKOFF.replace("    top:", "    warmup: auto\n    top:"))
     assert estimate_seconds(warmed) > estimate_seconds(plain) + 4 * 60
+
+
+def test_fixed_dumbbells_are_said_by_their_pair_and_loads_snap_to_them(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from voicecoach.plan import spoken
+
+    assert [spoken.pair(w) for w in (35, 20, 6, 12.5)] == [
+        "the thirty-fives",
+        "the twenties",
+        "the sixes",
+        None,
+    ]
+    routine = _write(
+        tmp_path,
+        "name: Rows\ncount_in: 0\nexercises:\n  - use: one-arm-dumbbell-row\n"
+        "    sets: 2\n    reps: 8\n    load: 37 lb\n    rest: 30s\n    sides: both\n"
+        "    tempo: [up 1, down 1]\n"
+        "    progression: {dumbbells: [30, 35, 40]}\n",
+    )
+    db = tmp_path / "j.sqlite3"
+    out = _session(runner, routine, db, "4,2")
+    assert [s[1] for s in _sets(db)] == [35, 40]  # 37 lb is no dumbbell: the 35s it is
+    assert "Set one of two, the thirty-fives, eight reps." in out
+    assert "Next set: up to the forties." in out

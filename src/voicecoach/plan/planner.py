@@ -74,7 +74,7 @@ def set_header(
         target = f"{spoken.number(spec.reps.low + rep_bonus)} or more, as many as you can"
     parts = [label or (spoken.ordinal_set(set_no, total) if total > 1 else "One set")]
     if not isinstance(load, Unloaded):
-        parts.append(spoken.load(load))
+        parts.append(said_load(spec, load))
     parts.append(target)
     lines = [", ".join(p for p in parts if p) + "."]
     if side:
@@ -84,6 +84,15 @@ def set_header(
             else f"{side.capitalize()} side."
         )
     return lines
+
+
+def said_load(spec: ExerciseSpec, load: Load) -> str:
+    """A load as said before a set: fixed dumbbells by their pair ("the thirty-fives")."""
+    from voicecoach.routines.loads import Weight
+
+    if isinstance(load, Weight) and spec.progression.dumbbells and "dumbbell" in spec.equipment:
+        return spoken.pair(load.amount) or spoken.load(load)
+    return spoken.load(load)
 
 
 def count_in(beats: int, start: float, talk: Talk = FULL) -> list[Cue]:

@@ -92,6 +92,19 @@ def load(value: Load) -> str:
     return ""
 
 
+def pair(amount: float) -> str | None:
+    """A pair of fixed dumbbells as a gym says it: "the thirty-fives", "the twenties".
+
+    None for a weight that is not a whole number (a 12.5 is said in full).
+    """
+    if amount != int(amount) or amount <= 0:
+        return None
+    word = number(int(amount))
+    if word.endswith("y"):
+        return f"the {word[:-1]}ies"
+    return f"the {word}es" if word.endswith(("x", "s")) else f"the {word}s"
+
+
 def duration(seconds: float) -> str:
     """ "ninety seconds", "two minutes", "one minute thirty"."""
     s = round(seconds)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.journal.store import SetRecord
 from voicecoach.plan import spoken
+from voicecoach.plan.planner import said_load
 from voicecoach.plan.progression import Decision
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import Level, Load, Unloaded, Weight, describe
@@ -137,7 +138,7 @@ class Asking(Loop):
         when = ("Next round" if item.circuit else "Next set") if later else "Next time"
         if d.direction and d.load != old and not isinstance(d.load, Unloaded):
             way = "up" if d.direction > 0 else "down"
-            target = d.load.name if isinstance(d.load, Level) else spoken.load(d.load)
+            target = d.load.name if isinstance(d.load, Level) else said_load(item.spec, d.load)
             lines.append(f"{when}: {way} to {target}.")
             event = f"{item.spec.name}: {describe(old)} -> {describe(d.load)} ({d.reason})"
         elif d.rep_bonus != self.state[item.slot].rep_bonus:

@@ -106,9 +106,15 @@ class SetRunner(Asking):
         return rack.loading(load.amount, self.on_bar.get(slot) if slot is not None else None)
 
     def _on_bar(self, spec: ExerciseSpec, load: Load) -> Load:
-        """A load as it can really be made with the plates (the journal keeps that one)."""
+        """A load as it can really be made: with the plates, or the nearest fixed dumbbells
+        the lifter owns (the journal keeps that one)."""
         loading = self._loading(spec, load)
-        return load if loading is None else Weight(loading.total, loading.unit)
+        if loading is not None:
+            return Weight(loading.total, loading.unit)
+        pairs = spec.progression.dumbbells
+        if pairs and isinstance(load, Weight) and load.amount not in pairs:
+            return load.with_amount(min(pairs, key=lambda d: (abs(d - load.amount), d)))
+        return load
 
     def _scheme_label(self, item: WorkItem) -> str | None:
         """ "Top set" or "Back-off two of three": a named set of a scheme says what it is."""
