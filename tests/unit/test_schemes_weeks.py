@@ -207,6 +207,12 @@ def test_the_journal_says_the_week_and_plan_shows_any_other(
     assert "Week 1 of 3 (program week 4), a deload week" in fourth
     bad = runner.invoke(cli, ["plan", str(routine), "--week", "0"])
     assert bad.exit_code == 2 and "--week" in bad.output
+    out = _session(runner, routine, tmp_path / "j.sqlite3", "2,2,5:1", "--week", "3")
+    assert "Week three of three." in out
+    plain = runner.invoke(cli, ["plan", "pull-day", "--week", "2"])
+    assert plain.exit_code == 2 and "--week is for a program" in plain.output
+    done = runner.invoke(cli, ["run", "pull-day", "--dry-run", "--week", "2"])
+    assert done.exit_code == 2 and "--week is for a program" in done.output
 
 
 def test_a_deload_week_takes_weight_off_and_builds_back(runner: CliRunner, tmp_path: Path) -> None:

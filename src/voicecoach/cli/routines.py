@@ -111,6 +111,8 @@ def plan(
 
     r = load(routine, pick_library(library_file))
     wk = None
+    if week is not None and r.program is None:
+        raise click.UsageError(f"--week is for a program; {r.name!r} has no weeks: or program:")
     if r.program is not None:
         done = 0 if week is not None else sessions_done_in(db or user_paths().journal, r.name)
         wk = week_of(r.program, done, forced=week)

@@ -202,6 +202,10 @@ def run(
         from voicecoach.session.runner import RunOptions, run_session
 
         r = load(routine, pick_library(library_file))
+        if week is not None and r.program is None:
+            raise click.UsageError(
+                f"--week is for a program; {r.name!r} has no weeks: or program:", ctx=None
+            )
     except BaseException:
         if early is not None:
             early.discard()

@@ -81,9 +81,18 @@ class SetRunner(Asking):
 
     def _extra_line(self, item: WorkItem, load: Load) -> str:
         """ "Warm-up two of four: ninety-five pounds, five reps." or "Drop set: …"."""
+        bar = item.spec.bar or (Weight(self.rack.bar, self.rack.unit) if self.rack else None)
+        at_bar = (
+            item.spec.barbell
+            and isinstance(load, Weight)
+            and (
+                load == bar
+                or (bar is None and load.amount == (45.0 if load.unit == "lb" else 20.0))
+            )
+        )
         what = (
             "the empty bar"
-            if item.share == 0
+            if item.share == 0 or at_bar
             else ""
             if isinstance(load, Unloaded)
             else spoken.load(load)
