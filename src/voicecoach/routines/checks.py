@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from voicecoach.routines.durations import parse_duration
-from voicecoach.routines.model import Range
+from voicecoach.routines.model import LibraryExercise, Range
 from voicecoach.routines.problems import Problem, did_you_mean
 from voicecoach.routines.yamlsafe import Document
-
-if TYPE_CHECKING:
-    from voicecoach.routines.exercise_entry import LibraryExercise
 
 TOP_KEYS = {
     "name",

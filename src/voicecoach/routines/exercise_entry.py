@@ -10,13 +10,13 @@ file they are in.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from voicecoach.routines.checks import Checks
 from voicecoach.routines.loads import Weight, parse_weight
+from voicecoach.routines.model import LibraryExercise
 from voicecoach.routines.problems import did_you_mean
-from voicecoach.routines.tempo import PhaseWords, Tempo, parse_tempo
+from voicecoach.routines.tempo import PhaseWords, parse_tempo
 
 # What an exercise is, as opposed to how a routine prescribes it (sets, reps, load).
 ENTRY_KEYS = {
@@ -36,25 +36,6 @@ PHASE_KEYS = ("lift", "top", "lower", "bottom", "starts_with")
 DEFAULT_TEMPO = "2-0-1-1"
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MAX_NAME = 60
-
-
-@dataclass(frozen=True)
-class LibraryExercise:
-    """An exercise's fixed facts and its cues, and where it was defined."""
-
-    key: str
-    name: str
-    equipment: tuple[str, ...]
-    unilateral: bool
-    words: PhaseWords
-    tempo: Tempo
-    setup: tuple[str, ...]
-    rep_cues: tuple[tuple[int, str], ...]
-    levels: tuple[str, ...]
-    timed: bool
-    aliases: tuple[str, ...]
-    step: Weight | None = None  # the default progression step, when the exercise has one
-    source: str = "built-in"
 
 
 def slug(name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from voicecoach.routines.loads import Load, Weight
-from voicecoach.routines.tempo import Tempo
+from voicecoach.routines.tempo import PhaseWords, Tempo
 
 # Equipment loaded with plates on a bar.
 BARS = {"barbell", "trap-bar", "ez-bar", "safety-bar"}
@@ -13,6 +13,25 @@ BARS = {"barbell", "trap-bar", "ez-bar", "safety-bar"}
 # How much the coach says, and where a rep's number falls (see plan/talk.py).
 TALK_LEVELS = ("full", "reps", "quiet")
 COUNT_AT = ("start", "end")
+
+
+@dataclass(frozen=True)
+class LibraryExercise:
+    """An exercise's fixed facts and its cues, and where it was defined."""
+
+    key: str
+    name: str
+    equipment: tuple[str, ...]
+    unilateral: bool
+    words: PhaseWords
+    tempo: Tempo
+    setup: tuple[str, ...]
+    rep_cues: tuple[tuple[int, str], ...]
+    levels: tuple[str, ...]
+    timed: bool
+    aliases: tuple[str, ...]
+    step: Weight | None = None  # the default progression step, when the exercise has one
+    source: str = "built-in"
 
 
 @dataclass(frozen=True)
