@@ -37,7 +37,7 @@ class Paths:
 
     @property
     def duck_state(self) -> Path:
-        """Other apps' volumes while lowered, so a killed run's are put back (issue 14)."""
+        """Other apps' volumes while lowered, so a killed run's are put back."""
         return self.data_dir / "ducked-apps.json"
 
     @property

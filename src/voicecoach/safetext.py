@@ -3,7 +3,7 @@
 Routine names and cues, exercise names in the journal and in imported CSVs are
 data, not terminal commands. Printed raw, ``ESC ] 52 ; c ; … BEL`` writes the
 user's clipboard (OSC 52), ``ESC [ 2 J`` clears the screen and ``ESC ] 0 ; …``
-sets the window title (issue 15, finding 6). Every such string goes through
+sets the window title. Every such string goes through
 :func:`clean` before it is printed; the only control characters that reach the
 terminal are the newlines and the few cursor codes we write ourselves.
 

@@ -40,7 +40,7 @@ class Settings:
     # load on the bar, so the microphone is opened only when the lifter asks.
     listen: str | None = None
     mic: str | None = None  # capture device name (or part of it); None = the default source
-    music: str | None = None  # a file, folder or .m3u played under the coach (issue 14)
+    music: str | None = None  # a file, folder or .m3u played under the coach
     duck_db: float = 12.0  # how far the music drops under speech
     duck_others: bool = True  # lower other apps' sound while the coach speaks
     # Seconds a phrase may take to render before the worker counts as hung. A coach

@@ -110,7 +110,7 @@ class MusicBed:
 
 
 class MusicControl:
-    """The live keys: ``+``/``-`` move the music 3 dB, ``m`` mutes it (issue 14).
+    """The live keys: ``+``/``-`` move the music 3 dB, ``m`` mutes it.
 
     Each bed gets the change at the frame that is playing now on its own
     timeline, so the ``--record`` file follows the keys too.

@@ -4,7 +4,7 @@ The mixer is told every clip's start frame and length before the clip plays
 (``StreamOutput.lookahead`` early), so the envelope need not react to the
 speech it hears, as a side-chain compressor would; it is drawn ahead of it.
 The ramp down therefore ends ``pre`` before the first word, and is exact to
-the sample in the live stream and in ``--record`` alike (issue 14).
+the sample in the live stream and in ``--record`` alike.
 
 Clips closer together than ``hold`` (a count: "three, two, one, go") are one
 ducked stretch, so the music stays down instead of pumping between words.
@@ -24,7 +24,7 @@ class DuckShape:
     """The envelope's shape, in seconds and dB."""
 
     depth_db: float = 12.0
-    attack: float = 0.08  # the ramp down (issue 14: 50–100 ms)
+    attack: float = 0.08  # the ramp down (50–100 ms sounds natural)
     pre: float = 0.02  # fully down this long before the first word
     release: float = 0.4  # the ramp back up after the last word (300–500 ms)
     hold: float = 1.0  # clips closer than this stay under one duck

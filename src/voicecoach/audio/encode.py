@@ -1,4 +1,4 @@
-"""Where ``--record`` writes: WAV, or compressed by the file's extension (issue 14).
+"""Where ``--record`` writes: WAV, or compressed by the file's extension.
 
 A whole session with music is ~160 MB as WAV for an hour; as Ogg Vorbis,
 Opus or MP3 it fits on a phone. soundfile's bundled libsndfile (1.1 or

@@ -27,7 +27,7 @@ class Mixer:
         self._clips: list[tuple[int, bytes]] = []
         self._lock = threading.Lock()
         self.late_frames: list[int] = []  # how late each late clip was, for diagnostics
-        # Music under the clips, ducked around each one (issue 14; audio/bed.py sets it).
+        # Music under the clips, ducked around each one (audio/bed.py sets it).
         self.music: MusicBed | None = None
         self._last_end = 0
 

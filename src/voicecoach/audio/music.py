@@ -1,4 +1,4 @@
-"""Music from a file, a folder or an .m3u playlist, decoded as a stream (issue 14).
+"""Music from a file, a folder or an .m3u playlist, decoded as a stream.
 
 miniaudio's decoders (MP3, FLAC, Vorbis, WAV; already a dependency) give mono
 float frames at the coach's rate, a few thousand at a time, so a two-hour

@@ -1,4 +1,4 @@
-"""Lower other programs' sound (a music app, a browser) while the coach speaks (issue 14).
+"""Lower other programs' sound (a music app, a browser) while the coach speaks.
 
 Through pulsectl on PulseAudio, or on PipeWire through its PulseAudio server:
 every playback stream ("sink input") that is not ours is turned down by the

@@ -124,7 +124,7 @@ class StreamOutput:
         deadline = time.monotonic() + 15
         while self.mixer.pending() and time.monotonic() < deadline:
             time.sleep(0.05)
-        # Then the music fades out (issue 14); without music this returns at once.
+        # Then the music fades out; without music this returns at once.
         faded = self.mixer.fade_music()
         while self.mixer.position < faded and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -31,7 +31,7 @@ class WavRecorder:
             self.name = f"{inner.name}+wav"
             self.lookahead = inner.lookahead
             self.lead = inner.lead
-        self._sink = open_sink(path, rate)  # WAV, or .ogg/.opus/.mp3 by extension (issue 14)
+        self._sink = open_sink(path, rate)  # WAV, or .ogg/.opus/.mp3 by extension
 
     def start(self, now: float) -> None:
         """Set the file's time zero; a wrapped live output is already started."""

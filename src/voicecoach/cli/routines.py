@@ -146,7 +146,7 @@ def plan(
         sets = f"{e['sets']} × " if not indent else ""
         sides = f", sides {'/'.join(e['sides'])}" if e["sides"] else ""
         rest = f", rest {e['rest']}" if not indent else ""
-        # A hold has no tempo and no RIR question (issue 15, finding 12).
+        # A hold has no tempo and no RIR question.
         effort = "" if hold else f", tempo {e['tempo']}, RIR {e['rir']}"
         if e.get("scheme"):
             runs: list[list[Any]] = []  # consecutive sets alike, said once with their count

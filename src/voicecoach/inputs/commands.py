@@ -1,7 +1,7 @@
 """The spoken command vocabulary, and when each word may be taken (pure, no audio).
 
 A recognised word becomes the key a keyboard would send, injected into the
-session's key source, so the engine has one input path (issue 13). Which
+session's key source, so the engine has one input path. Which
 words are live follows the session's own events:
 
 - during a set: "done", "skip", "repeat", "pause";

@@ -30,7 +30,7 @@ def exercise(journal: Journal, name: str, sessions: int = 20) -> list[dict[str, 
     """The sets of one exercise (id or name) in its last ``sessions`` sessions, oldest first.
 
     Bounded on purpose: at a million sets, listing every one took 38 s and
-    3 GB (issue 15, finding 13); :func:`per_session` covers the whole history.
+    3 GB; :func:`per_session` covers the whole history.
     Rows that fail the checks in :mod:`voicecoach.journal.sane` are skipped with a warning.
     """
     picked = [

@@ -1,8 +1,7 @@
 """The journal as a session sees it: a write that fails keeps the set instead of losing it.
 
-Issue 15, finding 1: when the disk filled up mid-session, the journal's
-write raised, the run ended with exit 1 and the set being written was lost.
-Here a failed write (disk full, read-only, I/O error, a damaged page) is
+A disk that fills up mid-session must not end the run or lose the set being
+written. Here a failed write (disk full, read-only, I/O error, a damaged page) is
 reported once, and the write is kept in order. Every later write (each set
 boundary) first retries what is pending. Whatever is pending is also on disk
 at once, in a *recovery file* of JSON lines next to the journal (or, if that

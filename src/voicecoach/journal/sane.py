@@ -2,8 +2,8 @@
 
 Imports (Strong/Hevy CSV) and rows already in the journal are checked
 against the same bounds: a NaN, infinite, negative or absurd value must
-never reach the progression rules, where one NaN makes every later load NaN
-(issue 15, finding 2). The bounds are those a routine may use with
+never reach the progression rules, where one NaN makes every later load NaN.
+The bounds are those a routine may use with
 ``allow_long: true`` (routine.py's ``MAX_LOAD`` × 10, ``LONG_LIMITS``), so
 anything voicecoach itself could have written is accepted.
 """

@@ -239,8 +239,8 @@ class Journal:
         Warm-up, drop and failure sets never seed the next session: a warm-up
         at 40 kg is not where the work starts.
 
-        A stored load that is not believable (NaN, negative, absurd: issue 15,
-        finding 2) is skipped with a warning and the set before it is used.
+        A stored load that is not believable (NaN, negative, absurd)
+        is skipped with a warning and the set before it is used.
         """
         cur = self._read(
             "SELECT sets.next_load, sets.load, sets.next_rep_bonus, sets.id FROM sets"
@@ -286,7 +286,7 @@ class Journal:
         return list(self.stream(sql, params))
 
     def stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
-        """Rows one at a time from a cursor: memory stays flat at a million sets (issue 15, #13)."""
+        """Rows one at a time from a cursor: memory stays flat at a million sets."""
         cur = self.db.cursor()
         cur.row_factory = sqlite3.Row
         try:

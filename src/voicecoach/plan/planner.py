@@ -381,7 +381,7 @@ def outline(routine: Routine) -> list[dict[str, typing.Any]]:
             "reps": str(ex.reps) if ex.reps else None,
             "hold": ex.hold,
             "load": describe(ex.load),
-            # A hold has neither a tempo nor an RIR question (issue 15, finding 12).
+            # A hold has neither a tempo nor an RIR question.
             "tempo": None if ex.hold is not None else ex.tempo.notation(),
             "rest": format_duration(ex.rest),
             "rir": None if ex.hold is not None else str(ex.rir),

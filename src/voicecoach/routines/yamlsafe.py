@@ -86,7 +86,7 @@ class _Walker:
         self.problems.append(Problem(self.file, line, col, message))
 
     def _check_text(self, node: yaml.Node, text: str) -> None:
-        """Refuse control characters: a routine's text is shown on terminals (issue 15).
+        """Refuse control characters: a routine's text is shown on terminals.
 
         YAML lets a double-quoted string spell them (``"\\e]52;c;…\\a"`` writes the
         clipboard through OSC 52). Line breaks and tabs stay allowed: block

@@ -46,7 +46,7 @@ class Asking(Loop):
             rir: int | None = min(5, int(early[0]))
             self._emit("answer", str(rir))
             return rir
-        if env.buttons:  # issue 13: media buttons are on, so a spoken menu answers too
+        if env.buttons:  # media buttons are on, so a spoken menu answers too
             from voicecoach.inputs.button_answers import ask_by_buttons
 
             def say(text: str) -> None:
@@ -192,7 +192,7 @@ class Asking(Loop):
                     kind=kind,
                 ),
             )
-        # A journal that could not write keeps the set and says so once, aloud (issue 15).
+        # A journal that could not write keeps the set and says so once, aloud.
         notice = getattr(self.env.journal, "take_notice", lambda: None)()
         if notice:
             self._emit("note", notice)

@@ -86,7 +86,7 @@ def _terminal() -> Check:
 
 
 def _buttons() -> Check:
-    """Issue 13: earbud and media buttons need a D-Bus session bus; say why they are off."""
+    """Earbud and media buttons need a D-Bus session bus; say why they are off."""
     from voicecoach.inputs.buttons import check
 
     ok, detail, fix = check()
@@ -117,7 +117,7 @@ def run_checks(settings: Settings, paths: Paths) -> list[Check]:
             essential=False,
         ),
     )
-    # Issue 13: answering by voice needs pocketsphinx and a microphone; never essential.
+    # Answering by voice needs pocketsphinx and a microphone; never essential.
     from voicecoach.inputs.checks import microphone_status
 
     mic_ok, mic_detail, mic_fix = microphone_status(settings)

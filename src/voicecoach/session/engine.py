@@ -27,7 +27,7 @@ from voicecoach.session.state import Result, SlotState
 from voicecoach.session.statusline import Status
 
 HELP = "keys: 0-5 RIR · Enter set done · space pause · s skip · r repeat · +/- rest · q quit"
-# With music, + and - move the music and ] [ the rest (issue 14); ] [ work without music too.
+# With music, + and - move the music and ] [ the rest; ] [ work without music too.
 HELP_MUSIC = (
     "keys: 0-5 RIR · Enter set done · space pause · s skip · r repeat · "
     "+/- music · m mute · ]/[ rest · q quit"
@@ -164,7 +164,7 @@ class Session(Resting):
         lines += r.session_notes  # a program's week, a deload
         if self.resumed:
             lines.append("Picking up where you stopped.")
-        if self.env.buttons:  # issue 13: the button mapping is spoken, not only written
+        if self.env.buttons:  # the button mapping is spoken, not only written
             from voicecoach.inputs.button_answers import HELP as BUTTONS_HELP
 
             lines.append(BUTTONS_HELP)

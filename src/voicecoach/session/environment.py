@@ -44,8 +44,8 @@ class Environment:
     wallclock: Callable[[], datetime] = utc_now
     virtual: bool = False  # a dry run: wall-clock times follow the virtual clock
     status: Callable[[Status], None] | None = None  # the live status line, on a live terminal
-    buttons: bool = False  # media buttons are connected (issue 13): RIR has a spoken menu
-    music: MusicKeys | None = None  # the music's live keys, when music plays (issue 14)
+    buttons: bool = False  # media buttons are connected: RIR has a spoken menu
+    music: MusicKeys | None = None  # the music's live keys, when music plays
 
     def emit(self, event: Event) -> None:
         for sink in self.sinks:

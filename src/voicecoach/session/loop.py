@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from voicecoach.session.state import Result, SlotState
 
 QUIT_CONFIRM = 5.0
-MUSIC_KEYS = ("+", "-", "m")  # with music playing (issue 14); else + - adjust the rest
+MUSIC_KEYS = ("+", "-", "m")  # with music playing; else + - adjust the rest
 
 
 class QuitRequested(Exception):

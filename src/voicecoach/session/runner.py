@@ -294,7 +294,7 @@ def _run(
     if not opts.dry_run:
         print(_help_line(music is not None), file=out)
 
-    # Issue 13: spoken answers become keys; the listener follows the session's events.
+    # Spoken answers become keys; the listener follows the session's events.
     if not opts.dry_run:
         if settings.listen is None and not settings.mic:
             # Listening is off until asked; say once how to ask, on the screen only.

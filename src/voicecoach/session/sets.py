@@ -290,7 +290,7 @@ class SetRunner(Asking):
         if self.quitting:  # q confirmed at the question: the set is kept, the session stops
             raise QuitRequested
         lines, event = self._decision_lines(item, st.load, decision, rir)
-        if self.answer_confirmed:  # issue 13: not "Two in reserve." twice
+        if self.answer_confirmed:  # not "Two in reserve." twice
             lines, self.answer_confirmed = lines[1:], False
         if event:
             self._emit("load", event)

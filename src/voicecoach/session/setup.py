@@ -48,9 +48,9 @@ class RunOptions:
     resume: bool | None = None  # None: ask if there is an unfinished session
     db: Path | None = None
     no_journal: bool = False
-    buttons: bool | None = None  # media buttons (issue 13); None: on if a session bus exists
+    buttons: bool | None = None  # media buttons; None: on if a session bus exists
     shuffle: bool = False  # play a --music folder in random order
-    duck_state: Path | None = None  # other apps' lowered volumes (issue 14); None: not lowered
+    duck_state: Path | None = None  # other apps' lowered volumes; None: not lowered
 
 
 def _say_err(msg: str) -> None:
@@ -283,7 +283,7 @@ def _deloads(
 
 
 def _open_journal(path: Path, backup: bool) -> SafeJournal:
-    """The session's journal (issue 15): unsaved sets of earlier runs taken in, a backup
+    """The session's journal: unsaved sets of earlier runs taken in, a backup
     taken, and writes that fail kept rather than lost. Neither step can stop a workout."""
     from voicecoach.journal import repair as journal_repair
 
@@ -333,7 +333,7 @@ def _session_loads(
     for (pos, _side), row in sorted(rows.items()):
         item = by_position.get(pos)
         if item is not None and row["next_load"]:
-            try:  # the journal is never trusted (issue 15, finding 2)
+            try:  # the journal is never trusted
                 out[item.slot] = (stored_load(row["next_load"]), int(row["next_rep_bonus"]))
             except ValueError as exc:
                 journal.warn(f"skipped the load of set {row['id']} on resume: {exc}")

@@ -69,7 +69,7 @@ def _signals(
     SIGTERM/SIGHUP/SIGQUIT raise Terminated (exit 143/129/131) and unwind
     through the engine's ``finally``: the journal is finished, the audio
     closed and the terminal restored exactly (SIGQUIT's default would dump
-    core and leave echo off, issue 15 finding 8). The
+    core and leave echo off). The
     first Ctrl-C asks to quit (like ``q``); a second one within the confirm
     window quits at once. Ctrl-Z restores the terminal and stops; after
     ``fg`` cbreak mode is back and the timeline is paused from the moment of

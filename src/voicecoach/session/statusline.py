@@ -3,7 +3,7 @@
 The engine says what the parts are (:class:`Status`); :func:`fit` decides how
 they look in N columns. A glance should answer "which exercise, which set,
 what load, which rep (or how long is left)". When the line is too wide the
-least useful part gives way first (issue 15, finding 10):
+least useful part gives way first:
 
 1. the phase word after the rep number ("rep 7 · lower" → "rep 7");
 2. the exercise name, down to 12 columns with an ellipsis;

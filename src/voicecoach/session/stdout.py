@@ -7,7 +7,7 @@
 * ``voicecoach history >&-``: Python starts with ``sys.stdout`` None, and
   click would silently drop every line. Output that cannot be written is an
   error: one line on stderr and exit 1, like ``ls >&-`` ("write error: Bad
-  file descriptor"), never "internal error" (issue 15, finding 4).
+  file descriptor"), never "internal error".
 
 ``voicecoach run`` does not go through here for its screen: it wraps stdout
 in :class:`voicecoach.session.terminal.GuardedStream`, because a lost screen must not

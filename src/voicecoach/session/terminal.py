@@ -4,7 +4,7 @@ Decided once per stream from facts, not guessed per call site:
 
 * cursor codes (``\\r``, ``ESC[K``) only on a TTY whose ``TERM`` is not ``dumb``;
   a pipe, a file, Emacs' shell buffer and CI logs get plain lines and no
-  escape sequence at all (issue 15, finding 9);
+  escape sequence at all;
 * colour and other SGR attributes only where cursor codes are allowed and
   ``NO_COLOR`` is unset or empty (https://no-color.org);
 * the width from the terminal itself (``COLUMNS`` when there is none), asked

@@ -1,6 +1,6 @@
 """The Voice: clips by text, from memory, the disk cache, or a render ahead of the playhead.
 
-Why it is shaped like this (issue 12): a render must never end a session,
+Why it is shaped like this: a render must never end a session,
 and the lifter must never wait on one. So:
 
 - rendering happens ahead of need, on one background thread, in the order

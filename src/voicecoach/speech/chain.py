@@ -72,7 +72,7 @@ class Chain:
 RAW = Chain.off()
 # Picked by bench/intelligibility.py (bench/README.md has the table): "p12+comp",
 # the best number-word recall for the Piper voice in pink noise at 10 dB and 0 dB
-# SNR, and as good as any in quiet; where chains tied, the brighter one won (issue 12).
+# SNR, and as good as any in quiet; where chains tied, the brighter one won.
 DEFAULT_CHAIN = Chain(
     loudness=-18.0,
     presence_db=12.0,

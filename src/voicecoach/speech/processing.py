@@ -1,6 +1,6 @@
 """Shape a rendered phrase for earbuds in a noisy gym: trim, EQ, compress, level, limit, floor.
 
-Why each stage (issue 12, measured in ``bench/intelligibility.py``):
+Why each stage (measured in ``bench/intelligibility.py``):
 
 - **Trim** leading and trailing silence, so a clip starts at its first sound:
   the mixer places a clip by its first sample (see :func:`voicecoach.audio.clips.trim`).
