@@ -93,3 +93,17 @@ def test_no_module_is_over_450_lines() -> None:
 def test_at_most_eight_modules_at_the_top() -> None:
     """The package's top level holds at most 8 modules; the rest live in their stage."""
     assert len(list(PACKAGE.glob("*.py"))) <= 8
+
+
+def test_comments_stand_on_their_own() -> None:
+    """A reader of src/ has neither the tracker nor the design notes: none is cited."""
+    import re
+
+    cited = re.compile(r"\b[Ii]ssue \d+|\bDESIGN\.md|\bSTYLE\.md|\bfinding \d+")
+    found = [
+        f"{path.relative_to(PACKAGE)}:{n}: {line.strip()}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if cited.search(line)
+    ]
+    assert not found, "\n".join(found)
