@@ -197,7 +197,7 @@ def when(text: str) -> datetime:
     m = _ISO.match(clean)
     if m:
         y, mo, d = (int(g) for g in m.groups()[:3])
-        return _build(clean, y, mo, d, *m.groups()[3:])
+        return _build(clean, (y, mo, d), m.groups()[3:])
     for pattern, day_first in ((_DAY_FIRST, True), (_MONTH_FIRST, False)):
         m = pattern.match(clean)
         if m:
@@ -209,7 +209,7 @@ def when(text: str) -> datetime:
                     f"date {clean[:40]!r}: {word!r} is not an English month name"
                     " (set the app's language to English and export again)"
                 )
-            return _build(clean, int(year), month, int(day), *m.groups()[3:])
+            return _build(clean, (int(year), month, int(day)), m.groups()[3:])
     try:  # ISO with a zone or fractions: what voicecoach itself writes in JSON
         return datetime.fromisoformat(clean.replace("Z", "+00:00"))
     except ValueError:
@@ -220,16 +220,10 @@ def when(text: str) -> datetime:
     )
 
 
-def _build(
-    text: str,
-    year: int,
-    month: int,
-    day: int,
-    hour: str | None,
-    minute: str | None,
-    second: str | None,
-    half: str | None,
-) -> datetime:
+def _build(text: str, date: tuple[int, int, int], clock: tuple[str | None, ...]) -> datetime:
+    """A datetime from a date and the clock's matched parts (hour, minute, second, AM/PM)."""
+    year, month, day = date
+    hour, minute, second, half = clock
     h = int(hour or 0)
     if half:
         if not 1 <= h <= 12:
