@@ -32,9 +32,9 @@ def _session(journal: Journal, answers, carried=None, dry=False):  # type: ignor
         voice=Voice(EstimateRenderer()),
         journal=journal,
         answers=deque(answers),
-        virtual=True,
+        virtual=dry,  # a dry run is journaled as one
     )
-    return Session(ROUTINE, env, carried=carried, dry_run=dry).run()
+    return Session(ROUTINE, env, carried=carried).run()
 
 
 def test_new_database_is_wal_and_versioned(tmp_path: Path) -> None:

@@ -287,6 +287,7 @@ def session(  # type: ignore[no-untyped-def]
     from voicecoach.routines.loader import parse_routine_text
     from voicecoach.session.engine import Session
     from voicecoach.session.environment import Environment
+    from voicecoach.session.state import Coaching
     from voicecoach.speech.base import Voice
     from voicecoach.speech.estimate import EstimateRenderer
     from voicecoach.testing import RecordingOutput
@@ -299,7 +300,7 @@ def session(  # type: ignore[no-untyped-def]
         sinks=[events.append],
         buttons=buttons,
     )
-    Session(parse_routine_text(ROUTINE), env, rir_timeout=rir_timeout).run()
+    Session(parse_routine_text(ROUTINE), env, coaching=Coaching(rir_timeout=rir_timeout)).run()
     return events
 
 

@@ -12,6 +12,7 @@ from voicecoach.routines.loader import parse_routine_text
 from voicecoach.session.answers import Answer
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
+from voicecoach.session.state import Coaching
 from voicecoach.speech.base import Voice
 from voicecoach.speech.estimate import EstimateRenderer
 from voicecoach.testing import FakeClock, RecordingOutput
@@ -82,7 +83,7 @@ def _run(rack: Rack | None) -> tuple[list[str], list[str]]:
         sinks=[events.append],
         answers=deque([Answer(None, 2)] * 4),
     )
-    Session(parse_routine_text(ROUTINE), env, rack=rack).run()
+    Session(parse_routine_text(ROUTINE), env, coaching=Coaching(rack=rack)).run()
     sets = [e.text for e in events if e.kind == "set"]
     return [e.text for e in events if e.kind == "say"], sets
 

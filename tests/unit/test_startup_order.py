@@ -128,10 +128,13 @@ def _run(tmp_path: Path, calls: list[str], output: _Output, **swap: object) -> i
         setattr(parts, name, value)
     return run_session(
         parse_routine_text(mini_routine(sets=2)),
-        Settings(listen="on"),
-        RunOptions(duck_state=tmp_path / "duck.json", db=tmp_path / "j.sqlite3", buttons=True),
-        cache_dir=tmp_path / "cache",
-        journal_path=tmp_path / "j.sqlite3",
+        RunOptions(
+            settings=Settings(listen="on"),
+            journal=tmp_path / "j.sqlite3",
+            cache_dir=tmp_path / "cache",
+            duck_state=tmp_path / "duck.json",
+            buttons=True,
+        ),
         out=io.StringIO(),
         audio=_Audio(output),  # type: ignore[arg-type]
         parts=parts,

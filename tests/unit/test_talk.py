@@ -20,6 +20,7 @@ from voicecoach.routines.problems import RoutineError
 from voicecoach.routines.tempo import PhaseWords, parse_tempo
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
+from voicecoach.session.state import Coaching
 from voicecoach.speech.base import Voice
 from voicecoach.speech.estimate import EstimateRenderer, estimate
 from voicecoach.testing import FakeClock, RecordingOutput
@@ -127,7 +128,7 @@ def _run(text: str, keys: list[tuple[float, str]], seed: int = 0) -> list[Event]
         sinks=[events.append],
         answers=deque(),
     )
-    Session(parse_routine_text(text), env, seed=seed).run()
+    Session(parse_routine_text(text), env, coaching=Coaching(seed=seed)).run()
     return events
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -103,34 +104,7 @@ from voicecoach.paths import user_paths
 )
 @LIBRARY_OPTION
 @voice_options
-def run(
-    routine: str,
-    dry_run: bool,
-    answers: str | None,
-    record: Path | None,
-    transcript: Path | None,
-    audio: str | None,
-    rir_timeout: float | None,
-    fresh: bool,
-    resume: bool | None,
-    db: Path | None,
-    no_journal: bool,
-    music: Path | None,
-    shuffle: bool,
-    duck_db: float | None,
-    no_duck_others: bool,
-    buttons: bool | None,
-    listen: bool | None,
-    mic: str | None,
-    voice: str | None,
-    rate: int | None,
-    volume: float | None,
-    engine: str | None,
-    library_file: Path | None,
-    talk: str | None,
-    count: str | None,
-    week: int | None,
-) -> None:
+def run(routine: str, **flags: Any) -> None:
     """Coach a workout: a built-in name (pull-day) or a routine file.
 
     \b
@@ -174,35 +148,21 @@ def run(
     """
     from voicecoach.audio.early import EarlyOutput
     from voicecoach.routines.catalog import load
-    from voicecoach.session.answers import parse_answers
+    from voicecoach.session.options import OptionError, RunOptions
 
     try:
-        scripted = parse_answers(answers) if answers else None
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--answers") from None
-    settings = load_user_settings(
-        audio=audio,
-        rir_timeout=rir_timeout,
-        voice=voice,
-        rate=rate,
-        volume=volume,
-        engine=engine,
-        listen={True: "on", False: "off"}.get(listen),  # type: ignore[arg-type]
-        mic=mic,
-        music=str(music) if music else None,
-        duck_db=duck_db,
-        duck_others=False if no_duck_others else None,
-        talk=talk,
-        count=count,
-    )
+        opts = RunOptions.from_cli(flags)
+    except OptionError as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.option) from None
     # The audio device opens while the runner is imported and the routine and journal
     # load: off the first word's path.
-    early = None if dry_run or settings.engine == "estimate" else EarlyOutput(settings.audio)
+    needs_audio = not opts.dry_run and opts.settings.engine != "estimate"
+    early = EarlyOutput(opts.settings.audio) if needs_audio else None
     try:
-        from voicecoach.session.runner import RunOptions, run_session
+        from voicecoach.session.runner import run_session
 
-        r = load(routine, pick_library(library_file))
-        if week is not None and r.program is None:
+        r = load(routine, pick_library(flags.get("library_file")))
+        if opts.week is not None and r.program is None:
             raise click.UsageError(
                 f"--week is for a program; {r.name!r} has no weeks: or program:", ctx=None
             )
@@ -210,29 +170,7 @@ def run(
         if early is not None:
             early.discard()
         raise
-    paths = user_paths()
-    code = run_session(
-        r,
-        settings,
-        RunOptions(
-            dry_run=dry_run,
-            week=week,
-            answers=scripted,
-            record=record,
-            transcript=transcript,
-            fresh=fresh,
-            resume=resume,
-            db=db,
-            no_journal=no_journal,
-            buttons=buttons,
-            shuffle=shuffle,
-            duck_state=paths.duck_state,
-        ),
-        cache_dir=paths.clip_cache,
-        journal_path=paths.journal,
-        audio=early,
-    )
-    raise SystemExit(code)
+    raise SystemExit(run_session(r, opts, audio=early))
 
 
 @cli.command(context_settings=CONTEXT)

@@ -14,7 +14,6 @@ from collections import Counter
 
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Sound
-from voicecoach.plan.plates import Rack
 from voicecoach.plan.talk import Talk
 from voicecoach.plan.wording import Wording
 from voicecoach.plan.workplan import work_items
@@ -23,7 +22,7 @@ from voicecoach.routines.model import Routine
 from voicecoach.session.environment import Environment
 from voicecoach.session.loop import QuitRequested
 from voicecoach.session.rests import Resting
-from voicecoach.session.state import Result, SlotState
+from voicecoach.session.state import Coaching, Result, SlotState
 from voicecoach.session.statusline import Status
 
 HELP = "keys: 0-5 RIR · Enter set done · space pause · s skip · r repeat · +/- rest · q quit"
@@ -45,15 +44,12 @@ class Session(Resting):
         carried: dict[int, tuple[Load, int]] | None = None,
         resume_from: set[int] | None = None,
         session_id: int | None = None,
-        rir_timeout: float | None = None,
-        dry_run: bool = False,
-        talk: Talk | None = None,
-        seed: int = 0,
-        rack: Rack | None = None,
+        coaching: Coaching | None = None,
     ):
+        coaching = coaching or Coaching()
         self.routine = routine
-        self.talk = talk or Talk(routine.talk or "full", routine.count or "start")
-        self.wording = Wording(seed)
+        self.talk = coaching.talk or Talk(routine.talk or "full", routine.count or "start")
+        self.wording = Wording(coaching.seed)
         self.uses = Counter()
         self.on_bar = {}
         self.lifted = {}
@@ -64,11 +60,12 @@ class Session(Resting):
         self.done_positions = resume_from or set()
         self.session_id = session_id
         self.resumed = session_id is not None  # a session id is only passed in to resume
-        self.rir_timeout = rir_timeout if rir_timeout is not None else routine.rir_timeout
-        self.dry_run = dry_run
+        self.rir_timeout = (
+            coaching.rir_timeout if coaching.rir_timeout is not None else routine.rir_timeout
+        )
         self.state: dict[int, SlotState] = {}
         carried = carried or {}
-        self.rack = rack
+        self.rack = coaching.rack
         for item in self.items:
             if item.slot not in self.state:
                 load, bonus = carried.get(item.slot, (item.spec.load, 0))
@@ -98,7 +95,7 @@ class Session(Resting):
                 self.routine.source,
                 self.routine.digest,
                 self._wall0.isoformat(timespec="seconds"),
-                dry_run=self.dry_run,
+                dry_run=env.virtual,
             )
             self.result.session_id = self.session_id
         try:

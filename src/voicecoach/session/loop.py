@@ -65,7 +65,6 @@ class Loop:
     session_id: int | None
     resumed: bool
     rir_timeout: float
-    dry_run: bool
     state: dict[int, SlotState]
     carried: dict[int, tuple[Load, int]]
     t0: float

@@ -33,9 +33,9 @@ from voicecoach.safetext import clean
 from voicecoach.session.background import STOP_WAIT, Background, FirstClip
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
+from voicecoach.session.options import RunOptions
 from voicecoach.session.setup import (
     AlreadyComplete,
-    RunOptions,
     _continuation,
     _first_phrase,
     _open_journal,
@@ -52,6 +52,7 @@ from voicecoach.session.signals import (
     _terminate,
     restore_handlers,
 )
+from voicecoach.session.state import Coaching
 from voicecoach.session.stdout import ClosedStdout
 from voicecoach.session.terminal import GuardedStream, caps_for, width_of
 from voicecoach.settings import Settings
@@ -108,13 +109,25 @@ class Parts:
     start_listening: Callable[..., object] = _start_listening
 
 
+@dataclass(frozen=True)
+class Started:
+    """What is open once the first word is on its way: voice, journal, keys, where this
+    session starts and how it is coached (``ahead``: the phrases still to render, if any)."""
+
+    voice: Voice
+    journal: Journal | None
+    keys: KeySource | None
+    session_id: int | None
+    done: set[int]
+    carried: dict[int, tuple[Load, int]]
+    coaching: Coaching
+    ahead: Callable[[], None] | None = None  # renders the rest of the phrases
+
+
 def run_session(
     routine: Routine,
-    settings: Settings,
     opts: RunOptions,
     *,
-    cache_dir: Path,
-    journal_path: Path,
     out: IO[str] | None = None,
     audio: EarlyOutput | None = None,
     parts: Parts | None = None,
@@ -139,14 +152,15 @@ def run_session(
     journal: Journal | None = None
     voice: Voice | None = None
     code: int | None = None
+    settings = opts.settings
     if audio is None and not opts.dry_run:
         audio = EarlyOutput(settings.audio)
     parts = parts or Parts()
     try:
-        if not opts.no_journal:
+        if opts.journal is not None:
             try:
                 # The backup is no part of the first word: it is taken in the background.
-                journal = parts.open_journal(opts.db or journal_path, False)
+                journal = parts.open_journal(opts.journal, False)
             except JournalError as exc:
                 if opts.resume:
                     raise
@@ -158,26 +172,21 @@ def run_session(
         # expected answers: at once when cold, in the background when the first word
         # is cached (the simulation costs a good part of the time to the first word).
         t0 = time.monotonic()
-        first = _first_phrase(routine, carried, done)
-        voice = parts.build_voice(settings, cache_dir, _say_err, first)
-        if first and not voice.cached(first[0][0]):
-            render_ahead(voice, _phrases(routine, carried, done), t0)
-            rest = None
-        else:
-            rest = (routine, carried, done, t0)
-        code = _run(
-            routine,
-            settings,
-            opts,
-            voice,
-            journal,
-            keys,
-            (session_id, done, carried),
-            out,
-            audio,
-            parts,
-            rest,
+        coaching = _coaching(settings, routine, journal)
+        first = _first_phrase(routine, carried, done, coaching)
+        voice = parts.build_voice(settings, opts.cache_dir, _say_err, first)
+        built = voice
+
+        def ahead() -> None:
+            render_ahead(built, _phrases(routine, carried, done, coaching), t0)
+
+        cold = bool(first) and not voice.cached(first[0][0])
+        if cold:
+            ahead()
+        started = Started(
+            voice, journal, keys, session_id, done, carried, coaching, None if cold else ahead
         )
+        code = _run(routine, opts, started, out, audio, parts)
         return code
     except Terminated as exc:
         return exc.code
@@ -197,29 +206,21 @@ def run_session(
 
 def _run(
     routine: Routine,
-    settings: Settings,
     opts: RunOptions,
-    voice: Voice,
-    journal: Journal | None,
-    keys: KeySource | None,
-    where: tuple[int | None, set[int], dict[int, tuple[Load, int]]],
+    started: Started,
     out: IO[str],
     audio: EarlyOutput | None,
     parts: Parts,
-    rest: tuple[Routine, dict[int, tuple[Load, int]], set[int], float] | None = None,
 ) -> int:
-    session_id, done, carried = where
+    settings, voice, journal, keys = opts.settings, started.voice, started.journal, started.keys
+    session_id, done, carried = started.session_id, started.done, started.carried
     caps = caps_for(out)
     # What the first word does not need starts once it is handed to the output, here,
     # in this order: the phrases to render ahead (if the first was cached), then other
     # apps' volumes a killed run left lowered come back up, before any is lowered.
     background = Background(_say_err)
-    if rest is not None:
-        r_routine, r_carried, r_done, t0 = rest
-        background.add(
-            "rendering ahead",
-            lambda: render_ahead(voice, _phrases(r_routine, r_carried, r_done), t0),
-        )
+    if started.ahead is not None:
+        background.add("rendering ahead", started.ahead)
     if opts.duck_state is not None:
         state = opts.duck_state
         background.add("restoring other apps", lambda: parts.restore_stale(state, _say_err))
@@ -317,7 +318,7 @@ def _run(
         output=first,
         journal=journal,
         sinks=sinks,
-        answers=deque(opts.answers or []),
+        answers=deque(opts.answers),
         virtual=opts.dry_run,
         status=status,
         buttons=buttons is not None,
@@ -329,13 +330,7 @@ def _run(
         carried=carried,
         resume_from=done,
         session_id=session_id,
-        rir_timeout=settings.rir_timeout,
-        dry_run=opts.dry_run,
-        talk=Talk(
-            settings.talk or routine.talk or "full", settings.count or routine.count or "start"
-        ),
-        seed=_seed(journal, routine),
-        rack=_rack(settings),
+        coaching=started.coaching,
     )
     if session_id is not None:
         session.result.session_id = session_id
@@ -382,6 +377,18 @@ def _help_line(music: bool = False) -> str:
     from voicecoach.session.engine import HELP, HELP_MUSIC
 
     return HELP_MUSIC if music else HELP
+
+
+def _coaching(settings: Settings, routine: Routine, journal: Journal | None) -> Coaching:
+    """The lifter's choices for this session: flags and config over the routine's own."""
+    return Coaching(
+        rir_timeout=settings.rir_timeout,
+        talk=Talk(
+            settings.talk or routine.talk or "full", settings.count or routine.count or "start"
+        ),
+        seed=_seed(journal, routine),
+        rack=_rack(settings),
+    )
 
 
 def _seed(journal: Journal | None, routine: Routine) -> int:

@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
@@ -28,29 +28,14 @@ from voicecoach.plan.workplan import work_items
 from voicecoach.routines.loads import Load
 from voicecoach.routines.model import Routine
 from voicecoach.safetext import clean
-from voicecoach.session.answers import Answer
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
+from voicecoach.session.options import RunOptions
+from voicecoach.session.state import Coaching
 from voicecoach.settings import Settings
 from voicecoach.speech import SpeechUnavailable, make_voice
 from voicecoach.speech.base import Voice
 from voicecoach.testing import FakeClock
-
-
-@dataclass
-class RunOptions:
-    dry_run: bool = False
-    week: int | None = None  # a program's week, instead of the one the journal says
-    answers: list[Answer] | None = None
-    record: Path | None = None
-    transcript: Path | None = None
-    fresh: bool = False
-    resume: bool | None = None  # None: ask if there is an unfinished session
-    db: Path | None = None
-    no_journal: bool = False
-    buttons: bool | None = None  # media buttons; None: on if a session bus exists
-    shuffle: bool = False  # play a --music folder in random order
-    duck_state: Path | None = None  # other apps' lowered volumes; None: not lowered
 
 
 def _say_err(msg: str) -> None:
@@ -344,15 +329,17 @@ def _phrases(
     routine: Routine,
     carried: dict[int, tuple[Load, int]] | None = None,
     done: set[int] | None = None,
+    coaching: Coaching | None = None,
 ) -> list[tuple[str, float]]:
     """Every phrase a session of ``routine`` says with default answers, with when it is
-    first needed (seconds from the start, estimated), in order of speech."""
+    first needed (seconds from the start, estimated), in order of speech. It is coached
+    as the session will be (talk level, plates, wording), so it says the same words."""
     from voicecoach.speech.estimate import EstimateRenderer
 
     clock = FakeClock()
     collect = _Collecting(Voice(EstimateRenderer()), clock)
     env = Environment(clock=clock, voice=collect)  # type: ignore[arg-type]
-    Session(routine, env, carried=carried or {}, resume_from=done or set()).run()
+    Session(routine, env, carried=carried or {}, resume_from=done or set(), coaching=coaching).run()
     return list(collect.seen.items())
 
 
@@ -360,6 +347,7 @@ def _first_phrase(
     routine: Routine,
     carried: dict[int, tuple[Load, int]] | None = None,
     done: set[int] | None = None,
+    coaching: Coaching | None = None,
 ) -> list[tuple[str, float]]:
     """The first phrase of :func:`_phrases` alone: the simulation stops at it, so it costs
     milliseconds where the whole list costs a good part of the time to the first word."""
@@ -369,7 +357,9 @@ def _first_phrase(
     collect = _Collecting(Voice(EstimateRenderer()), clock, stop_after=1)
     env = Environment(clock=clock, voice=collect)  # type: ignore[arg-type]
     with contextlib.suppress(_Enough):
-        Session(routine, env, carried=carried or {}, resume_from=done or set()).run()
+        Session(
+            routine, env, carried=carried or {}, resume_from=done or set(), coaching=coaching
+        ).run()
     return list(collect.seen.items())
 
 
