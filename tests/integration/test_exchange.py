@@ -69,7 +69,6 @@ def journal(tmp_path: Path) -> Path:
         voice=Voice(EstimateRenderer()),
         journal=j,
         answers=deque(parse_answers("2,1,3,8:0,2,-,2,1,2,0,2")),
-        virtual=True,
     )
     assert Session(load("pull-day"), env).run().status == "completed"
     j.close()

@@ -207,7 +207,7 @@ def import_cmd(
       voicecoach import hevy_workouts.csv --db ./journal.sqlite3
       voicecoach import strong.csv --unit lb --map "Bent Over Row (Barbell)=barbell-row"
     """
-    from voicecoach.journal.importer import ImportError_, import_file
+    from voicecoach.journal.importer import ImportError_, ImportOptions, import_file
 
     library = pick_library(library_file)
     maps = _read_maps(mapping, map_file, library)
@@ -220,16 +220,8 @@ def import_cmd(
     journal = open_journal(db)
     try:
         with stream as lines:
-            report = import_file(
-                journal,
-                lines,
-                str(file),
-                unit=unit,
-                maps=maps,
-                strict=strict,
-                warn=err_line,
-                library=library,
-            )
+            options = ImportOptions(unit, maps or {}, strict, err_line, library)
+            report = import_file(journal, lines, str(file), options)
     except ImportError_ as exc:
         err_line(f"voicecoach: {exc}; nothing was imported")
         raise SystemExit(ExitStatus.USAGE) from None

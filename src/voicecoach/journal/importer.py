@@ -229,23 +229,31 @@ class Importer:
                 self.report.not_seeded[exercise] = why_not or "no believable load"
 
 
-def import_file(
-    journal: Journal,
-    lines: Iterable[str],
-    filename: str,
-    *,
-    unit: str | None = None,
-    maps: dict[str, str] | None = None,
-    strict: bool = False,
-    warn: Callable[[str], None] | None = None,
-    library: Library | None = None,
-) -> ImportReport:
-    """Import a Strong or Hevy CSV, or a voicecoach JSON export, in one transaction.
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read a file: ``unit`` for a file that names none (Strong's comma export;
+    without it the journal's own unit, then kg); ``maps`` (name -> exercise id, kept in
+    the journal for later imports); ``strict``: any bad row imports nothing."""
 
-    ``unit`` is the weight unit for a file that names none (Strong's comma
-    export); without it the journal's own unit is used, then kg. ``maps``
-    (name -> exercise id) is remembered in the journal for later imports.
-    """
+    unit: str | None = None
+    maps: dict[str, str] = field(default_factory=dict)
+    strict: bool = False
+    warn: Callable[[str], None] | None = None  # where a skipped row is reported
+    library: Library | None = None  # the exercises names are matched against
+
+
+def import_file(
+    journal: Journal, lines: Iterable[str], filename: str, options: ImportOptions | None = None
+) -> ImportReport:
+    """Import a Strong or Hevy CSV, or a voicecoach JSON export, in one transaction."""
+    opts = options or ImportOptions()
+    unit, maps, strict, warn, library = (
+        opts.unit,
+        opts.maps,
+        opts.strict,
+        opts.warn,
+        opts.library,
+    )
     it = iter(lines)
     first = next(it, "")
     while first and not first.strip():
