@@ -107,3 +107,47 @@ def test_comments_stand_on_their_own() -> None:
         if cited.search(line)
     ]
     assert not found, "\n".join(found)
+
+
+def _functions() -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        found += [
+            (f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}", node)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+    return found
+
+
+def test_no_function_takes_more_than_seven_parameters() -> None:
+    """Past seven, a function's callers cannot keep its arguments apart: the options
+    belong in one object (``RunOptions``, ``Coaching``, ``ImportOptions``, ``Work``)."""
+    crowded = []
+    for where, node in _functions():
+        a = node.args
+        names = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs]
+        if names and names[0] in ("self", "cls"):
+            names = names[1:]
+        if len(names) > 7:
+            crowded.append(f"{where}: {len(names)} parameters")
+    assert not crowded, "\n".join(crowded)
+
+
+def test_no_class_inherits_from_two_project_classes() -> None:
+    """Behaviour is composed, not mixed in from several project classes at once."""
+    ours = {
+        node.name
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+    }
+    mixed = [
+        f"{path.relative_to(PACKAGE)}: {node.name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+        and sum(1 for b in node.bases if ast.unparse(b).split(".")[-1] in ours) > 1
+    ]
+    assert not mixed, mixed

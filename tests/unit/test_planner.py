@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 
@@ -30,14 +31,14 @@ def _says(cues):  # type: ignore[no-untyped-def]
 
 def test_reps_follow_the_tempo_exactly() -> None:
     """Rep marks are exactly one rep length (5 s) apart, from the work start."""
-    seg = planner.work_segment(SPEC, SPEC.tempo, 8, [], 3, estimate)
+    seg = planner.work_segment(SPEC, planner.Work(8, [], 3), estimate)
     reps = [c.at for c in seg.cues if isinstance(c, Mark) and c.kind == "rep"]
     assert reps == [4.0 + 5.0 * i for i in range(8)]
 
 
 def test_phase_words_and_ticks_land_on_phase_starts() -> None:
     """Rep 1: "one, pull" at 4 s, "squeeze" at 5 s, "lower" at 6 s, ticks at 7 and 8 s."""
-    seg = planner.work_segment(SPEC, SPEC.tempo, 8, [], 3, estimate)
+    seg = planner.work_segment(SPEC, planner.Work(8, [], 3), estimate)
     says = _says(seg.cues)
     assert says[3:8] == [
         (3.0, "go"),
@@ -55,7 +56,7 @@ def test_phase_words_and_ticks_land_on_phase_starts() -> None:
 def test_no_second_count_sounds_like_a_rep_number(tempo: str, reps: int) -> None:
     """Within a set, no word but a rep's own says a number: seconds are ticks."""
     pace = parse_tempo(tempo, PhaseWords())
-    seg = planner.work_segment(SPEC, pace, reps, [], 3, estimate)
+    seg = planner.work_segment(replace(SPEC, tempo=pace), planner.Work(reps, [], 3), estimate)
     numbers = {spoken.number(n) for n in range(1, 31)}
     after_go = [c for c in seg.cues if isinstance(c, Say) and c.at > 3.0]
     for cue in after_go:
@@ -69,7 +70,7 @@ def test_no_second_count_sounds_like_a_rep_number(tempo: str, reps: int) -> None
 
 def test_rep_cue_is_spoken_in_its_rep() -> None:
     """The rep-3 cue lands inside rep 3 (14 s to 19 s) without overlapping anything."""
-    seg = planner.work_segment(SPEC, SPEC.tempo, 8, [], 3, estimate)
+    seg = planner.work_segment(SPEC, planner.Work(8, [], 3), estimate)
     cue = [c for c in seg.cues if isinstance(c, Say) and c.text == "Chest up."]
     assert len(cue) == 1 and 14.0 <= cue[0].at < 19.0
 
@@ -112,7 +113,7 @@ def test_no_overlap_at_any_tempo(tempo: str) -> None:
     )
     spec = r.exercises()[0]
     seg = planner.work_segment(
-        spec, spec.tempo, 20, ["Kroc row.", "Set one of three."], 3, estimate
+        spec, planner.Work(20, ["Kroc row.", "Set one of three."], 3), estimate
     )
     _assert_no_overlap(seg.cues)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from dataclasses import replace
 
 import pytest
 
@@ -38,7 +39,7 @@ def _reps_said(cues: list[Cue]) -> list[str]:
 
 @pytest.mark.parametrize("reps", [2, 5, 12])
 def test_last_one_falls_on_the_last_rep(reps: int) -> None:
-    seg = planner.work_segment(SPEC, TEMPO, reps, [], 0, estimate)
+    seg = planner.work_segment(SPEC, planner.Work(reps, [], 0), estimate)
     said = _reps_said(seg.cues)
     assert said[-1] == "last one, pull"
     assert [s.split(",")[0] for s in said[:-1]] == [spoken.number(r) for r in range(1, reps)]
@@ -52,7 +53,7 @@ def test_last_one_falls_on_the_last_rep(reps: int) -> None:
 
 
 def test_counting_at_the_end_says_reps_done() -> None:
-    seg = planner.work_segment(SPEC, TEMPO, 5, [], 0, estimate, Talk(count="end"))
+    seg = planner.work_segment(SPEC, planner.Work(5, [], 0), estimate, Talk(count="end"))
     said = _reps_said(seg.cues)
     # Rep one starts with the phase word alone; each later one with the count so far.
     assert said == ["pull", "one, pull", "two, pull", "three, pull", "four, last one, pull", "five"]
@@ -61,7 +62,7 @@ def test_counting_at_the_end_says_reps_done() -> None:
 
 
 def test_reps_level_keeps_numbers_and_ticks_the_phases() -> None:
-    seg = planner.work_segment(SPEC, TEMPO, 6, [], 3, estimate, Talk("reps"))
+    seg = planner.work_segment(SPEC, planner.Work(6, [], 3), estimate, Talk("reps"))
     words = [c.text for c in seg.cues if isinstance(c, Say)]
     assert "squeeze" not in words and "lower" not in words
     assert "Chest up." not in words  # form cues during reps are for full talk
@@ -77,7 +78,7 @@ def test_reps_level_keeps_numbers_and_ticks_the_phases() -> None:
 
 
 def test_quiet_says_only_go_in_a_set_and_beeps_the_rest() -> None:
-    seg = planner.work_segment(SPEC, TEMPO, 6, ["Set one."], 3, estimate, Talk("quiet"))
+    seg = planner.work_segment(SPEC, planner.Work(6, ["Set one."], 3), estimate, Talk("quiet"))
     words = [c.text for c in seg.cues if isinstance(c, Say)]
     assert words == ["Set one.", "go"]
     beeps = [c.at for c in seg.cues if isinstance(c, Sound) and c.name == "beep"]
@@ -98,7 +99,9 @@ def test_cues_never_overlap_counts(talk: Talk, reps: int) -> None:
         parse_tempo("1-0-1-0", PhaseWords()),
         parse_tempo("3-1-2-1", PhaseWords()),
     ):
-        seg = planner.work_segment(SPEC, tempo, reps, [], 3, estimate, talk)
+        seg = planner.work_segment(
+            replace(SPEC, tempo=tempo), planner.Work(reps, [], 3), estimate, talk
+        )
         spans = sorted(
             (c.at, c.at + (estimate(c.text) if isinstance(c, Say) else SOUND_SECONDS))
             for c in seg.cues
@@ -109,7 +112,7 @@ def test_cues_never_overlap_counts(talk: Talk, reps: int) -> None:
 
 
 def test_form_cues_spread_over_a_long_set() -> None:
-    seg = planner.work_segment(SPEC, TEMPO, 12, [], 0, estimate)
+    seg = planner.work_segment(SPEC, planner.Work(12, [], 0), estimate)
     cue_reps = [
         int(c.at // TEMPO.rep_seconds) + 1
         for c in seg.cues

@@ -257,23 +257,30 @@ def hold_cues(
     return cues
 
 
+@dataclass(frozen=True)
+class Work:
+    """What one set's segment plays: its reps, what is said first, the count-in's beats,
+    and whether it runs on past its reps (an AMRAP or a drop set, ended by Enter)."""
+
+    reps: int
+    intro: list[str]
+    beats: int = 3
+    open_ended: bool = False
+
+
 def work_segment(
     spec: ExerciseSpec,
-    tempo: Tempo,
-    reps: int,
-    intro: list[str],
-    beats: int,
+    work: Work,
     durations: Durations,
     talk: Talk = FULL,
     wording: Wording = PLAIN,
-    n: int = 0,
-    open_ended: bool = False,
 ) -> Segment:
     """Announcement (may be empty), count-in, then the reps or the hold.
 
-    ``n`` counts the sets before this one, so that its varied lines ("two
-    more", "halfway") differ from the last set's.
+    ``wording`` is turned to this set's place (``Wording.turn``), so that its
+    varied lines ("two more", "halfway") differ from the last set's.
     """
+    tempo, reps, intro, beats = spec.tempo, work.reps, work.intro, work.beats
     cues, t = speech(intro, durations)
     if intro:
         t += 0.6
@@ -284,11 +291,11 @@ def work_segment(
     work_start = t + 1.0
     cues.append(Mark(work_start, "work-start", 0))
     if spec.hold is not None:
-        cues += hold_cues(spec.hold, work_start, talk, wording.line("halfway", n))
+        cues += hold_cues(spec.hold, work_start, talk, wording.line("halfway", 0))
         length = work_start + spec.hold
     else:
         cues += reps_cues(
-            spec, tempo, reps, work_start, talk, wording.line("two-more", n), open_ended
+            spec, tempo, reps, work_start, talk, wording.line("two-more", 0), work.open_ended
         )
         length = work_start + reps * tempo.rep_seconds
     resolved = resolve(cues, durations)

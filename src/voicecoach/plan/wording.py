@@ -41,5 +41,10 @@ class Wording:
             values = {**values, "D": values["d"][:1].upper() + values["d"][1:]}
         return text.format(**values) if values else text
 
+    def turn(self, n: int) -> Wording:
+        """This wording as it stands at its ``n``-th use: ``turn(n).line(p, 0)`` is
+        ``line(p, n)``, so a segment can be handed the wording of its own turn."""
+        return Wording(self.seed + n)
+
 
 PLAIN = Wording()

@@ -214,8 +214,8 @@ class SetRunner(Asking):
         scripted = env.answers[0] if env.answers and working else None
         stop_at = scripted.reps if scripted and scripted.reps is not None else None
         target_top = (spec.reps.high + st.rep_bonus) if spec.reps else 0
-        open_end = (spec.amrap and working) or item.kind == "drop"
-        if open_end and not (env.virtual and stop_at is None):
+        open_ended = (spec.amrap and working) or item.kind == "drop"
+        if open_ended and not (env.virtual and stop_at is None):
             # Enter ends it; a dry run with no scripted reps does the target, not 20 more.
             target_top = target_top + AMRAP_BEYOND
         elif item.reps is not None:
@@ -240,15 +240,10 @@ class SetRunner(Asking):
                 intro, beats = [], 0
             seg = planner.work_segment(
                 spec,
-                spec.tempo,
-                rep_count,
-                intro,
-                beats,
+                planner.Work(rep_count, intro, beats, open_ended),
                 env.voice.duration,
                 self.talk if working else self._brief(),
-                self.wording,
-                self.uses["work"],
-                open_ended=(spec.amrap and working) or item.kind == "drop",
+                self.wording.turn(self.uses["work"]),
             )
             self.uses["work"] += 1  # each side's segment: its lines differ from the last
             if loading is not None:  # loaded now: the next preview says only the change
