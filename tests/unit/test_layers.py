@@ -151,3 +151,29 @@ def test_no_class_inherits_from_two_project_classes() -> None:
         and sum(1 for b in node.bases if ast.unparse(b).split(".")[-1] in ours) > 1
     ]
     assert not mixed, mixed
+
+
+def test_no_two_modules_import_each_other() -> None:
+    """No import circle, even through ``TYPE_CHECKING`` or a function-level import: a
+    module can be read (and tested) knowing only what it imports."""
+    modules = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    graph = {
+        name: {m for _, m in imports(path) if m in modules and m != name}
+        for name, path in modules.items()
+    }
+    circles = []
+    for start in sorted(graph):
+        seen, todo = set(), list(graph[start])
+        while todo:
+            m = todo.pop()
+            if m == start:
+                circles.append(start)
+                break
+            if m not in seen:
+                seen.add(m)
+                todo += graph[m]
+    assert not circles, f"modules that import themselves through others: {circles}"

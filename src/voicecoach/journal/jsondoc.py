@@ -18,7 +18,7 @@ from voicecoach.journal.store import SET_KINDS, SetRecord
 from voicecoach.routines.loads import Bodyweight, Level, Load, Unloaded, Weight, from_record
 
 if TYPE_CHECKING:
-    from voicecoach.journal.importer import Importer
+    from voicecoach.journal.importing import Importer
 
 JSON_FORMAT = "voicecoach-journal"
 JSON_VERSION = 1
