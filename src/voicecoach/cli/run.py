@@ -15,10 +15,44 @@ from voicecoach.cli.base import (
     pick_library,
     voice_options,
 )
+from voicecoach.inputs.keymap import help_block
 from voicecoach.paths import user_paths
 
+RUN_HELP = (
+    "Coach a workout: a built-in name (pull-day) or a routine file.\n\n"
+    + help_block()
+    + """
 
-@cli.command(context_settings=CONTEXT)
+\b
+Or say (with a microphone): "zero".."five" after "Reps in reserve?";
+"done", "skip", "repeat", "pause" during a set; "go on" when paused.
+
+\b
+Media buttons (earbuds, media keys, playerctl), when a session bus exists:
+  play/pause  set done during a set; pause / resume otherwise
+  next        skip          previous  repeat
+  RIR: press play when the coach says your number (or step with next /
+  previous, then play); any button within 3 s of "Two in reserve." undoes it
+
+\b
+Examples:
+  voicecoach run pull-day
+  voicecoach run pull-day --listen
+  voicecoach run pull-day --dry-run --answers 2,2,1,8:0
+  voicecoach run pull-day --dry-run --record session.wav
+  voicecoach run pull-day --music ~/Music/gym --shuffle
+  voicecoach run pull-day --music mix.m3u --dry-run --record session.ogg
+  voicecoach run my-routine.yaml --audio none --transcript run.jsonl
+  voicecoach run pull-day --resume
+  voicecoach run pull-day --no-buttons
+  voicecoach run pull-day --talk reps --count end
+  voicecoach run push-day.yaml --library ~/my-exercises.yaml
+  voicecoach run strength-wave --week 4
+"""
+)
+
+
+@cli.command(context_settings=CONTEXT, help=RUN_HELP)
 @click.argument("routine")
 @click.option(
     "--dry-run",
@@ -105,47 +139,7 @@ from voicecoach.paths import user_paths
 @LIBRARY_OPTION
 @voice_options
 def run(routine: str, **flags: Any) -> None:
-    """Coach a workout: a built-in name (pull-day) or a routine file.
-
-    \b
-    Keys during a run (one key, no Enter):
-      0-5     reps in reserve (5 = five or more)
-      Enter   set done (ends the set early; reps reached are recorded)
-      space   pause / resume
-      s       skip the rest, or the current exercise
-      r       repeat the last cue
-      t       talk: full, then reps, then quiet, then full again
-      ] / [   rest 15 s longer / shorter (+ / - too, when no music plays)
-      + / -   music 3 dB louder / quieter (with --music)
-      m       mute / unmute the music
-      q       quit (asks to confirm; the journal is kept)
-
-    \b
-    Or say (with a microphone): "zero".."five" after "Reps in reserve?";
-    "done", "skip", "repeat", "pause" during a set; "go on" when paused.
-
-    \b
-    Media buttons (earbuds, media keys, playerctl), when a session bus exists:
-      play/pause  set done during a set; pause / resume otherwise
-      next        skip          previous  repeat
-      RIR: press play when the coach says your number (or step with next /
-      previous, then play); any button within 3 s of "Two in reserve." undoes it
-
-    \b
-    Examples:
-      voicecoach run pull-day
-      voicecoach run pull-day --listen
-      voicecoach run pull-day --dry-run --answers 2,2,1,8:0
-      voicecoach run pull-day --dry-run --record session.wav
-      voicecoach run pull-day --music ~/Music/gym --shuffle
-      voicecoach run pull-day --music mix.m3u --dry-run --record session.ogg
-      voicecoach run my-routine.yaml --audio none --transcript run.jsonl
-      voicecoach run pull-day --resume
-      voicecoach run pull-day --no-buttons
-      voicecoach run pull-day --talk reps --count end
-      voicecoach run push-day.yaml --library ~/my-exercises.yaml
-      voicecoach run strength-wave --week 4
-    """
+    """Coach a workout (the help text is RUN_HELP, written from the key table)."""
     from voicecoach.audio.early import EarlyOutput
     from voicecoach.routines.catalog import load
     from voicecoach.session.options import OptionError, RunOptions

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from voicecoach.inputs.keymap import PAUSE, QUIT, REPEAT
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.journal.store import SetRecord
 from voicecoach.plan import spoken
@@ -80,9 +81,9 @@ class Asking(Loop):
                 rir = min(5, int(key))
                 self._emit("answer", str(rir))
                 return rir
-            if key == "r" and self._say_question(question):
+            if key == REPEAT and self._say_question(question):
                 return None
-            if key in (" ", "q", SUSPEND):
+            if key in (PAUSE, QUIT, SUSPEND):
                 # Pause and quit work here as everywhere: a lifter who must stop while the
                 # question waits is not made to answer it first.
                 if self._pause_question(key):
@@ -114,7 +115,7 @@ class Asking(Loop):
         paused_at = self.suspended_at if key == SUSPEND and self.suspended_at else now
         self.suspended_at = None
         self.env.output.cancel_after(paused_at)
-        return self._pause(key == "q")
+        return self._pause(key == QUIT)
 
     def _decision_lines(
         self, item: WorkItem, old: Load, d: Decision, rir: int | None

@@ -25,13 +25,6 @@ from voicecoach.session.rests import Resting
 from voicecoach.session.state import Coaching, Result, SlotState
 from voicecoach.session.statusline import Status
 
-HELP = "keys: 0-5 RIR · Enter set done · space pause · s skip · r repeat · +/- rest · q quit"
-# With music, + and - move the music and ] [ the rest; ] [ work without music too.
-HELP_MUSIC = (
-    "keys: 0-5 RIR · Enter set done · space pause · s skip · r repeat · "
-    "+/- music · m mute · ]/[ rest · q quit"
-)
-
 
 class Session(Resting):
     """Coach one routine through an :class:`Environment`."""
@@ -208,4 +201,4 @@ def _more(a: Load, b: Load) -> bool:
     return getattr(a, "amount", 0) > getattr(b, "amount", 0)
 
 
-__all__ = ["HELP", "QuitRequested", "Result", "Session"]
+__all__ = ["QuitRequested", "Result", "Session"]

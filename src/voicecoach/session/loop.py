@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from voicecoach.events import Event
+from voicecoach.inputs.keymap import MUSIC_KEYS, PAUSE, QUIT, REPEAT, TALK
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.plan import planner
 from voicecoach.plan.cues import Cue, Mark, Say, Sound
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from voicecoach.session.state import Result, SlotState
 
 QUIT_CONFIRM = 5.0
-MUSIC_KEYS = ("+", "-", "m")  # with music playing; else + - adjust the rest
 
 
 class QuitRequested(Exception):
@@ -215,12 +215,12 @@ class Loop:
             if self.quitting or not keys:
                 continue  # quit is confirmed, or the workout is over: keys change nothing
             now = clock.now()
-            if key in (" ", "q", SUSPEND):
+            if key in (PAUSE, QUIT, SUSPEND):
                 # After Ctrl-Z and fg, the pause began when the process was suspended.
                 paused_at = self.suspended_at if key == SUSPEND and self.suspended_at else now
                 self.suspended_at = None
                 out.cancel_after(paused_at)
-                if self._pause(key == "q"):
+                if self._pause(key == QUIT):
                     raise QuitRequested
                 shift = clock.now() - paused_at
                 start += shift
@@ -229,13 +229,13 @@ class Loop:
                 while ia > 0 and start + audible[ia - 1].at > paused_at + shift:
                     ia -= 1
                 continue
-            if key == "r":
+            if key == REPEAT:
                 heard = [text for at, text in self.recent if at <= now]
                 if heard:
                     self._emit("repeat", heard[-1])
                     self._dispatch(Say(0, (heard[-1],)), now + getattr(out, "lead", 0.0))
                 continue
-            if key == "t":
+            if key == TALK:
                 self.talk = self.talk.next_level()
                 self._emit("talk", self.talk.level)
                 self._speak_immediate(f"Talk: {self.talk.level}.")
@@ -283,7 +283,7 @@ class Loop:
             self._speak_immediate("Press q again to quit, any other key to go on.")
             self._show(detail="quit? q again quits, any other key goes on")
             key = clock.wait(clock.now() + QUIT_CONFIRM)
-            if key == "q":
+            if key == QUIT:
                 self._emit("quit", "confirmed")
                 self.quitting = True
                 self._show(detail="stopping")
@@ -296,12 +296,12 @@ class Loop:
         self._show(detail="paused: space goes on")
         while True:
             key = clock.wait(clock.now() + 3600)
-            if key == " ":
+            if key == PAUSE:
                 self._emit("resume", "resumed")
                 self._speak_immediate("Go on.")
                 self._show(detail=before)
                 return False
-            if key == "q":
+            if key == QUIT:
                 if self._pause(True):
                     return True
                 self._emit("pause", "still paused")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from voicecoach.inputs.keymap import LONGER, LOUDER, REST_KEYS, SKIP
 from voicecoach.plan import planner
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import describe
@@ -47,10 +48,10 @@ class Resting(SetRunner):
         )
 
         def on_key(key: str, elapsed: float) -> object:
-            if key == "s":
+            if key == SKIP:
                 return "skip"
-            if key in ("+", "-", "]", "["):  # + - reach here only without music
-                more = key in ("+", "]")
+            if key in REST_KEYS:  # + - reach here only without music
+                more = key in (LOUDER, LONGER)
                 change = ADJUST if more else -ADJUST
                 total[0] = max(elapsed + 5.0, total[0] + change)
                 self._emit("rest", f"adjusted to {total[0]:g}s")

@@ -374,9 +374,9 @@ def _run(
 
 
 def _help_line(music: bool = False) -> str:
-    from voicecoach.session.engine import HELP, HELP_MUSIC
+    from voicecoach.inputs.keymap import help_line
 
-    return HELP_MUSIC if music else HELP
+    return help_line(music)
 
 
 def _coaching(settings: Settings, routine: Routine, journal: Journal | None) -> Coaching:

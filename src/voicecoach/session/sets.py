@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from voicecoach.inputs.keymap import SKIP
 from voicecoach.inputs.keys import ENTER
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Mark, Say, Sound
@@ -260,7 +261,7 @@ class SetRunner(Asking):
             outcome = self._play(
                 seg.cues,
                 seg.length,
-                lambda key, el: "enter" if key == ENTER else "skip" if key == "s" else None,
+                lambda key, el: "enter" if key == ENTER else "skip" if key == SKIP else None,
                 countdown=hold,
             )
             if outcome.reason == "skip":
