@@ -6,7 +6,28 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import IO, Protocol
+from typing import IO, Literal, Protocol, get_args
+
+# Every kind of event a session emits; the type checker holds each emit to this list.
+EventKind = Literal[
+    "say",  # a phrase handed to the output
+    "sound",  # a tick, beep or "go" sound
+    "set",  # a set begins
+    "rest",  # a rest begins
+    "ask",  # a question (reps in reserve, quit?)
+    "answer",  # its answer ("-": none)
+    "menu",  # the buttons' spoken answer menu
+    "load",  # the next load changed
+    "skip",
+    "pause",
+    "resume",
+    "quit",
+    "repeat",
+    "talk",  # the talk level changed
+    "music",  # a music key
+    "note",  # something the lifter should know (a lost device, a failed save)
+]
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
 
 @dataclass(frozen=True)
@@ -15,7 +36,7 @@ class Event:
 
     due: float
     actual: float
-    kind: str  # say, sound, ask, answer, load, pause, resume, skip, set, rest, quit, note
+    kind: EventKind
     text: str
     duration: float = 0.0
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from voicecoach.events import Event
+from voicecoach.events import Event, EventKind
 from voicecoach.inputs.keymap import MUSIC_KEYS, PAUSE, QUIT, REPEAT, TALK
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.plan import planner
@@ -102,7 +102,9 @@ class Loop:
             return (self._wall0 + timedelta(seconds=self._rel(t))).isoformat(timespec="seconds")
         return self.env.wallclock().isoformat(timespec="seconds")
 
-    def _emit(self, kind: str, text: str, due: float | None = None, duration: float = 0.0) -> None:
+    def _emit(
+        self, kind: EventKind, text: str, due: float | None = None, duration: float = 0.0
+    ) -> None:
         now = self.env.clock.now()
         self.env.emit(
             Event(self._rel(due if due is not None else now), self._rel(now), kind, text, duration)
@@ -126,8 +128,9 @@ class Loop:
             from voicecoach.audio.base import SilentOutput
 
             self.env.output = SilentOutput()
-        kind = "sound" if isinstance(cue, Sound) else "say"
-        self._emit(kind, text, due=at, duration=clip.seconds)
+        self._emit(
+            "sound" if isinstance(cue, Sound) else "say", text, due=at, duration=clip.seconds
+        )
 
     def _say_now(
         self, texts: list[str], on_key: Callable[[str, float], str | None] | None = None
