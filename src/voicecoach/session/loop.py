@@ -168,7 +168,7 @@ class Loop:
         clock, out = self.env.clock, self.env.output
         # The lead lets a segment's first clip land on its exact sample; the session's
         # very first words have nothing to line up with, so they start at once.
-        start = clock.now() + (getattr(out, "lead", 0.0) if self._segments else 0.0)
+        start = clock.now() + (out.lead if self._segments else 0.0)
         self._segments += 1
         end_at = start + length
         audible = [c for c in cues if not isinstance(c, Mark)]
@@ -236,7 +236,7 @@ class Loop:
                 heard = [text for at, text in self.recent if at <= now]
                 if heard:
                     self._emit("repeat", heard[-1])
-                    self._dispatch(Say(0, (heard[-1],)), now + getattr(out, "lead", 0.0))
+                    self._dispatch(Say(0, (heard[-1],)), now + out.lead)
                 continue
             if key == TALK:
                 self.talk = self.talk.next_level()
@@ -312,7 +312,7 @@ class Loop:
 
     def _speak_immediate(self, text: str) -> None:
         now = self.env.clock.now()
-        self._dispatch(Say(0, (text,)), now + getattr(self.env.output, "lead", 0.05))
+        self._dispatch(Say(0, (text,)), now + self.env.output.lead)
 
     # --- the session ----------------------------------------------------------------------------
 
