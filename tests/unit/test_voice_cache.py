@@ -8,12 +8,14 @@ import pytest
 
 from voicecoach.audio.clips import Clip, silence
 from voicecoach.speech.base import ClipCache, Voice
+from voicecoach.speech.renderer import Renderer
 
 
-class Flaky:
+class Flaky(Renderer):
     """A renderer that returns silence on its first call, then a tone."""
 
     identity = "flaky-1"
+    name = "flaky"
 
     def __init__(self) -> None:
         self.calls = 0
@@ -41,7 +43,7 @@ def test_cached_empty_clip_is_a_miss(tmp_path: Path) -> None:
 
 
 # --- a cached clip is checked like a fresh render ------------------------------------------
-class Speaker:
+class Speaker(Renderer):
     """A renderer of a clear 440 Hz tone as long as the estimate for the text."""
 
     identity = "speaker-1"

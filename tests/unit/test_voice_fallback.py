@@ -13,6 +13,7 @@ from pathlib import Path
 from voicecoach.audio.clips import Clip, from_samples
 from voicecoach.speech.base import ClipCache, Voice, tone
 from voicecoach.speech.check import clip_problem
+from voicecoach.speech.renderer import Renderer
 from voicecoach.speech.worker_client import RenderError
 
 
@@ -24,7 +25,7 @@ def speech(seconds: float = 1.0) -> Clip:
     return from_samples(array.array("h", [8000 if (i // 55) % 2 else -8000 for i in range(n)]))
 
 
-class Scripted:
+class Scripted(Renderer):
     """Returns (or raises) what it is told for each call, then good speech."""
 
     def __init__(self, name: str, *results: object):

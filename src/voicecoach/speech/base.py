@@ -24,11 +24,11 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
 
 from voicecoach import paths
 from voicecoach.audio.clips import RATE, Clip, to_wav, trim
 from voicecoach.speech.check import clip_problem
+from voicecoach.speech.renderer import Renderer
 
 RENDER_TRIES = 2  # per engine: one retry, then the next engine
 DEFAULT_CACHE_BYTES = 200 * 1024 * 1024  # ~4,000 phrases of espeak or Piper
@@ -39,16 +39,6 @@ HURRY_JOIN = 0.1  # on a signal, a render ahead is waited for this long: its eng
 
 class SpeechUnavailable(RuntimeError):
     """No speech engine can run; the message says how to fix it."""
-
-
-class Renderer(Protocol):
-    """One speech engine, configured once."""
-
-    identity: str  # engine, version, voice, rate, volume and processing: the cache key
-    name: str
-
-    def render(self, text: str) -> Clip:
-        """Render one phrase to PCM; may raise (RenderError or anything else)."""
 
 
 class ClipCache:
@@ -248,7 +238,7 @@ class Voice:
 
     @property
     def audible(self) -> bool:
-        return getattr(self.renderer, "audible", True)
+        return self.renderer.audible
 
     # --- asking for clips -------------------------------------------------------------
     def clip(self, text: str) -> Clip:
@@ -288,9 +278,9 @@ class Voice:
         return clip is not None
 
     def duration(self, text: str) -> float:
-        known = getattr(self.renderer, "duration", None)
+        known = self.renderer.known_duration(text)
         if known is not None:  # the silent estimate engine: no PCM needed to know it
-            return float(known(text))
+            return known
         return self.clip(text).seconds
 
     def want(self, texts: Iterable[str], due: float = math.inf) -> None:
@@ -299,7 +289,7 @@ class Voice:
         ``due`` is when the first of them may be spoken, on the session's clock;
         phrases wanted again with an earlier due time move up the queue.
         """
-        if getattr(self.renderer, "duration", None) is not None:
+        if not self.renderer.audible:
             return  # the estimate engine needs no rendering
         with self._lock:
             new = [t for t in dict.fromkeys(texts) if t not in self._memory]
@@ -330,12 +320,10 @@ class Voice:
 
     def start(self) -> None:
         """Start the primary engine now (e.g. to show its error before the first word)."""
-        start = getattr(self.renderer, "start", None)
-        if start is not None:
-            try:
-                start()
-            except Exception as exc:  # RenderError: say what is wrong, the way callers expect
-                raise SpeechUnavailable(str(exc)) from None
+        try:
+            self.renderer.start()
+        except Exception as exc:  # RenderError: say what is wrong, the way callers expect
+            raise SpeechUnavailable(str(exc)) from None
 
     def close(self, hurry: bool = False) -> None:
         """Stop rendering ahead, stop the engines, and keep the cache within its bound.
@@ -349,15 +337,11 @@ class Voice:
             self._wake.notify_all()
         if hurry:
             for r in self.renderers:
-                kill = getattr(r, "kill", None)
-                if kill is not None:
-                    kill()
+                r.kill()
         if self._thread is not None:
             self._thread.join(timeout=HURRY_JOIN if hurry else 10)
         for r in self.renderers:
-            close = getattr(r, "close", None)
-            if close is not None:
-                close()
+            r.close()
         if self.cache.written:
             with contextlib.suppress(OSError):
                 self.cache.shrink()
@@ -384,9 +368,9 @@ class Voice:
         for r in self.renderers:
             if self._closed:  # a render ahead cut short by close(): no next voice, no line
                 return tone()
-            if not getattr(r, "audible", True):
+            if not r.audible:
                 return trim(r.render(text))  # the silent estimate: nothing to check
-            name = getattr(r, "name", r.identity)
+            name = r.name
             if name in self.failed:
                 continue
             for _ in range(RENDER_TRIES):

@@ -7,6 +7,7 @@ version; a separate test checks the plan with real clip durations.
 from __future__ import annotations
 
 from voicecoach.audio.clips import RATE, Clip
+from voicecoach.speech.renderer import Renderer
 
 SECONDS_PER_CHAR = 0.042  # fitted to espeak-ng at 175 wpm after trimming
 BASE_SECONDS = 0.12
@@ -16,12 +17,12 @@ def estimate(text: str) -> float:
     return round(BASE_SECONDS + SECONDS_PER_CHAR * len(text), 3)
 
 
-class EstimateRenderer:
+class EstimateRenderer(Renderer):
     audible = False
     identity = "estimate-1"
     name = "estimate"
 
-    def duration(self, text: str) -> float:
+    def known_duration(self, text: str) -> float:
         """Known without rendering: the Voice asks this instead of measuring a clip."""
         return estimate(text)
 

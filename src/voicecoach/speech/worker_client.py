@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from voicecoach.audio.clips import Clip
 from voicecoach.speech.engines import EngineSpec
+from voicecoach.speech.renderer import Renderer
 
 START_TIMEOUT = 30.0  # loading a neural model on a busy 2-core machine takes ~1-2 s
 # A coach phrase renders in 1-500 ms; past this it is a hang. A run passes the
@@ -39,7 +40,7 @@ class RenderError(RuntimeError):
         self.retry = retry
 
 
-class WorkerRenderer:
+class WorkerRenderer(Renderer):
     """Renders through a ``voicecoach.speech.worker`` process that owns the engine."""
 
     audible = True
