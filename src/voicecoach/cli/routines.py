@@ -141,6 +141,11 @@ def plan(
         )
 
     def line(e: dict[str, Any], indent: str = "") -> str:
+        before = f"warm-ups {', '.join(e['warmup'])}; " if e.get("warmup") else ""
+        after = f"; then drop {', '.join(e['drop'])}" if e.get("drop") else ""
+        return f"{indent}{e['name']}: {before}{_work(e, indent)}{after}"
+
+    def _work(e: dict[str, Any], indent: str) -> str:
         hold = not e["reps"]
         work = f"{format_duration(float(e['hold']))} hold" if hold else f"{e['reps']} reps"
         sets = f"{e['sets']} × " if not indent else ""
@@ -156,9 +161,8 @@ def plan(
                 else:
                     runs.append([text, 1])
             work = ", ".join(f"{n} × {t}" if n > 1 else t for t, n in runs)
-            work, sets = work + " (the working load", ""
-            return f"{indent}{e['name']}: {work} {e['load']}){effort}{rest}{sides}"
-        return f"{indent}{e['name']}: {sets}{work} @ {e['load']}{effort}{rest}{sides}"
+            return f"{work} (the working load {e['load']}){effort}{rest}{sides}"
+        return f"{sets}{work} @ {e['load']}{effort}{rest}{sides}"
 
     for item in data:
         if "circuit" in item:

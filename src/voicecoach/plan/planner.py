@@ -395,6 +395,16 @@ def outline(routine: Routine) -> list[dict[str, typing.Any]]:
             "sides": list(ex.sides),
             "progression": ex.progression.rule,
             **({"scheme": [scheme_text(p) for p in ex.scheme]} if ex.scheme else {}),
+            **(
+                {
+                    "warmup": [
+                        f"{w.reps} @ {f'{w.share:.0%}' if w.share else 'bar'}" for w in ex.warmups
+                    ]
+                }
+                if ex.warmups
+                else {}
+            ),
+            **({"drop": [f"-{1 - d:.0%}" for d in ex.drops]} if ex.drops else {}),
         }
 
     out: list[dict[str, object]] = []
