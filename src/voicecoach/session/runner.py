@@ -308,6 +308,9 @@ def _run(
             # ask. Finding one asks the sound server, so it is done off the first word's path.
             background.add("the listening hint", lambda: _hint(parts, settings))
         else:  # the microphone and recogniser start in the background
+            from voicecoach.inputs.voice_answers import phrases as voice_phrases
+
+            voice.want(voice_phrases())  # "Four in reserve? Say yes." ready when needed
             heard = LateSink()
             sinks.append(heard)
             background.add(

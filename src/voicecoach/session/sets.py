@@ -8,7 +8,7 @@ from voicecoach.inputs.keys import ENTER
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Mark, Say, Sound
 from voicecoach.plan.plates import Loading, Rack
-from voicecoach.plan.progression import Decision, Outcome, decide
+from voicecoach.plan.progression import Decision, Outcome, decide, steps_moved
 from voicecoach.plan.talk import Talk
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import Load, Unloaded, Weight, describe
@@ -198,7 +198,21 @@ class SetRunner(Asking):
             return False
         self.lifted[item.slot] = st.load  # what a drop set after this one is lighter than
         # A hold has no RIR question; the top of the target is what the button menu offers.
-        rir = self._ask_rir(spec.rir.high) if spec.hold is None else None
+        done_reps = records[-1][1]
+
+        def moves(answer: int) -> int:
+            """How far an answer would move the next load (a far one said is asked about)."""
+            d = decide(
+                st.load,
+                Outcome(done_reps, answer),
+                spec.reps,
+                spec.rir,
+                spec.progression,
+                st.rep_bonus,
+            )
+            return steps_moved(st.load, self._on_bar(spec, d.load), spec.progression)
+
+        rir = self._ask_rir(spec.rir.high, moves) if spec.hold is None else None
         decision = decide(
             st.load,
             Outcome(records[-1][1], rir),
