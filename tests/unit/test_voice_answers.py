@@ -34,6 +34,15 @@ def test_no_within_the_window_takes_it_back() -> None:
     assert a.result == "again"
 
 
+def test_a_media_button_takes_it_back_too() -> None:
+    from voicecoach.inputs.button_answers import PLAY
+
+    a = SpokenAnswer(3, 0, one_second)
+    a.start(0.0)
+    a.key(PLAY)
+    assert a.result == "again"
+
+
 def test_a_far_answer_is_asked_about_and_stands_only_on_yes() -> None:
     a = SpokenAnswer(4, 2, one_second)
     step = a.start(0.0)

@@ -11,9 +11,9 @@ from voicecoach.settings import Settings
 
 def microphone_status(settings: Settings) -> tuple[bool, str, str]:
     """(ok, what was found, how to fix it) for the listening set-up."""
-    view = server_view()
     if settings.listen == "off":
         return True, "listening is off (listen = off); keys only", ""
+    view = server_view()
     if settings.listen is None and not settings.mic:
         usable = (
             any(not s.monitor and not s.bluetooth for s in view[0])

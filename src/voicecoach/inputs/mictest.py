@@ -22,7 +22,12 @@ def meter(dbfs: float) -> str:
 
 
 # Where each window's words are live, in the words a lifter knows.
-WHEN = {"set": "during a set", "answer": "after the question", "paused": "while paused"}
+WHEN = {
+    "set": "during a set",
+    "answer": "after the question",
+    "paused": "while paused",
+    "check": "after a spoken answer",
+}
 
 
 def describe(recogniser: Recogniser, utt: Utterance) -> tuple[str, str | None]:

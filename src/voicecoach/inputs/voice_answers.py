@@ -12,8 +12,9 @@ moves the next load. So a spoken answer never stands at once:
   stand; "no", "undo" or silence asks the question again.
 
 The keyboard is trusted: a digit typed meanwhile answers at once, and ``r``
-asks again. The machine never reads a clock: it is given ``now`` and says
-when it next needs a ``tick``, so unit tests drive it on the fake clock.
+(or any media button, as after the button menu's confirmation) asks again.
+The machine never reads a clock: it is given ``now`` and says when it next
+needs a ``tick``, so unit tests drive it on the fake clock.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from voicecoach.inputs.button_answers import UNDO, confirmation
+from voicecoach.inputs.button_answers import BUTTONS, UNDO, confirmation
 from voicecoach.inputs.commands import NO, YES
 from voicecoach.plan import spoken
 
@@ -85,7 +86,7 @@ class SpokenAnswer:
         """A key arrived before the deadline: a reply, a typed digit, or ``r``."""
         if self.finished:
             return
-        if key == NO or key == "r":
+        if key == NO or key == "r" or key in BUTTONS:  # any media button undoes, as there
             self.result = "again"
         elif key == YES and self.checking:
             self.result = "stands"
