@@ -1,6 +1,6 @@
-"""A virtual microphone for the bench: a ``mic`` null sink whose monitor is the default
-source (``helpers.add_mic``, shared with tests/e2e/test_listen.py), fed a seamless loop
-of seeded room sound by ``pacat``.
+"""A virtual microphone for the bench: a ``mic`` null sink heard by the default source,
+a remap of its monitor (``helpers.add_mic``, shared with tests/e2e/test_listen.py), fed
+a seamless loop of seeded room sound by ``pacat``.
 """
 
 from __future__ import annotations

@@ -135,3 +135,43 @@ class SessionBus:
                 self.proc.wait(5)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+# A second program owning an MPRIS name, as Spotify or a browser does: it holds the name
+# until its stdin closes.
+_OWNER = """
+import asyncio, sys
+from dbus_fast.aio import MessageBus
+from dbus_fast import BusType
+
+async def main():
+    bus = await MessageBus(bus_address=sys.argv[1], bus_type=BusType.SESSION).connect()
+    await bus.request_name(sys.argv[2])
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+
+asyncio.run(main())
+"""
+
+
+class OtherPlayer:
+    """Another media player's name on the bus (``org.mpris.MediaPlayer2.NAME``)."""
+
+    def __init__(self, bus: SessionBus, name: str, python: str):
+        self.proc = subprocess.Popen(
+            [python, "-c", _OWNER, bus.address, f"org.mpris.MediaPlayer2.{name}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        if self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("the other player did not take its name")
+
+    def stop(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()

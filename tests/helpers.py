@@ -107,28 +107,66 @@ class PulseServer:
 MIC_RATE = 16000  # what the listener captures; the mic sink runs at it, so nothing resamples
 
 
-def add_mic(pulse: PulseServer) -> str:
-    """A ``mic`` null sink whose monitor is the default source: a virtual microphone.
+def add_mic(pulse: PulseServer) -> list[str]:
+    """A ``mic`` null sink heard by the default source, ``virtual_mic``: a virtual microphone.
 
-    Returns the module's index, for ``remove_mic``. The coach keeps playing into
-    ``earbuds`` (PULSE_SINK), so the microphone hears only what is played into ``mic``.
+    The source is a remap of the sink's monitor, so the sound server lists it as a
+    microphone (not a monitor), as it does a real one. Returns the modules loaded,
+    for ``remove_mic``. The coach keeps playing into ``earbuds`` (PULSE_SINK), so
+    the microphone hears only what is played into ``mic``.
     """
     env = dict(os.environ, **pulse.env())
-    loaded = subprocess.run(
-        ["pactl", "load-module", "module-null-sink", "sink_name=mic", f"rate={MIC_RATE}"],
+    loaded = [
+        _load(env, "module-null-sink", "sink_name=mic", f"rate={MIC_RATE}"),
+        _load(
+            env,
+            "module-remap-source",
+            "master=mic.monitor",
+            "source_name=virtual_mic",
+            "source_properties='device.description=\"Virtual Microphone\"'",
+        ),
+    ]
+    subprocess.run(["pactl", "set-default-source", "virtual_mic"], env=env, check=True)
+    return loaded
+
+
+def _load(env: dict[str, str], module: str, *args: str) -> str:
+    """``pactl load-module``; returns the module's index."""
+    return subprocess.run(
+        ["pactl", "load-module", module, *args],
         env=env,
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    subprocess.run(["pactl", "set-default-source", "mic.monitor"], env=env, check=True)
-    return loaded
 
 
-def remove_mic(pulse: PulseServer, module: str) -> None:
-    """Unload the mic sink, so later users of the same server see the usual set-up."""
+def add_bluetooth_headset(pulse: PulseServer, profile: str = "headset_head_unit") -> list[str]:
+    """A fake Bluetooth headset: a null sink ``bt_out`` and a source named and described as
+    BlueZ's (``bluez_input.…``, device.bus=bluetooth, the profile as bluetooth.protocol),
+    hearing what is played into ``bt_out``. Returns the modules, for ``remove_mic``."""
     env = dict(os.environ, **pulse.env())
-    subprocess.run(["pactl", "unload-module", module], env=env, check=False)
+    props = (
+        'device.description="Fake Buds" device.bus=bluetooth device.api=bluez5 '
+        f"device.form_factor=headset bluetooth.protocol={profile}"
+    )
+    return [
+        _load(env, "module-null-sink", "sink_name=bt_out", f"rate={MIC_RATE}"),
+        _load(
+            env,
+            "module-remap-source",
+            "master=bt_out.monitor",
+            "source_name=bluez_input.00_11_22_33_44_55.0",
+            f"source_properties='{props}'",
+        ),
+    ]
+
+
+def remove_mic(pulse: PulseServer, modules: list[str]) -> None:
+    """Unload the modules, so later users of the same server see the usual set-up."""
+    env = dict(os.environ, **pulse.env())
+    for module in reversed(modules):
+        subprocess.run(["pactl", "unload-module", module], env=env, check=False)
 
 
 class MonitorRecording:

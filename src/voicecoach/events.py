@@ -16,6 +16,8 @@ EventKind = Literal[
     "rest",  # a rest begins
     "ask",  # a question (reps in reserve, quit?)
     "answer",  # its answer ("-": none)
+    "heard",  # a spoken answer, said back; "no" or "undo" may still take it back
+    "check",  # a spoken answer far from the last, asked about first ("Say yes.")
     "menu",  # the buttons' spoken answer menu
     "load",  # the next load changed
     "skip",

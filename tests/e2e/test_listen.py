@@ -97,6 +97,37 @@ def test_spoken_three_answers_and_done_ends_the_set(
     assert reps < 10  # "done" ended the set before its ten reps
 
 
+def test_spoken_three_then_no_takes_it_back_and_asks_again(
+    mic: PulseServer, tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """ "three", confirmed aloud, then "no" within 3 s: the question is asked again, and
+    the key typed then is the answer the journal keeps."""
+    routine = tmp_path / "listen.yaml"
+    routine.write_text(mini_routine(1, "2", "Listen undo"))
+    proc, term, slave, _ = start_in_terminal(
+        ["run", str(routine), "--audio", "none", "--engine", "espeak", "--listen"],
+        voicecoach_env(voicecoach_home, **mic.env()),
+    )
+    try:
+        assert term.expect(b"[set]", 60), term.text
+        os.write(term.master, b"\n")  # the set ends at once: straight to the question
+        assert term.expect(b"Reps in reserve?", 30), term.text
+        _say_into_mic(mic, "three", tmp_path)
+        assert term.expect(b"Three in reserve.", 30), term.text
+        _say_into_mic(mic, "no", tmp_path)
+        assert term.expect(b"Reps in reserve?", 10), term.text  # asked again
+        os.write(term.master, b"1")
+        assert term.expect(b"One in reserve.", 30), term.text
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(term.master)
+        os.close(slave)
+    db = voicecoach_home / "data" / "journal.sqlite3"
+    assert sqlite3.connect(db).execute("SELECT rir FROM sets").fetchall() == [(1,)]
+
+
 def test_the_coach_never_answers_itself(
     mic: PulseServer, tmp_path: Path, voicecoach_home: Path
 ) -> None:

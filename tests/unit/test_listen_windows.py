@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from voicecoach.events import Event
-from voicecoach.inputs.commands import TAIL, VOCABULARY, Windows, key_for
+from voicecoach.inputs.commands import NO, SPOKEN_NUMBER, TAIL, VOCABULARY, YES, Windows, key_for
 from voicecoach.inputs.listener import Listener
 from voicecoach.inputs.recogniser import Heard
 from voicecoach.inputs.segments import Utterance
@@ -15,12 +15,12 @@ from voicecoach.testing import FakeClock
 @pytest.mark.parametrize(
     ("word", "key"),
     [
-        ("zero", "0"),
-        ("one", "1"),
-        ("two", "2"),
-        ("three", "3"),
-        ("four", "4"),
-        ("five", "5"),
+        ("zero", SPOKEN_NUMBER[0]),
+        ("one", SPOKEN_NUMBER[1]),
+        ("two", SPOKEN_NUMBER[2]),
+        ("three", SPOKEN_NUMBER[3]),
+        ("four", SPOKEN_NUMBER[4]),
+        ("five", SPOKEN_NUMBER[5]),
         ("done", "\n"),
         ("skip", "s"),
         ("repeat", "r"),
@@ -31,6 +31,23 @@ from voicecoach.testing import FakeClock
 def test_word_gives_the_key_a_keyboard_would(word: str, key: str) -> None:
     """Each command word maps to the engine's key for it."""
     assert key_for(word) == key
+
+
+def test_replies_are_live_only_after_a_spoken_answer() -> None:
+    """ "no"/"undo" after the confirmation; "yes" only when the coach asked for it."""
+    assert (key_for("no"), key_for("undo"), key_for("yes")) == (NO, NO, YES)
+    w = Windows()
+    w.event(_ev("ask", "RIR"), 0.0)
+    assert not w.accepts("no") and not w.accepts("yes")
+    w.event(_ev("heard", "three"), 0.0)
+    assert w.accepts("no") and w.accepts("undo") and not w.accepts("yes")
+    assert not w.accepts("two")
+    w.event(_ev("ask", "RIR"), 0.0)  # taken back: the question is open again
+    assert w.accepts("two")
+    w.event(_ev("check", "four"), 0.0)
+    assert w.accepts("yes") and w.accepts("no")
+    w.event(_ev("answer", "4"), 0.0)
+    assert not w.listening
 
 
 def test_vocabulary_is_the_issue_s_eleven_commands() -> None:
@@ -140,12 +157,13 @@ def _listener(word: str | None, clock: FakeClock) -> tuple[Listener, list[str], 
 
 
 def test_listener_injects_the_rir_key_after_the_question() -> None:
-    """A heard "three" after the RIR question injects "3"."""
+    """A heard "three" after the RIR question injects the spoken three's key (not the typed
+    "3": the engine confirms a spoken answer and lets "no" take it back)."""
     clock = FakeClock()
     listener, keys, _ = _listener("three", clock)
     listener(_ev("ask", "RIR"))
-    assert listener.utterance(Utterance(clock.now() + 1, clock.now() + 1.4, b"")) == "3"
-    assert keys == ["3"]
+    key = listener.utterance(Utterance(clock.now() + 1, clock.now() + 1.4, b""))
+    assert key == SPOKEN_NUMBER[3] and keys == [SPOKEN_NUMBER[3]]
 
 
 def test_listener_does_not_decode_what_overlaps_the_coach() -> None:

@@ -114,9 +114,17 @@ def test_listening_is_off_unless_asked() -> None:
     assert not wants_listening(Settings(listen="off"))
 
 
-def test_doctor_says_how_to_turn_listening_on() -> None:
-    from voicecoach.inputs.checks import microphone_status
+def test_doctor_says_how_to_turn_listening_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a microphone, doctor says how to turn listening on; without one, only that it
+    is off (the sound server's answer is replaced: none is reachable from a unit test)."""
+    from voicecoach.inputs import checks
+    from voicecoach.inputs.sources import classify
     from voicecoach.settings import Settings
 
-    ok, found, _ = microphone_status(Settings())
+    room = classify("alsa_input.internal", "Internal Mic", {}, default=True)
+    monkeypatch.setattr(checks, "server_view", lambda: ([room], []))
+    ok, found, _ = checks.microphone_status(Settings())
     assert ok and "--listen" in found and 'listen = "on"' in found
+    monkeypatch.setattr(checks, "server_view", lambda: ([], []))
+    ok, found, _ = checks.microphone_status(Settings())
+    assert ok and "no microphone found" in found and "--listen" not in found

@@ -24,7 +24,8 @@ RUN_HELP = (
     + """
 
 \b
-Or say (with a microphone): "zero".."five" after "Reps in reserve?";
+Or say (with --listen): "zero".."five" after "Reps in reserve?", then "no"
+or "undo" within 3 s to take it back ("yes" when asked to confirm);
 "done", "skip", "repeat", "pause" during a set; "go on" when paused.
 
 \b

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from voicecoach.inputs.commands import spoken_number
 from voicecoach.plan import spoken
 
 # Keys the media buttons inject while the RIR question is open. They are private-use
@@ -251,6 +252,7 @@ def ask_by_buttons(
     expected: int,
     duration: Callable[[str], float],
     timeout: float,
+    on_spoken: Callable[[int], tuple[int, bool] | None] | None = None,
 ) -> tuple[int | None, bool]:
     """Run the menu after the question was asked: ``(rir, confirmed_aloud)``, with no
     answer at ``timeout`` seconds from now (the session's RIR timeout; see the module).
@@ -258,6 +260,8 @@ def ask_by_buttons(
     Keyboard keys keep their meaning: a digit answers at once (as without
     buttons; the engine confirms it), ``r`` asks the question again; other
     keys are ignored, as they are during the question without buttons.
+    A spoken number goes to ``on_spoken``: ``(rir, confirmed aloud)``, or None
+    if the lifter took it back.
     """
     menu = ButtonMenu(expected, duration, timeout)
     for action in menu.open(clock.now()):
@@ -271,6 +275,13 @@ def ask_by_buttons(
             actions = menu.press(key, now)
         elif key.isdigit():
             return min(5, int(key)), False
+        elif on_spoken is not None and (heard := spoken_number(key)) is not None:
+            # A spoken number: ``on_spoken`` settles it with the lifter (confirmed aloud,
+            # or taken back: then the menu starts again with the question).
+            taken = on_spoken(heard)
+            if taken is not None:
+                return taken
+            actions = menu.open(clock.now(), ask=True)
         elif key == "r" and menu.mode != "confirm":
             actions = menu.open(now, ask=True)
         else:

@@ -65,6 +65,10 @@ class Buttons:
             return None
         self.player = player
         self.sink.attach(player.event)
+        if player.others:  # said once, whether or not buttons were asked for
+            from voicecoach.inputs.mpris import others_line
+
+            self.warn(others_line(player.others))
         return player.close
 
     def _off(self, reason: str) -> None:
@@ -112,6 +116,8 @@ def check(environ: Mapping[str, str] | None = None) -> tuple[bool, str, str]:
         from voicecoach.inputs.mpris import NAME, MprisPlayer, PlayerUnavailable
     except ImportError:
         return False, "off: dbus-fast is not installed", "pip install dbus-fast"
+    from voicecoach.inputs.mpris import others_line
+
     player = MprisPlayer(PlayerState("doctor"), lambda key: None)
     try:
         player.start(address)
@@ -119,9 +125,10 @@ def check(environ: Mapping[str, str] | None = None) -> tuple[bool, str, str]:
         return False, f"off: {exc}", ENABLE
     finally:
         player.close()
-    return (
-        True,
+    detail = (
         f"on: a run is the media player {NAME} on the session bus ({why}); "
-        "earbud buttons reach it through the desktop or BlueZ's mpris-proxy",
-        "",
+        "earbud buttons reach it through the desktop or BlueZ's mpris-proxy"
     )
+    if player.others:
+        detail += f"; {others_line(player.others)}"
+    return True, detail, ""

@@ -6,7 +6,9 @@ words are live follows the session's own events:
 
 - during a set: "done", "skip", "repeat", "pause";
 - after "Reps in reserve?": "zero" … "five", "repeat" and "pause";
-- while paused: "go on" (and "pause" again) resume.
+- while paused: "go on" (and "pause" again) resume;
+- after a spoken answer is confirmed aloud: "no" or "undo" takes it back;
+  after "Four in reserve? Say yes.": "yes", or "no" / "undo".
 
 Everywhere else (rests, announcements) nothing is taken. Every clip the
 coach plays, plus a short tail for the room's echo, mutes recognition: an
@@ -19,13 +21,19 @@ from dataclasses import dataclass, field
 
 from voicecoach.events import Event
 
+# A spoken number is not a typed digit: the engine confirms it aloud and lets "no" take
+# it back. So it has its own keys, private-use characters no keyboard sends.
+SPOKEN_NUMBER: dict[int, str] = {n: chr(0xE010 + n) for n in range(6)}
+YES = "\ue018"
+NO = "\ue019"
+
 WORD_KEYS: dict[str, str] = {
-    "zero": "0",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
+    "zero": SPOKEN_NUMBER[0],
+    "one": SPOKEN_NUMBER[1],
+    "two": SPOKEN_NUMBER[2],
+    "three": SPOKEN_NUMBER[3],
+    "four": SPOKEN_NUMBER[4],
+    "five": SPOKEN_NUMBER[5],
     "done": "\n",
     "skip": "s",
     "repeat": "r",
@@ -33,11 +41,17 @@ WORD_KEYS: dict[str, str] = {
     "go on": " ",
 }
 VOCABULARY: tuple[str, ...] = tuple(WORD_KEYS)
+# Replies to the coach about a spoken answer: "no" or "undo" takes it back, "yes" confirms
+# one that would move the load more than a step.
+REPLY_KEYS: dict[str, str] = {"yes": YES, "no": NO, "undo": NO}
+LISTENED: tuple[str, ...] = VOCABULARY + tuple(REPLY_KEYS)
 NUMBERS = ("zero", "one", "two", "three", "four", "five")
 WINDOWS: dict[str, frozenset[str]] = {
     "set": frozenset({"done", "skip", "repeat", "pause"}),
     "answer": frozenset({*NUMBERS, "repeat", "pause"}),  # pause works at the question too
     "paused": frozenset({"go on", "pause"}),
+    "undo": frozenset({"no", "undo"}),  # after "Three in reserve.", for a few seconds
+    "check": frozenset({"yes", "no", "undo"}),  # after "Four in reserve? Say yes."
     "idle": frozenset(),
 }
 TAIL = 0.35  # seconds muted after a clip ends: earbud leakage and room echo die away
@@ -45,7 +59,15 @@ TAIL = 0.35  # seconds muted after a clip ends: earbud leakage and room echo die
 
 def key_for(word: str) -> str:
     """The key a spoken command stands for; KeyError for a word outside the vocabulary."""
-    return WORD_KEYS[word]
+    return WORD_KEYS[word] if word in WORD_KEYS else REPLY_KEYS[word]
+
+
+def spoken_number(key: str) -> int | None:
+    """The number a spoken answer's key stands for, or None for any other key."""
+    for n, k in SPOKEN_NUMBER.items():
+        if k == key:
+            return n
+    return None
 
 
 @dataclass
@@ -71,6 +93,10 @@ class Windows:
             self.phase = "set"
         elif kind == "ask":
             self.phase = "answer" if event.text == "RIR" else self.phase
+        elif kind == "heard":  # a spoken answer confirmed aloud: "no" may take it back
+            self.phase = "undo"
+        elif kind == "check":  # a spoken answer that moves the load far: "yes" confirms
+            self.phase = "check"
         elif kind == "pause":
             if self.phase != "paused":
                 self.before_pause = self.phase

@@ -39,31 +39,60 @@ def microphones() -> list[dict[str, Any]]:
     return [d for d in found if not _is_monitor(d.get("name", ""))]
 
 
-def find(name: str | None) -> tuple[str, Any]:
-    """The device to open: (its name, its miniaudio id); None picks the default source."""
-    if name is None:
-        return "default", None
+def server_name(device: dict[str, Any]) -> str:
+    """The sound server's own name for a miniaudio device: on PulseAudio (and PipeWire's
+    PulseAudio server) the device id holds the source name, e.g. ``bluez_input.…``."""
+    import miniaudio
+
+    raw = bytes(miniaudio.ffi.buffer(device["id"]))
+    return raw.split(b"\0", 1)[0].decode("utf-8", "replace")
+
+
+def _captures() -> list[dict[str, Any]]:
     import miniaudio
 
     try:
-        found = miniaudio.Devices().get_captures()
+        return list(miniaudio.Devices().get_captures())
     except Exception as exc:
         raise MicrophoneUnavailable(f"no audio system to capture from ({exc})") from None
+
+
+def find(name: str | None) -> tuple[str, Any]:
+    """The device to open: (its name, its miniaudio id); None picks the default source.
+
+    A name matches a device's name exactly, or else as a part of it; among
+    partial matches a Bluetooth headset's comes last (opening it costs the
+    earbuds their music quality), so ``--mic USB`` never lands on one by chance.
+    """
+    if name is None:
+        return "default", None
+    found = _captures()
     for d in found:
-        if d["name"] == name:
+        if d["name"] == name or server_name(d) == name:
             return d["name"], d["id"]
-    for d in found:
-        if name.lower() in d["name"].lower():
-            return d["name"], d["id"]
+    partial = [d for d in found if name.lower() in d["name"].lower()]
+    partial.sort(key=lambda d: "bluez" in server_name(d).lower())
+    if partial:
+        return partial[0]["name"], partial[0]["id"]
     names = ", ".join(repr(d["name"]) for d in found) or "none"
     raise MicrophoneUnavailable(f"no microphone named {name!r}; capture devices: {names}")
+
+
+def find_source(source: str) -> tuple[str, Any]:
+    """The device whose server name is ``source`` (a name the sound server gave)."""
+    for d in _captures():
+        if server_name(d) == source:
+            return d["name"], d["id"]
+    raise MicrophoneUnavailable(f"the sound server's source {source!r} is not a capture device")
 
 
 class Microphone:
     """An open capture stream; ``chunks`` holds (pcm, time of its last sample)."""
 
-    def __init__(self, name: str | None = None):
-        self.name, self._id = find(name)
+    def __init__(self, name: str | None = None, source: str | None = None):
+        """``name`` as the lifter gives it (``--mic``), or ``source``, the server's name."""
+        self.name, self._id = find_source(source) if source is not None else find(name)
+        self.source = server_name({"id": self._id}) if self._id is not None else None
         self.chunks: queue.Queue[tuple[bytes, float]] = queue.Queue(maxsize=400)
         self._device: Any = None
 

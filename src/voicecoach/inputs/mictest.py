@@ -6,10 +6,11 @@ import queue
 import time
 from collections.abc import Callable
 
+from voicecoach.inputs.checks import bluetooth_status
 from voicecoach.inputs.commands import WINDOWS
-from voicecoach.inputs.microphone import Microphone
 from voicecoach.inputs.recogniser import Recogniser
 from voicecoach.inputs.segments import Segmenter, Utterance, level_dbfs
+from voicecoach.inputs.session import open_microphone
 
 METER_WIDTH = 30
 
@@ -21,7 +22,12 @@ def meter(dbfs: float) -> str:
 
 
 # Where each window's words are live, in the words a lifter knows.
-WHEN = {"set": "during a set", "answer": "after the question", "paused": "while paused"}
+WHEN = {
+    "set": "during a set",
+    "answer": "after the question",
+    "paused": "while paused",
+    "check": "after a spoken answer",
+}
 
 
 def describe(recogniser: Recogniser, utt: Utterance) -> tuple[str, str | None]:
@@ -47,7 +53,19 @@ def mic_test(
     """
     recogniser = Recogniser()
     segmenter = Segmenter()
-    mic = Microphone(name)
+    said: list[str] = []
+
+    def warn(line: str) -> None:
+        said.append(line)
+        show(line, True)
+
+    # The microphone a run would open: never a Bluetooth headset's unless named.
+    mic = open_microphone(name, warn)
+    if mic is None:
+        return 1, []
+    headsets = bluetooth_status()
+    if headsets is not None and not said:
+        show(f"Bluetooth: {headsets[1]}", True)
     mic.start()
     show(f"listening on {mic.name} for {seconds:g} s: say a command ('two', 'done', 'go on')", True)
     words: list[str] = []

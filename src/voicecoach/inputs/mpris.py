@@ -22,7 +22,15 @@ import time
 from collections.abc import Callable
 from typing import Annotated
 
-from dbus_fast import BusType, NameFlag, PropertyAccess, RequestNameReply, Variant
+from dbus_fast import (
+    BusType,
+    Message,
+    MessageType,
+    NameFlag,
+    PropertyAccess,
+    RequestNameReply,
+    Variant,
+)
 from dbus_fast.aio import MessageBus
 from dbus_fast.annotations import (
     DBusBool,
@@ -208,6 +216,7 @@ class MprisPlayer:
         self.state = state
         self.press = press
         self.name: str | None = None  # the bus name we got
+        self.others: list[str] = []  # other MPRIS players on the bus when we joined it
         self.problem: str | None = None  # what went wrong on the bus thread, kept quiet
         self._watch: asyncio.Future[None] | None = None
         self._lock = threading.Lock()  # the state is fed on the engine thread, read on ours
@@ -252,11 +261,12 @@ class MprisPlayer:
         reply = await bus.request_name(NAME, NameFlag.DO_NOT_QUEUE)
         if reply == RequestNameReply.PRIMARY_OWNER:
             self.name = NAME
-            return
-        # Another voicecoach has the name: the spec's suffix for a second instance.
-        name = f"{NAME}.instance{os.getpid()}"
-        await bus.request_name(name, NameFlag.DO_NOT_QUEUE)
-        self.name = name
+        else:
+            # Another voicecoach has the name: the spec's suffix for a second instance.
+            name = f"{NAME}.instance{os.getpid()}"
+            await bus.request_name(name, NameFlag.DO_NOT_QUEUE)
+            self.name = name
+        self.others = await other_players(bus)
 
     async def _watch_disconnect(self, bus: MessageBus) -> None:
         """Retrieve the bus's end, so a lost bus is a quiet end of the buttons."""
@@ -322,3 +332,33 @@ class MprisPlayer:
             key = self.state.key_for(which)
         if key is not None:
             self.press(key)
+
+
+async def other_players(bus: MessageBus) -> list[str]:
+    """The other MPRIS players on the bus (``spotify``, ``firefox.instance123``), any
+    voicecoach left out: a desktop sends media keys and earbud buttons to one player, often
+    the one playing music, so a lifter should know they are there."""
+    reply = await bus.call(
+        Message(
+            destination="org.freedesktop.DBus",
+            path="/org/freedesktop/DBus",
+            interface="org.freedesktop.DBus",
+            member="ListNames",
+        )
+    )
+    if reply is None or reply.message_type != MessageType.METHOD_RETURN:
+        return []
+    prefix = "org.mpris.MediaPlayer2."
+    return sorted(
+        n[len(prefix) :]
+        for n in reply.body[0]
+        if n.startswith(prefix) and not (n == NAME or n.startswith(NAME + "."))
+    )
+
+
+def others_line(others: list[str]) -> str:
+    """The one line about other players, said at the start and shown by doctor."""
+    return (
+        f"other media players on the session bus ({', '.join(others)}): your music app may "
+        "take the earbud button; play your music with --music, or pause it"
+    )

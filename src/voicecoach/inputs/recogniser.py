@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from voicecoach.inputs.commands import VOCABULARY
+from voicecoach.inputs.commands import LISTENED, VOCABULARY
 
 RATE = 16000
 FRAME = 0.01  # pocketsphinx's frame shift
@@ -74,7 +74,7 @@ class Recogniser:
     def __init__(
         self,
         min_coverage: float = MIN_COVERAGE,
-        words: tuple[str, ...] = VOCABULARY,
+        words: tuple[str, ...] = LISTENED,
         decoys: tuple[str, ...] = (),
     ):
         try:

@@ -189,3 +189,19 @@ def _next_dumbbell(current: float, steps: int, dumbbells: tuple[float, ...]) -> 
         return heavier[min(steps, len(heavier)) - 1] if heavier else current
     lighter = [d for d in dumbbells if d < current - 1e-9]
     return lighter[-min(-steps, len(lighter))] if lighter else current
+
+
+def steps_moved(old: Load, new: Load, rule: Progression) -> int:
+    """How many of the rule's steps lie between two loads: a level's places, the gym's
+    dumbbells, or the add/drop size (rounded up, so a capped half step is still one)."""
+    if isinstance(old, Level) and isinstance(new, Level):
+        return abs(new.index - old.index)
+    if not isinstance(old, (Weight, Bodyweight)) or not isinstance(new, (Weight, Bodyweight)):
+        return 0
+    low, high = sorted((old.amount, new.amount))
+    if high - low < 1e-9:
+        return 0
+    if rule.dumbbells:
+        return sum(1 for d in rule.dumbbells if low + 1e-9 < d <= high + 1e-9)
+    size = (rule.add if new.amount > old.amount else rule.drop) or rule.round
+    return math.ceil((high - low) / size - 1e-9) if size > 0 else 1

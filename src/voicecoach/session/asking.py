@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from voicecoach.inputs.commands import spoken_number
 from voicecoach.inputs.keymap import PAUSE, QUIT, REPEAT
 from voicecoach.inputs.keys import SUSPEND
+from voicecoach.inputs.voice_answers import SpokenAnswer
 from voicecoach.journal.store import SetRecord
 from voicecoach.plan import spoken
 from voicecoach.plan.planner import said_load
@@ -24,7 +27,9 @@ ANSWER_DELAY = 1.0  # a scripted answer arrives this long after the question end
 class Asking(Loop):
     """The RIR question, the decision's words, the journal record (the loop's next layer)."""
 
-    def _ask_rir(self, expected: int = 2) -> int | None:
+    def _ask_rir(self, expected: int = 2, moves: Callable[[int], int] | None = None) -> int | None:
+        """Ask, and wait for the answer. ``moves(rir)`` is how many load steps an answer
+        would move the next set: a spoken one moving it far is asked about first."""
         env, clock = self.env, self.env.clock
         question = "Reps in reserve?"
         self._emit("ask", "RIR")
@@ -32,6 +37,15 @@ class Asking(Loop):
             return None
         # Typed ahead (or while the question was spoken); from a pipe, one line per question.
         early = [self.typed_ahead.pop(0)] if self.typed_ahead else []
+        heard = spoken_number(early[0]) if early else None
+        if heard is not None:  # said while the question was spoken (no coach to mute)
+            early = []
+            taken = self._take_spoken(heard, moves)
+            if taken is not None:
+                self._emit("answer", str(taken))
+                return taken
+            if self._say_question(question):
+                return None
         if env.answers:
             answer = env.answers.popleft()
             deadline = clock.now() + ANSWER_DELAY
@@ -54,10 +68,19 @@ class Asking(Loop):
                 self._emit("menu", text)  # shown as a line: the display hides short counts
                 self._speak_immediate(text)
 
+            def by_voice(n: int) -> tuple[int, bool] | None:
+                taken = self._take_spoken(n, moves)
+                return None if taken is None else (taken, self.answer_confirmed)
+
             # The same timeout as the keyboard's, from the same moment (the menu keeps one
             # full round of the count even if the timeout is shorter).
             rir, self.answer_confirmed = ask_by_buttons(
-                clock, say, expected, env.voice.duration, self.rir_timeout
+                clock,
+                say,
+                expected,
+                env.voice.duration,
+                self.rir_timeout,
+                by_voice,
             )
             self._emit("answer", "-" if rir is None else str(rir))
             if rir is None:
@@ -65,7 +88,9 @@ class Asking(Loop):
             return rir
         while True:
             wait_until = min(reask, deadline) if reask else deadline
-            key = clock.wait(wait_until)
+            # A digit (or a spoken number) that came while the question was asked again
+            # answers it: the loop plays the question and keeps such keys for us.
+            key = self.typed_ahead.pop(0) if self.typed_ahead else clock.wait(wait_until)
             if key is None:
                 if reask and clock.now() >= reask:
                     reask = 0.0
@@ -81,6 +106,17 @@ class Asking(Loop):
                 rir = min(5, int(key))
                 self._emit("answer", str(rir))
                 return rir
+            heard = spoken_number(key)
+            if heard is not None:
+                taken = self._take_spoken(heard, moves)
+                if taken is not None:
+                    self._emit("answer", str(taken))
+                    return taken
+                if self._say_question(question):  # taken back: the question again
+                    return None
+                deadline = clock.now() + self.rir_timeout
+                reask = clock.now() + REASK_AFTER
+                continue
             if key == REPEAT and self._say_question(question):
                 return None
             if key in (PAUSE, QUIT, SUSPEND):
@@ -94,6 +130,28 @@ class Asking(Loop):
                     return None
                 deadline = clock.now() + self.rir_timeout
                 reask = clock.now() + REASK_AFTER
+
+    def _take_spoken(self, rir: int, moves: Callable[[int], int] | None) -> int | None:
+        """A spoken answer: confirmed aloud with a few seconds to take it back, or asked
+        about first if it moves the load far. The answer, or None if it was taken back
+        (the listener is then told the question is open again; the caller asks it)."""
+        clock = self.env.clock
+        answer = SpokenAnswer(rir, moves(rir) if moves else 0, self.env.voice.duration)
+        step = answer.start(clock.now())
+        self._emit(*step.event)
+        self._speak_immediate(step.say)
+        while not answer.finished:
+            key = clock.wait(answer.deadline)
+            if key is None:
+                answer.tick(clock.now())
+            else:
+                answer.key(key)
+        if answer.result == "stands":
+            # "Three in reserve." was said, or the lifter said yes to the question about it.
+            self.answer_confirmed = answer.said
+            return answer.rir
+        self._emit("ask", "RIR")
+        return None
 
     def _say_question(self, text: str) -> bool:
         """Say the question; True if q, q was pressed while it was spoken.

@@ -122,6 +122,11 @@ def run_checks(settings: Settings, paths: Paths) -> list[Check]:
 
     mic_ok, mic_detail, mic_fix = microphone_status(settings)
     checks.append(Check("microphone", mic_ok, mic_detail, mic_fix, essential=False))
+    from voicecoach.inputs.checks import bluetooth_status
+
+    headsets = bluetooth_status()
+    if headsets is not None:
+        checks.append(Check("bluetooth headset", *headsets, essential=False))
     if os.environ.get("VOICECOACH_HOME"):
         checks.append(
             Check("VOICECOACH_HOME", True, os.environ["VOICECOACH_HOME"], essential=False)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from voicecoach.events import Event, EventKind
+from voicecoach.inputs.commands import spoken_number
 from voicecoach.inputs.keymap import MUSIC_KEYS, PAUSE, QUIT, REPEAT, TALK
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.plan import planner
@@ -246,8 +247,9 @@ class Loop:
             if key in MUSIC_KEYS and self.env.music is not None:
                 self._emit("music", self.env.music.key(key))
                 continue
-            if key.isdigit():
-                # Typed ahead (or piped in early): it answers the next RIR question.
+            if key.isdigit() or spoken_number(key) is not None:
+                # Typed ahead (or piped in early, or said over the question with no coach
+                # to mute): it answers the next RIR question.
                 self.typed_ahead.append(key)
             action = on_key(key, now - start)
             if action in ("enter", "skip"):

@@ -92,6 +92,12 @@ def _start_listening(settings, inject, warn, audible):
     return start_listening(settings, inject, warn, audible=audible)
 
 
+def _listen_hint(settings: Settings) -> str | None:
+    from voicecoach.inputs.session import listen_hint
+
+    return listen_hint(settings)
+
+
 @dataclass
 class Parts:
     """Where a real run gets each of its parts. The defaults are the real ones; a test
@@ -107,6 +113,7 @@ class Parts:
     connect_others: Callable[..., None] = _connect_others
     open_buttons: Callable[..., object] = _open_buttons
     start_listening: Callable[..., object] = _start_listening
+    listen_hint: Callable[[Settings], str | None] = _listen_hint
 
 
 @dataclass(frozen=True)
@@ -298,9 +305,13 @@ def _run(
     # Spoken answers become keys; the listener follows the session's events.
     if not opts.dry_run:
         if settings.listen is None and not settings.mic:
-            # Listening is off until asked; say once how to ask, on the screen only.
-            print("voice answers are off: run with --listen to answer by voice", file=out)
+            # Listening is off until asked; when a microphone is there, say once how to
+            # ask. Finding one asks the sound server, so it is done off the first word's path.
+            background.add("the listening hint", lambda: _hint(parts, settings))
         else:  # the microphone and recogniser start in the background
+            from voicecoach.inputs.voice_answers import phrases as voice_phrases
+
+            voice.want(voice_phrases())  # "Four in reserve? Say yes." ready when needed
             heard = LateSink()
             sinks.append(heard)
             background.add(
@@ -407,6 +418,12 @@ def _rack(settings: Settings) -> Rack | None:
         return None
     amount, unit = settings.bar.split()
     return Rack(float(amount), tuple(settings.plates), unit)
+
+
+def _hint(parts: Parts, settings: Settings) -> None:
+    line = parts.listen_hint(settings)
+    if line:
+        _say_err(line)
 
 
 def _listen(

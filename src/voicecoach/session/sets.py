@@ -9,7 +9,7 @@ from voicecoach.inputs.keys import ENTER
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Mark, Say, Sound
 from voicecoach.plan.plates import Loading, Rack
-from voicecoach.plan.progression import Decision, Outcome, decide, epley
+from voicecoach.plan.progression import Decision, Outcome, decide, epley, steps_moved
 from voicecoach.plan.talk import Talk
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import Load, Unloaded, Weight, describe
@@ -276,10 +276,17 @@ class SetRunner(Asking):
         if item.plan is not None and item.plan.at_working_load:
             self.top_lifted[item.slot] = load  # what back-offs are a share of
         # A hold has no RIR question; the top of the target is what the button menu offers.
-        rir = self._ask_rir(spec.rir.high) if spec.hold is None else None
-        decision = self._decide(item, load, records[-1][1], rir)
-        if rir is not None and isinstance(load, Weight) and records[-1][1]:
-            e1rm = epley(load.amount, records[-1][1] + rir)
+        done_reps = records[-1][1]
+
+        def moves(answer: int) -> int:
+            """How far an answer would move the next load (a far one said is asked about)."""
+            d = self._decide(item, load, done_reps, answer)
+            return steps_moved(st.load, d.load, spec.progression)
+
+        rir = self._ask_rir(spec.rir.high, moves) if spec.hold is None else None
+        decision = self._decide(item, load, done_reps, rir)
+        if rir is not None and isinstance(load, Weight) and done_reps:
+            e1rm = epley(load.amount, done_reps + rir)
             self.best_e1rm[item.slot] = max(e1rm, self.best_e1rm.get(item.slot, 0.0))
         kind = "amrap" if spec.amrap else "working"
         self._record(item, st, records, rir, decision, load=load, kind=kind)
