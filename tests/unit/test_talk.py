@@ -194,3 +194,40 @@ def test_varied_lines_never_repeat_back_to_back_and_are_reproducible() -> None:
     # Next week (one more session journaled) starts each pool elsewhere.
     later = _pool_lines(_session(1))
     assert later["rest"][0] != first["rest"][0]
+
+
+def _all_number_words() -> frozenset[str]:
+    return frozenset(spoken.number(n) for n in range(0, 101))
+
+
+@pytest.mark.parametrize("talk", [Talk(), Talk("reps"), Talk(count="end"), Talk("quiet")])
+def test_no_count_inside_a_set_is_a_rep_number_word(talk: Talk) -> None:
+    """Inside a set only the rep cue may be a number: the seconds of a phase are ticks.
+
+    Every built-in exercise with reps, at its own tempo, is planned to its top
+    of range; after the work starts, a line that is only a number word must be
+    the rep's own (or, counting at the end, the closing count), never a second
+    count or a phase word that sounds like one.
+    """
+    from voicecoach.plan.cues import Mark
+    from voicecoach.routines import catalog
+
+    numbers = _all_number_words()
+    checked = 0
+    for name in catalog.builtin_paths():
+        for spec in catalog.load(name).exercises():
+            if spec.reps is None:
+                continue
+            reps = int(spec.reps.high)
+            seg = planner.work_segment(spec, spec.tempo, reps, [], 3, estimate, talk)
+            start = next(c.at for c in seg.cues if isinstance(c, Mark) and c.kind == "work-start")
+            for c in seg.cues:
+                if not isinstance(c, Say) or c.at < start:
+                    continue
+                bare = c.text.replace("-", " ").strip(" .,").lower()
+                if bare in numbers or c.text in numbers:
+                    assert c.kind == "rep", (name, spec.key, c)
+                for phase in spec.tempo.phases:
+                    assert phase.word.lower() not in numbers, (name, spec.key, phase)
+            checked += 1
+    assert checked > 20
