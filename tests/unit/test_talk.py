@@ -139,7 +139,7 @@ ROUTINE = (
 
 def test_routine_talk_key_and_the_live_key() -> None:
     quiet = _run(ROUTINE.format(talk="talk: quiet\n"), [])
-    assert not any(e.kind == "say" and e.text == "slow down" for e in quiet)
+    assert not any(e.kind == "say" and e.text == "down slow" for e in quiet)
     # t during the first set: full → reps; the next set ticks its phases.
     events = _run(ROUTINE.format(talk=""), [(8.0, "t")])
     changed = [e for e in events if e.kind == "talk"]
@@ -147,7 +147,7 @@ def test_routine_talk_key_and_the_live_key() -> None:
     second_set = [e.due for e in events if e.kind == "set"][1]
     after = [e.text for e in events if e.kind == "say" and e.due > second_set]
     assert "Talk: reps." in [e.text for e in events if e.kind == "say"]
-    assert "slow down" not in after and "two" in after
+    assert "down slow" not in after and "two" in after
 
 
 def test_bad_talk_in_a_routine_is_located() -> None:
