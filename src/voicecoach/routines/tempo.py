@@ -43,8 +43,9 @@ class PhaseWords:
     """How an exercise names the four positions, and which one a rep starts with."""
 
     # Spoken words, not the notation's names: "lower" was heard 0 times in 111 by
-    # the bench's recogniser, "slow down" 90 % in quiet (bench/README.md, "Wording").
-    lower: str = "slow down"
+    # pocketsphinx; Whisper heard "slow down" as "flow down" among a set's words,
+    # "down slow" every time in quiet and at 10 dB (bench/README.md, "The strong ear").
+    lower: str = "down slow"
     bottom: str = "pause"
     lift: str = "lift"
     top: str = "squeeze"

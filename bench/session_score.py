@@ -1,0 +1,288 @@
+"""Whole sessions as a listener hears them: a dry run rendered at its own times, cut into
+groups, decoded by each ear (pocketsphinx, Whisper), and scored word by word.
+
+Used by ``bench/intelligibility.py --session`` / ``--lines`` / ``--pools``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from listening_lab import CHAINS, CONDITIONS, NUMBER_WORDS, VOICES, hear_all, words
+from voicecoach.speech.processing import DEFAULT_CHAIN
+
+WATCHED = ("go", "hold", "slow", "down", "pull", "last", "rest")
+
+
+@dataclass
+class Tally:
+    hits: int = 0
+    total: int = 0
+
+    def add(self, hits: int, total: int) -> None:
+        self.hits += hits
+        self.total += total
+
+    @property
+    def recall(self) -> float | None:
+        return self.hits / self.total if self.total else None
+
+
+@dataclass
+class Cell:
+    numbers: Tally = field(default_factory=Tally)
+    commands: Tally = field(default_factory=Tally)
+
+
+def match(reference: list[str], heard: list[str], scored: frozenset[str] | None) -> Counter[str]:
+    """Per reference word (of ``scored``, or all): how many of its uses were heard.
+
+    Exact words are matched first, then a homophone Whisper may spell instead
+    ("to" for "two"), each heard word used once.
+    """
+    from whisper_ear import HOMOPHONES
+
+    want = [w for w in reference if scored is None or w in scored]
+    got = Counter(heard)
+    hit: Counter[str] = Counter()
+    later = []
+    for w in want:
+        if got[w]:
+            got[w] -= 1
+            hit[w] += 1
+        else:
+            later.append(w)
+    for w in later:
+        for h in HOMOPHONES.get(w, ()):
+            if got[h]:
+                got[h] -= 1
+                hit[w] += 1
+                break
+    return hit
+
+
+def _claim(part: list[str], left: Counter[str]) -> bool:
+    """Whether every word of ``part`` is among the words ``left`` (then used up)."""
+    from whisper_ear import HOMOPHONES
+
+    taken: list[str] = []
+    for w in part:
+        h = next((x for x in (w, *sorted(HOMOPHONES.get(w, ()))) if left[x]), None)
+        if h is None:
+            for x in taken:
+                left[x] += 1
+            return False
+        left[h] -= 1
+        taken.append(h)
+    return True
+
+
+def _pocketsphinx_all(audio: list[np.ndarray]) -> list[str]:
+    return hear_all([(np.clip(a, -1, 1) * 32767).astype("<i2").tobytes() for a in audio])
+
+
+def _whisper_all(audio: list[np.ndarray]) -> list[str]:
+    from whisper_ear import WhisperEar, normalise
+
+    ear = WhisperEar()
+    out = []
+    for i, a in enumerate(audio):
+        out.append(normalise(ear.hear(a)))
+        print(f"\rwhisper {i + 1}/{len(audio)}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return out
+
+
+def pool_lines() -> list[str]:
+    """Every wording of every pool, as said, and the lines of the talk levels."""
+    from voicecoach.plan.talk import TALK_LEVELS
+    from voicecoach.plan.wording import POOLS
+
+    out = []
+    for name, options in POOLS.items():
+        for option in options:
+            if name == "next-up":
+                out.append(option + "set two, fifty pounds.")
+            else:
+                out.append(
+                    option.format(d="ninety seconds", D="Ninety seconds")
+                    if "{" in option
+                    else option
+                )
+    out += [f"Talk: {level}." for level in TALK_LEVELS]
+    out += ["three", "two", "one", "go", "last one", "last one, pull", "done"]
+    return out
+
+
+def run_session(
+    routine: str,
+    voices: list[str],
+    chains: list[str],
+    ears: list[str],
+    first: int | None = None,
+    talk: str = "full",
+    lines: list[str] | None = None,
+    repeat: int = 1,
+) -> dict[str, object]:
+    """Decode a whole dry-run session (or its ``first`` groups) by each ear.
+
+    ``lines``, if given, replaces the session: each line is spoken alone,
+    a few seconds apart (the wording pools, the talk levels' lines); a line
+    written "three / two / one / go" is its parts on one-second beats, as a
+    count-in or a rep says them.
+    """
+    import session_ear
+
+    if lines is None:
+        timeline = session_ear.transcript(routine, talk)
+    else:
+        # Far enough apart that every line (every repeat) is a group of its own.
+        timeline = []
+        at = 0.0
+        for text in [t for t in lines for _ in range(repeat)]:
+            parts = text.split(" / ")
+            timeline += [session_ear.Line(at + b, "say", p.strip()) for b, p in enumerate(parts)]
+            at += len(parts) + session_ear.LONG_SILENCE + 2.0
+    jobs: list[tuple[str, str, str, int]] = []  # voice, chain, condition, group
+    audio: list[np.ndarray] = []
+    said: dict[tuple[str, str], list[list[str]]] = {}
+    for voice in voices:
+        render = VOICES[voice]()
+        for chain in chains:
+            cut = session_ear.groups(timeline, render, CHAINS[chain], first)
+            said[voice, chain] = [g.said for g in cut]
+            for g_index, group in enumerate(cut):
+                for condition, snr in CONDITIONS.items():
+                    seed = zlib.crc32(f"{routine}|{g_index}|{condition}".encode())
+                    jobs.append((voice, chain, condition, g_index))
+                    audio.append(session_ear.noisy(group, snr, seed))
+    seconds: dict[str, float] = {}
+    heard: dict[str, list[str]] = {}
+    for ear in ears:
+        start = time.perf_counter()
+        heard[ear] = (_whisper_all if ear == "whisper" else _pocketsphinx_all)(audio)
+        seconds[ear] = round(time.perf_counter() - start, 1)
+    rows = []
+    per_word: dict[str, dict[str, str]] = {}
+    misses: list[dict[str, str]] = []
+    per_line: dict[str, Counter[str]] = {}
+    for ear in ears:
+        cells: dict[tuple[str, str, str], Cell] = {}
+        words_heard: dict[tuple[str, str, str], Counter[str]] = {}
+        words_said: dict[tuple[str, str, str], Counter[str]] = {}
+        for (voice, chain, condition, g), hyp in zip(jobs, heard[ear], strict=True):
+            reference = [w for text in said[voice, chain][g] for w in words(text)]
+            got = words(hyp)
+            key = (voice, chain, condition)
+            cell = cells.setdefault(key, Cell())
+            every = match(reference, got, None)
+            cell.commands.add(sum(every.values()), len(reference))
+            numbers = match(reference, got, NUMBER_WORDS)
+            cell.numbers.add(sum(numbers.values()), sum(w in NUMBER_WORDS for w in reference))
+            words_heard.setdefault(key, Counter()).update(every)
+            words_said.setdefault(key, Counter()).update(reference)
+            if lines is not None:
+                left = Counter(got)
+                for part in said[voice, chain][g]:
+                    tally = per_line.setdefault(f"{ear} | {part}", Counter())
+                    tally[f"{condition}/heard"] += int(_claim(words(part), left))
+                    tally[f"{condition}/said"] += 1
+            if ear == "whisper" and condition == "quiet" and sum(every.values()) < len(reference):
+                misses.append(
+                    {
+                        "voice": voice,
+                        "chain": chain,
+                        "said": " / ".join(said[voice, chain][g]),
+                        "heard": hyp,
+                    }
+                )
+        for voice in voices:
+            for chain in chains:
+                row: dict[str, object] = {"ear": ear, "voice": voice, "chain": chain}
+                for condition in CONDITIONS:
+                    cell = cells[voice, chain, condition]
+                    row[f"words {condition}"] = cell.commands.recall
+                    row[f"numbers {condition}"] = cell.numbers.recall
+                    row["words"] = cell.commands.total
+                    row["number_words"] = cell.numbers.total
+                rows.append(row)
+                for condition in CONDITIONS:
+                    key = (voice, chain, condition)
+                    n, h = words_said[key], words_heard[key]
+                    shown = [w for w in n if w in WATCHED or (n[w] >= 3 and h[w] < n[w])]
+                    per_word[f"{ear} | {voice} | {chain} | {condition}"] = {
+                        w: f"{h[w]}/{n[w]}" for w in sorted(shown, key=lambda w: h[w] / n[w])
+                    }
+    first_cut = said[voices[0], chains[0]]
+    return {
+        "routine": routine if lines is None else "lines",
+        "talk": talk,
+        "groups": len(first_cut),
+        "lines": sum(len(g) for g in first_cut),
+        "decode_seconds": seconds,
+        "rows": rows,
+        "per_word": per_word,
+        "misheard_in_quiet": misses,
+        "per_line": {
+            key: {**{c: t[f"{c}/heard"] / t[f"{c}/said"] for c in CONDITIONS}, "n": t["quiet/said"]}
+            for key, t in per_line.items()
+        }
+        if lines is not None
+        else {},
+    }
+
+
+# ---------------------------------------------------------------- output
+
+
+def pct(value: object) -> str:
+    return "—" if value is None else f"{100 * float(value):.0f} %"  # type: ignore[arg-type]
+
+
+def session_markdown(result: dict[str, object]) -> str:
+    head = (
+        "| ear | voice | chain | words quiet | words 10 dB | words 0 dB "
+        "| numbers quiet | numbers 10 dB | numbers 0 dB |\n|---|---|---|---|---|---|---|---|---|"
+    )
+    lines = [head]
+    for r in result["rows"]:  # type: ignore[attr-defined]
+        lines.append(
+            f"| {r['ear']} | {r['voice']} | {r['chain']}"
+            + (" (default)" if CHAINS[str(r["chain"])] == DEFAULT_CHAIN else "")
+            + " | "
+            + " | ".join(
+                f"{100 * float(r[f'{kind} {c}']):.1f} %"
+                for kind in ("words", "numbers")
+                for c in CONDITIONS
+            )
+            + " |"
+        )
+    first = result["rows"][0]  # type: ignore[index]
+    lines.append(
+        f"\n{result['routine']} (talk {result['talk']}): {result['lines']} lines in "
+        f"{result['groups']} groups ({first['words']} words, {first['number_words']} number "
+        f"words per cell); decoding took {result['decode_seconds']} s."
+    )
+    if result["per_line"]:
+        lines.append(
+            "\n| ear | line | words quiet | words 10 dB | words 0 dB |\n|---|---|---|---|---|"
+        )
+        for key, by in result["per_line"].items():  # type: ignore[attr-defined]
+            ear, line = key.split(" | ", 1)
+            lines.append(
+                f"| {ear} | {line} | "
+                + " | ".join(f"{100 * by[c]:.0f} %" for c in CONDITIONS)
+                + " |"
+            )
+    lines.append("\nWords missed most (heard/said), quiet and 10 dB:")
+    for key, tally in result["per_word"].items():  # type: ignore[attr-defined]
+        if key.endswith("0 dB") and not key.endswith("10 dB"):
+            continue
+        lines.append(f"- {key}: " + ", ".join(f"{w} {v}" for w, v in list(tally.items())[:12]))
+    return "\n".join(lines)
