@@ -95,7 +95,7 @@ def test_dry_run_works_after_a_refused_import(tmp_path: Path) -> None:
     assert _invoke("import", str(csv_file), "--strict", "--db", str(db)).exit_code == 2
     routine = tmp_path / "r.yaml"
     routine.write_text(ROUTINE)
-    r = _invoke("run", str(routine), "--dry-run", "--db", str(db))
+    r = _invoke("run", str(routine), "--dry-run", "--engine", "estimate", "--db", str(db))
     assert r.exit_code == 0, r.output
     assert "seventy pounds" in r.stdout
 
@@ -134,7 +134,7 @@ def test_a_bad_stored_row_is_skipped_with_a_warning(tmp_path: Path, load: str, w
     _poison_row(db, load, weight)
     routine = tmp_path / "r.yaml"
     routine.write_text(ROUTINE)
-    r = _invoke("run", str(routine), "--dry-run", "--db", str(db))
+    r = _invoke("run", str(routine), "--dry-run", "--engine", "estimate", "--db", str(db))
     assert r.exit_code == 0, r.output
     assert "skipped set 1 of kroc-row" in r.stderr
     assert "seventy pounds" in r.stdout  # the routine's own load, not the poisoned one
