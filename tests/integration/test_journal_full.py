@@ -56,7 +56,11 @@ def _run(tmp_path: Path, db: Path) -> tuple[int, str, str]:
     routine = tmp_path / "full.yaml"
     routine.write_text(ROUTINE)
     r = CliRunner().invoke(
-        cli, ["run", str(routine), "--dry-run", "--answers", "2,2,2,2", "--db", str(db)]
+        cli,
+        [
+            *("run", str(routine), "--dry-run", "--engine", "estimate"),
+            *("--answers", "2,2,2,2", "--db", str(db)),
+        ],
     )
     return r.exit_code, r.stdout, r.stderr
 
