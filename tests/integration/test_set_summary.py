@@ -299,3 +299,32 @@ def test_a_journal_from_before_the_summary_gets_it_on_opening(tmp_path: Path) ->
         ("2025-01-01", 2, 120.0)
     ]
     assert_current(j)
+
+
+def test_writing_a_set_reads_its_session_not_the_exercise_history(tmp_path: Path) -> None:
+    """The work one record() does (SQLite VM steps) is the same after 30 or 3,000 sets of
+    the exercise: the summary's trigger reads the session's sets, not all of them."""
+    j = Journal(tmp_path / "j.sqlite3")
+
+    def steps_to_record(sessions: int) -> int:
+        j.db.execute("BEGIN")
+        for _ in range(sessions):
+            sid = j.begin("Pull", "", "", "2026-01-01T10:00:00")
+            for k in range(10):
+                j.record(sid, a_set(k))
+        j.db.execute("COMMIT")
+        sid = j.begin("Pull", "", "", "2026-01-02T10:00:00")
+        count = [0]
+
+        def tick() -> int:
+            count[0] += 1
+            return 0
+
+        j.db.set_progress_handler(tick, 10)
+        j.record(sid, a_set(0))
+        j.db.set_progress_handler(None, 0)
+        return count[0]
+
+    few = steps_to_record(3)
+    many = steps_to_record(300)
+    assert many < few * 1.5, (few, many)

@@ -35,7 +35,12 @@ def _regroup(row: str) -> str:
     the statement that fired it (salvage's INSERT OR IGNORE would keep the stale row).
     """
     key = f"{row}.session_id AND exercise = {row}.exercise"
-    where = f"session_id = {key} AND lower(exercise_name) = lower({row}.exercise_name)"
+    # The unary + keeps SQLite on the session's index: by the exercise's, each set written
+    # would read every set of that exercise ever written.
+    where = (
+        f"session_id = {row}.session_id AND +exercise = {row}.exercise"
+        f" AND lower(+exercise_name) = lower({row}.exercise_name)"
+    )
     return (
         f"DELETE FROM set_summary WHERE session_id = {key}"
         f" AND name_key = lower({row}.exercise_name);"
