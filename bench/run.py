@@ -40,6 +40,7 @@ SUITES = (
     "journal",
     "music",
     "journal_scale",
+    "history",
     "listencpu",
     "recognition",
     "talk",
@@ -95,6 +96,10 @@ def main() -> int:
                 from journal_scale import bench_journal_scale
 
                 figures += bench_journal_scale(work, report, Figure, QUICK)
+            if not only or "history" in only:
+                from history_scale import bench_history_scale
+
+                figures += bench_history_scale(work, report)
             if not only or "listencpu" in only:
                 from listen_cpu import bench_listen_cpu
 

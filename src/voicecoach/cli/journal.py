@@ -343,6 +343,7 @@ def journal_check(then_salvage: bool, as_json: bool, db: Path | None) -> None:
             click.echo(f"  {problem}")
         if report.ok:
             click.echo(f"  {report.sessions} sessions, {report.sets} sets")
+            click.echo(f"  summary of the sets: {report.summary}")
         click.echo(f"  backups: {len(report.backups)} in {journal_repair.backup_dir(path)}")
         for f in report.recovery_files:
             click.echo(f"  unsaved sets waiting in {f}")

@@ -3,7 +3,8 @@
 - :func:`backup`: a consistent copy with SQLite's online backup API at the
   start of each real session, the newest ``KEEP`` kept in ``backups/``
   beside the journal.
-- :func:`check`: ``PRAGMA integrity_check``, and what to do about it.
+- :func:`check`: ``PRAGMA integrity_check``, and what to do about it; a summary of
+  the sets that differs from them is rebuilt (it is derived, never the data itself).
 - :func:`salvage`: every readable row of a damaged journal into a new file.
   sqlite3's ``.recover`` is not in Python's module, so rows are read table by
   table in rowid ranges, falling back to one rowid at a time around a bad
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecoach import paths
+from voicecoach.journal import summary
 from voicecoach.journal.safe import recovery_dirs, set_from_json
 from voicecoach.journal.store import Journal, JournalError, refuse_special
 
@@ -86,6 +88,7 @@ class CheckReport:
     backups: list[str] = field(default_factory=list)
     recovery_files: list[str] = field(default_factory=list)
     advice: str = ""
+    summary: str = ""  # "ok", or what was wrong with the sets' summary and that it was rebuilt
 
 
 def salvage_command(path: Path) -> str:
@@ -107,6 +110,7 @@ def check(path: Path) -> CheckReport:
         report.problems = [str(exc)]
         report.advice = "nothing to check: that is not a journal"
         return report
+    wrong: str | None = None
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -116,8 +120,11 @@ def check(path: Path) -> CheckReport:
             if report.ok:
                 report.sessions = con.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
                 report.sets = con.execute("SELECT COUNT(*) FROM sets").fetchone()[0]
+                wrong = summary.problem(con)
         finally:
             con.close()
+        if report.ok:
+            report.summary = "ok" if wrong is None else _rebuild_summary(path, wrong)
     except sqlite3.DatabaseError as exc:
         report.ok, report.problems = False, [str(exc)]
     if report.ok:
@@ -135,6 +142,20 @@ def check(path: Path) -> CheckReport:
             )
         )
     return report
+
+
+def _rebuild_summary(path: Path, wrong: str) -> str:
+    """Rebuild the sets' summary (opening the journal migrates one that predates it)."""
+    try:
+        journal = Journal(path)
+        try:
+            if summary.problem(journal.db) is not None:
+                summary.rebuild(journal.db)
+        finally:
+            journal.close()
+    except (JournalError, sqlite3.Error) as exc:
+        return f"{wrong}; not rebuilt: {exc}"
+    return f"{wrong}; rebuilt from the sets"
 
 
 # --- salvage -------------------------------------------------------------------------------

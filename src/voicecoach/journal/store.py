@@ -12,14 +12,20 @@ import contextlib
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from voicecoach import paths
 from voicecoach.journal.sane import stored_load
-from voicecoach.journal.schema import MIGRATIONS, SCHEMA_VERSION, SET_KINDS, V1_TABLES
+from voicecoach.journal.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SET_KINDS,
+    SUMMARY_DROP,
+    V1_TABLES,
+)
 from voicecoach.routines.loads import Load, to_record
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SET_KINDS", "Journal", "JournalError", "SetRecord"]
@@ -87,6 +93,9 @@ class Journal:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
+            # A set replaced by one of another exercise must leave its old group's summary:
+            # only with this does a REPLACE fire the delete trigger.
+            self.db.execute("PRAGMA recursive_triggers = ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise JournalError(_explain(path, exc)) from None
@@ -113,7 +122,8 @@ class Journal:
             # Stamped with the newest schema its tables already have, so no step is re-run
             # on columns that exist; the index of step 1 -> 2 is made if it is missing.
             version = 3 if self._columns("sets") >= {"kind", "original_name"} else 1
-            self.db.executescript(MIGRATIONS[1])
+            # A summary of the sets of unknown age is built again by the step that builds it.
+            self.db.executescript(MIGRATIONS[1] + SUMMARY_DROP)
             self.db.execute(f"PRAGMA user_version = {version}")
         for target in range(version, SCHEMA_VERSION):
             # One transaction per step: a crash mid-migration leaves the old version intact.
@@ -285,7 +295,9 @@ class Journal:
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         return list(self.stream(sql, params))
 
-    def stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
+    def stream(
+        self, sql: str, params: tuple[Any, ...] = ()
+    ) -> Generator[dict[str, Any], None, None]:
         """Rows one at a time from a cursor: memory stays flat at a million sets."""
         cur = self.db.cursor()
         cur.row_factory = sqlite3.Row
@@ -348,6 +360,11 @@ def _explain(path: Path, exc: Exception) -> str:
             f"the journal {path} is damaged ({text}); it was left untouched. Run "
             f"'voicecoach journal salvage --db {path}' to copy every readable set into a "
             "new file, or point --db elsewhere"
+        )
+    if "no such table: set_summary" in text:
+        return (
+            f"the journal {path} has lost the summary of its sets (its sets are intact);"
+            f" run 'voicecoach journal check --db {path}' to rebuild it"
         )
     if "full" in text:
         return f"the disk holding the journal {path} is full ({text})"
