@@ -4,7 +4,7 @@ Each figure is measured in a fresh ``voicecoach`` process (so peak RSS is that
 command's own, from ``getrusage(RUSAGE_CHILDREN)`` of a one-child wrapper), on
 a CSV generated here in a second or two, and reported as a ratio against the
 same figure at a tenth of the size in the same run. Issue 15's targets at 1 M
-sets: peak RSS ≤ 150 MB, ``history --exercise`` ≤ 1 s.
+sets: peak RSS ≤ 150 MB, ``history --exercise`` ≤ 0.3 s (it was 1 s).
 
     .venv/bin/python bench/run.py journal_scale     # or: python bench/journal_scale.py
 """
@@ -33,12 +33,17 @@ _MEASURE = (
 )
 
 
-def make_csv(path: Path, n_sets: int) -> None:
+# Sets per CSV file: an import refuses a file over 64 MB (paths.IMPORT_LIMIT), and a
+# million sets of this layout are 85 MB, so the big journal is imported in parts.
+PART = 500_000
+
+
+def make_csv(path: Path, n_sets: int, first_workout: int = 0) -> None:
     """A Strong export with ``n_sets`` sets, 20 per workout, one workout a day."""
     per = 20
     with path.open("w", encoding="utf-8") as f:
         f.write(STRONG)
-        for w in range(n_sets // per):
+        for w in range(first_workout, first_workout + n_sets // per):
             day = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(946684800 + w * 86400))
             lines = []
             for k in range(per):
@@ -65,10 +70,18 @@ def measure(args: list[str], env: dict[str, str]) -> dict[str, float]:
 
 
 def scale(work: Path, n_sets: int, env: dict[str, str]) -> dict[str, dict[str, float]]:
-    csv_file, db = work / f"strong-{n_sets}.csv", work / f"journal-{n_sets}.sqlite3"
-    make_csv(csv_file, n_sets)
+    db = work / f"journal-{n_sets}.sqlite3"
+    parts = []
+    for first in range(0, n_sets, PART):
+        csv_file = work / f"strong-{n_sets}-{first}.csv"
+        make_csv(csv_file, min(PART, n_sets - first), first // 20)
+        parts.append(measure(["import", str(csv_file), "--db", str(db)], env))
+    imported = {
+        "seconds": sum(p["seconds"] for p in parts),
+        "rss_mb": max(p["rss_mb"] for p in parts),
+    }
     return {
-        "import": measure(["import", str(csv_file), "--db", str(db)], env),
+        "import": imported,
         "history --exercise": measure(["history", "--exercise", "Kroc row", "--db", str(db)], env),
         "export": measure(
             ["export", "--format", "strong", "--db", str(db), "-o", str(work / "out.csv")], env
@@ -89,7 +102,7 @@ def bench_journal_scale(work: Path, report: dict, figure, quick: bool) -> list: 
     base = f"{small_n // 1000}k"
     out = []
     for step in ("import", "history --exercise", "export"):
-        goal = "≤ 1 s" if step == "history --exercise" else "(reported)"
+        goal = "≤ 0.3 s" if step == "history --exercise" else "(reported)"
         out.append(
             figure(
                 f"{step}, {label} sets",
@@ -98,7 +111,7 @@ def bench_journal_scale(work: Path, report: dict, figure, quick: bool) -> list: 
                 f"same, {base} sets",
                 small[step]["seconds"],
                 goal,
-                big[step]["seconds"] <= 1.0 if step == "history --exercise" else None,
+                big[step]["seconds"] <= 0.3 if step == "history --exercise" else None,
             )
         )
         out.append(
