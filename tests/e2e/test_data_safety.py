@@ -7,6 +7,7 @@ import random
 import signal
 import sqlite3
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +38,19 @@ def _wait_for_sets(db: Path, count: int, proc: subprocess.Popen, timeout: float 
         assert proc.poll() is None, "the run ended before the set was journaled"
         assert time.monotonic() < deadline, "no set was journaled in time"
         time.sleep(0.05)  # polling a condition, not guessing an interval
+
+
+def _fill(disk: Path) -> Path:
+    """Fill ``disk`` to its last byte (it may be full already)."""
+    filler = disk / "filler"
+    try:
+        with filler.open("wb") as f:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+    except OSError:
+        pass  # ENOSPC: the disk is full now
+    return filler
 
 
 @pytest.fixture
@@ -88,14 +102,7 @@ def test_a_disk_that_fills_mid_session_loses_no_set(
     )
     try:
         _wait_for_sets(db, 1, proc)
-        filler = small_disk / "filler"
-        with filler.open("wb") as f:
-            try:
-                while True:
-                    f.write(b"\0" * 65536)
-                    f.flush()
-            except OSError:
-                pass  # ENOSPC: the disk is full now
+        filler = _fill(small_disk)
         out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
@@ -106,7 +113,7 @@ def test_a_disk_that_fills_mid_session_loses_no_set(
     kept = list((voicecoach_home / "cache").glob("journal.sqlite3.recovery-*.jsonl"))
     kept += list(small_disk.glob("journal.sqlite3.recovery-*.jsonl"))
     assert kept, err
-    filler.unlink()
+    filler.unlink(missing_ok=True)
     done = run_voicecoach(["journal", "recover", "--db", str(db), *map(str, kept)], env)
     assert done.returncode == 0, done.stderr
     rows = _sets(db)
@@ -161,3 +168,62 @@ def test_kill_storm_loses_and_duplicates_nothing(tmp_path: Path, voicecoach_home
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT COUNT(*), MAX(status) FROM sessions").fetchone() == (1, "completed")
+
+
+def _recovered(*folders: Path) -> list[dict]:
+    """The set lines of every recovery file in ``folders``."""
+    import json
+
+    lines = []
+    for folder in folders:
+        for f in folder.glob("journal.sqlite3.recovery-*.jsonl"):
+            for line in f.read_text().splitlines():
+                if line.strip() and '"set"' in line:
+                    lines.append(json.loads(line)["set"])
+    return lines
+
+
+def test_a_full_disk_then_sigkill_loses_no_answered_set(
+    tmp_path: Path, voicecoach_home: Path, small_disk: Path
+) -> None:
+    """The journal's tmpfs fills after set one; the run is killed (no close, no flush) once
+    set two's save has failed: set two is in a recovery file, and the next run takes it in."""
+    db = small_disk / "journal.sqlite3"
+    routine = tmp_path / "r.yaml"
+    routine.write_text(mini_routine(3, "2", "Full Then Kill"))
+    env = voicecoach_env(voicecoach_home)
+    args = ["run", str(routine), *ARGS, "--answers", "2,2,2", "--db", str(db)]
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "voicecoach", *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    cache = voicecoach_home / "cache"
+    try:
+        _wait_for_sets(db, 1, proc)
+        filler = _fill(small_disk)
+        deadline = time.monotonic() + 90
+        while not _recovered(small_disk, cache, Path(tempfile.gettempdir())):
+            assert proc.poll() is None, "the run ended before a save failed"
+            assert time.monotonic() < deadline, "no recovery file was written"
+            time.sleep(0.05)  # polling a condition, not guessing an interval
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    answered = {s["position"] for s in _recovered(small_disk, cache, Path(tempfile.gettempdir()))}
+    journaled = {r[1] for r in _sets(db)}
+    assert answered and 0 in journaled and not answered & journaled  # the disk really refused
+    filler.unlink(missing_ok=True)
+    # The next run (a dry run, not journaled as a workout) takes the kept sets in first.
+    done = run_voicecoach(
+        ["run", str(routine), "--dry-run", "--engine", "estimate", "--db", str(db)], env
+    )
+    assert done.returncode == 0, done.stderr
+    assert "recovered" in done.stderr
+    assert answered | {0} <= {r[1] for r in _sets(db)}
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
