@@ -76,7 +76,7 @@ def user_paths(environ: os._Environ[str] | dict[str, str] | None = None) -> Path
 CONFIG_LIMIT = 1_000_000
 PLAYLIST_LIMIT = 4_000_000  # ~40,000 entries of 100 bytes
 IMPORT_LIMIT = 64_000_000  # a decade of Strong or Hevy rows
-RECOVERY_LIMIT = 16_000_000  # hundreds of thousands of unsaved sets
+RECOVERY_LIMIT = 128_000_000  # about 200,000 unsaved sets; read as a stream, never whole
 CLIP_LIMIT = 16_000_000  # six minutes of 22 kHz speech: no phrase is near it
 STATE_LIMIT = 1_000_000  # ducked-apps.json: a few entries
 

@@ -23,14 +23,15 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from voicecoach import paths
 from voicecoach.journal import summary
-from voicecoach.journal.safe import recovery_dirs, set_from_json
+from voicecoach.journal.recovered import check_line
+from voicecoach.journal.safe import recovery_dirs
 from voicecoach.journal.store import Journal, JournalError, refuse_special
 
 KEEP = 3
@@ -270,7 +271,8 @@ def recovery_files(journal: Path, only_own: bool = True) -> list[Path]:
 
 def _written_for(file: Path) -> str | None:
     try:
-        first = paths.read_text(file, paths.RECOVERY_LIMIT).partition("\n")[0]
+        with paths.open_text(file, paths.RECOVERY_LIMIT, encoding="utf-8") as stream:
+            first = stream.readline(1_000_000)  # the first line names the journal
         return json.loads(first).get("journal")
     except (OSError, ValueError, AttributeError):
         return None
@@ -286,72 +288,84 @@ class RecoverReport:
 def recover(journal: Journal, files: list[Path]) -> RecoverReport:
     """Take the sets of each recovery file into the journal; one transaction per file.
 
-    A file taken in is renamed ``*.jsonl.done``, so nothing is added twice;
-    taking the same file in again changes nothing anyway (each set replaces
-    the row for its session, position and side).
+    The file is read line by line (memory stays flat at any length), and every
+    line is checked as an import row is: the first bad one rolls the file's
+    transaction back and leaves the file as it was. A set never replaces a
+    different set already committed at its session and position (only the same
+    set, completed, e.g. with its RIR answer), and a finished session is never
+    reopened. A file taken in is renamed ``*.jsonl.done``.
     """
     report = RecoverReport()
     for file in files:
+        db = journal.db
+        kept: list[str] = []
         try:
-            lines = [
-                json.loads(line)
-                for line in paths.read_text(file, paths.RECOVERY_LIMIT).splitlines()
-                if line.strip()
-            ]
-            entries = [_check_line(line, n) for n, line in enumerate(lines, 1)]
+            with paths.open_text(file, paths.RECOVERY_LIMIT, encoding="utf-8") as stream:
+                db.execute("BEGIN IMMEDIATE")
+                count = _take_in(journal, stream, kept)
+            db.execute("COMMIT")
         except OSError as exc:
+            _rollback(db)
             why = paths.why_unreadable(exc)
             report.problems.append(f"{file}: cannot read it: {why}; left as it was")
             continue
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
+            _rollback(db)
             report.problems.append(f"{file}: {exc}; left as it was")
             continue
-        db = journal.db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            found: dict[tuple[str, str], int] = {}
-            count = 0
-            for session, payload in entries:
-                sid = _session_for(db, session, found)
-                # The plain Journal's writes, which raise: a SafeJournal would keep a failed
-                # write in memory, and the file would be marked done without it.
-                if "set" in payload:
-                    Journal.record(journal, sid, payload["set"])
-                    count += 1
-                elif "finish" in payload:
-                    fin = payload["finish"]
-                    Journal.finish(journal, sid, fin["ended_at"], fin["status"])
-            db.execute("COMMIT")
         except (sqlite3.DatabaseError, JournalError) as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
+            _rollback(db)
             report.problems.append(f"{file}: {exc}; left as it was, try again later")
             continue
+        report.problems += [f"{file}:{line}" for line in kept]
         file.rename(file.with_name(file.name + ".done"))
         report.files.append(str(file))
         report.sets += count
     return report
 
 
-def _check_line(line: Any, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    if not isinstance(line, dict) or not isinstance(line.get("session"), dict):
-        raise ValueError(f"line {n} is not a voicecoach recovery line")
-    session = line["session"]
-    for key in ("routine_name", "started_at"):
-        if not isinstance(session.get(key), str):
-            raise ValueError(f"line {n}: the session has no {key}")
-    payload: dict[str, Any] = {}
-    if "set" in line:
+def _rollback(db: sqlite3.Connection) -> None:
+    if db.in_transaction:
+        db.execute("ROLLBACK")
+
+
+def _take_in(journal: Journal, stream: Iterable[str], kept: list[str]) -> int:
+    """Write each line of one file in the open transaction; the sets taken in. ``kept``
+    gets a line for each set or finish left alone (the journal's own is kept)."""
+    db = journal.db
+    found: dict[tuple[str, str], int] = {}
+    count = 0
+    for n, text in enumerate(stream, 1):
+        if not text.strip():
+            continue
         try:
-            payload["set"] = set_from_json(line["set"])
-        except (TypeError, ValueError, KeyError) as exc:
-            raise ValueError(f"line {n}: bad set ({exc})") from None
-    elif "finish" in line:
-        fin = line["finish"]
-        if fin.get("status") not in ("running", "completed", "aborted"):
-            raise ValueError(f"line {n}: bad status")
-        payload["finish"] = fin
-    return session, payload
+            raw = json.loads(text)
+        except ValueError:
+            raise ValueError(f"line {n} is not JSON") from None
+        session, payload = check_line(raw, n)
+        sid = _session_for(db, session, found)
+        # The plain Journal's writes, which raise: a SafeJournal would keep a failed
+        # write in memory, and the file would be marked done without it.
+        if "set" in payload:
+            s = payload["set"]
+            there = db.execute(
+                "SELECT exercise, started_at FROM sets WHERE session_id = ? AND position = ?"
+                " AND side = ?",
+                (sid, s.position, s.side),
+            ).fetchone()
+            if there is not None and tuple(there) != (s.exercise, s.started_at):
+                kept.append(f"{n}: another set is already saved at position {s.position}; kept")
+                continue
+            Journal.record(journal, sid, s)
+            count += 1
+        elif "finish" in payload:
+            fin = payload["finish"]
+            status = db.execute("SELECT status FROM sessions WHERE id = ?", (sid,)).fetchone()
+            if status is not None and status[0] != "running" and fin["status"] == "running":
+                kept.append(f"{n}: the session is {status[0]}; it is not reopened")
+                continue
+            Journal.finish(journal, sid, fin["ended_at"], fin["status"])
+    return count
 
 
 def _session_for(
