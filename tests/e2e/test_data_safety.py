@@ -186,8 +186,9 @@ def _recovered(*folders: Path) -> list[dict]:
 def test_a_full_disk_then_sigkill_loses_no_answered_set(
     tmp_path: Path, voicecoach_home: Path, small_disk: Path
 ) -> None:
-    """The journal's tmpfs fills after set one; the run is killed (no close, no flush) once
-    set two's save has failed: set two is in a recovery file, and the next run takes it in."""
+    """The journal's tmpfs fills after set one is first written; the run is killed (no
+    close, no flush) once a save has failed: the kept set is in a recovery file with its
+    answer, and the next run takes it in."""
     db = small_disk / "journal.sqlite3"
     routine = tmp_path / "r.yaml"
     routine.write_text(mini_routine(3, "2", "Full Then Kill"))
@@ -214,9 +215,12 @@ def test_a_full_disk_then_sigkill_loses_no_answered_set(
     finally:
         if proc.poll() is None:
             proc.kill()
-    answered = {s["position"] for s in _recovered(small_disk, cache, Path(tempfile.gettempdir()))}
-    journaled = {r[1] for r in _sets(db)}
-    assert answered and 0 in journaled and not answered & journaled  # the disk really refused
+    kept = _recovered(small_disk, cache, Path(tempfile.gettempdir()))
+    answered = {s["position"]: s["rir"] for s in kept}
+    before = {r[1]: r[5] for r in _sets(db) if r[0] == 1}
+    # The disk really refused: what is kept is not in the journal as it is kept (a set may
+    # be there from before its question, without its answer).
+    assert answered and all(before.get(p) != rir for p, rir in answered.items())
     filler.unlink(missing_ok=True)
     # The next run (a dry run, not journaled as a workout) takes the kept sets in first.
     done = run_voicecoach(
@@ -224,6 +228,7 @@ def test_a_full_disk_then_sigkill_loses_no_answered_set(
     )
     assert done.returncode == 0, done.stderr
     assert "recovered" in done.stderr
-    assert answered | {0} <= {r[1] for r in _sets(db)}
+    after = {r[1]: r[5] for r in _sets(db) if r[0] == 1}  # the killed run's session
+    assert all(after.get(p) == rir for p, rir in answered.items()), (answered, after)
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

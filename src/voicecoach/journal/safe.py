@@ -103,6 +103,17 @@ class SafeJournal(Journal):
                 return
             except JournalError as exc:
                 self._failed(exc)
+        if entry.op == "record":
+            # A set written again (its answer after its first write) replaces the kept
+            # one: the recovery file holds each set once, in its latest state.
+            s = entry.args["set"]
+            same = (entry.session, s.position, s.side)
+            self.pending = [
+                p
+                for p in self.pending
+                if p.op != "record"
+                or (p.session, p.args["set"].position, p.args["set"].side) != same
+            ]
         self.pending.append(entry)
         self._keep_on_disk()
 

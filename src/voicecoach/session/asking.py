@@ -18,7 +18,7 @@ from voicecoach.routines.loads import Level, Load, Unloaded, Weight, describe
 from voicecoach.session.loop import Loop, QuitRequested
 
 if TYPE_CHECKING:
-    from voicecoach.session.state import SlotState
+    pass
 
 REASK_AFTER = 8.0
 ANSWER_DELAY = 1.0  # a scripted answer arrives this long after the question ends
@@ -210,19 +210,22 @@ class Asking(Loop):
     def _record(
         self,
         item: WorkItem,
-        st: SlotState,
         records: list[tuple],
         rir: int | None,
         d: Decision,
         *,
-        load: Load | None = None,
+        load: Load,
         kind: str = "working",
+        counted: bool = True,
     ) -> None:
+        """Journal the set (each side); ``counted`` False: a first write of a set still
+        waiting for its answer, which the answer's write replaces (and counts)."""
         spec = item.spec
-        lifted = st.load if load is None else load
+        lifted = load
         for side, reps, hold_done, started, ended in records:
-            self.result.sets_done += 1
-            if isinstance(lifted, Weight) and reps:
+            if counted:
+                self.result.sets_done += 1
+            if counted and isinstance(lifted, Weight) and reps:
                 self.result.volume[lifted.unit] = (
                     self.result.volume.get(lifted.unit, 0.0) + lifted.amount * reps
                 )

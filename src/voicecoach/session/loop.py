@@ -99,9 +99,9 @@ class Loop:
         return t - self.t0
 
     def _wall(self, t: float) -> str:
-        if self.env.virtual:
-            return (self._wall0 + timedelta(seconds=self._rel(t))).isoformat(timespec="seconds")
-        return self.env.wallclock().isoformat(timespec="seconds")
+        """The wall-clock time of engine time ``t`` (a set's start is when it started,
+        however late it is written)."""
+        return (self._wall0 + timedelta(seconds=self._rel(t))).isoformat(timespec="seconds")
 
     def _emit(
         self, kind: EventKind, text: str, due: float | None = None, duration: float = 0.0

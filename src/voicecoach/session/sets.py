@@ -270,7 +270,7 @@ class SetRunner(Asking):
             records.append((side, reps, hold_done, started, env.clock.now()))
         if not working:
             kept = Decision(st.load, st.rep_bonus, 0, item.kind)
-            self._record(item, st, records, None, kept, load=load, kind=item.kind)
+            self._record(item, records, None, kept, load=load, kind=item.kind)
             return False
         self.lifted[item.slot] = load  # what a drop set after this one is lighter than
         if item.plan is not None and item.plan.at_working_load:
@@ -283,13 +283,18 @@ class SetRunner(Asking):
             d = self._decide(item, load, done_reps, answer)
             return steps_moved(st.load, d.load, spec.progression)
 
+        kind = "amrap" if spec.amrap else "working"
+        if spec.hold is None:
+            # The set is on disk before its question: a kill, a crash or a quit while the
+            # question waits keeps it (with no answer, its load unchanged).
+            unanswered = Decision(st.load, st.rep_bonus, 0, "not answered yet")
+            self._record(item, records, None, unanswered, load=load, kind=kind, counted=False)
         rir = self._ask_rir(spec.rir.high, moves) if spec.hold is None else None
         decision = self._decide(item, load, done_reps, rir)
         if rir is not None and isinstance(load, Weight) and done_reps:
             e1rm = epley(load.amount, done_reps + rir)
             self.best_e1rm[item.slot] = max(e1rm, self.best_e1rm.get(item.slot, 0.0))
-        kind = "amrap" if spec.amrap else "working"
-        self._record(item, st, records, rir, decision, load=load, kind=kind)
+        self._record(item, records, rir, decision, load=load, kind=kind)
         if self.quitting:  # q confirmed at the question: the set is kept, the session stops
             raise QuitRequested
         lines, event = self._decision_lines(item, st.load, decision, rir)
