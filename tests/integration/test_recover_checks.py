@@ -151,5 +151,7 @@ def test_a_hundred_thousand_lines_stream_in_flat_memory(
     )
     assert "100000 sets recovered" in done.stdout, done.stdout + done.stderr
     peak_kb = int(done.stdout.split("peak ")[1].split()[0])
-    assert peak_kb < 150_000, peak_kb  # a bound on memory, not on time
+    # Holding the parsed file took 610 MB; streamed, the whole process peaked at 49 MB
+    # alone and 162 MB beside a loaded suite. A bound on memory, not on time.
+    assert peak_kb < 400_000, peak_kb
     assert _rows(db, "SELECT COUNT(*) FROM sets") == [(100_000,)]
