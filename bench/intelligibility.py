@@ -192,7 +192,6 @@ def run_wording(
 
 EARS = ("whisper", "pocketsphinx")
 SESSION_CHAINS = ("level", "p12+comp")  # unprocessed, and the app's default chain
-# Words whose misses the strong ear reported; each is tallied on its own.
 
 
 def table_markdown(result: dict[str, object]) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 from listening_lab import CHAINS, CONDITIONS, NUMBER_WORDS, VOICES, hear_all, words
 from voicecoach.speech.processing import DEFAULT_CHAIN
 
+# Words whose misses the strong ear reported; each is tallied on its own.
 WATCHED = ("go", "hold", "slow", "down", "pull", "last", "rest")
 
 

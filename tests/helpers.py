@@ -368,3 +368,29 @@ def screen_lines(data: bytes) -> list[str]:
             col += 1
         i += 1
     return lines
+
+
+def journal_of_one_session(db: Path, routine: str, answers: str) -> Path:
+    """A journal holding one completed (not dry-run) session of a built-in ``routine``,
+    run on virtual time with scripted ``answers``: a real SQLite file to export or read."""
+    from collections import deque
+
+    from voicecoach.journal.store import Journal
+    from voicecoach.routines.catalog import load
+    from voicecoach.session.answers import parse_answers
+    from voicecoach.session.engine import Session
+    from voicecoach.session.environment import Environment
+    from voicecoach.speech.base import Voice
+    from voicecoach.speech.estimate import EstimateRenderer
+    from voicecoach.testing import FakeClock
+
+    j = Journal(db)
+    env = Environment(
+        clock=FakeClock(),
+        voice=Voice(EstimateRenderer()),
+        journal=j,
+        answers=deque(parse_answers(answers)),
+    )
+    assert Session(load(routine), env).run().status == "completed"
+    j.close()
+    return db

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import deque
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from helpers import journal_of_one_session
 from voicecoach.cli.main import cli
 from voicecoach.journal.store import Journal
-from voicecoach.routines.catalog import load
-from voicecoach.session.answers import parse_answers
-from voicecoach.session.engine import Session
-from voicecoach.session.environment import Environment
-from voicecoach.speech.base import Voice
-from voicecoach.speech.estimate import EstimateRenderer
-from voicecoach.testing import FakeClock
 
 DATA = Path(__file__).parent.parent / "data" / "imports"
 STRONG_LB = (
@@ -62,17 +55,7 @@ def imported(tmp_path: Path, *files: str, name: str = "j.sqlite3") -> Path:
 @pytest.fixture
 def journal(tmp_path: Path) -> Path:
     """A journal with one completed (not dry-run) session of pull-day, on virtual time."""
-    db = tmp_path / "src.sqlite3"
-    j = Journal(db)
-    env = Environment(
-        clock=FakeClock(),
-        voice=Voice(EstimateRenderer()),
-        journal=j,
-        answers=deque(parse_answers("2,1,3,8:0,2,-,2,1,2,0,2")),
-    )
-    assert Session(load("pull-day"), env).run().status == "completed"
-    j.close()
-    return db
+    return journal_of_one_session(tmp_path / "src.sqlite3", "pull-day", "2,1,3,8:0,2,-,2,1,2,0,2")
 
 
 @pytest.mark.parametrize(("fmt", "header"), [("strong", STRONG_LB), ("hevy", HEVY_LB)])

@@ -9,21 +9,13 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from collections import deque
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from helpers import journal_of_one_session
 from voicecoach.cli.main import cli
-from voicecoach.journal.store import Journal
-from voicecoach.routines.catalog import load
-from voicecoach.session.answers import parse_answers
-from voicecoach.session.engine import Session
-from voicecoach.session.environment import Environment
-from voicecoach.speech.base import Voice
-from voicecoach.speech.estimate import EstimateRenderer
-from voicecoach.testing import FakeClock
 
 KINDS = "SELECT kind, COUNT(*) FROM sets GROUP BY kind ORDER BY kind"
 
@@ -38,17 +30,7 @@ def _kinds(db: Path) -> list[tuple[str, int]]:
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Path:
-    db = tmp_path / "src.sqlite3"
-    j = Journal(db)
-    env = Environment(
-        clock=FakeClock(),
-        voice=Voice(EstimateRenderer()),
-        journal=j,
-        answers=deque(parse_answers(",".join(["2"] * 20))),
-    )
-    assert Session(load("push-day"), env).run().status == "completed"
-    j.close()
-    return db
+    return journal_of_one_session(tmp_path / "src.sqlite3", "push-day", ",".join(["2"] * 20))
 
 
 @pytest.mark.parametrize(
