@@ -278,6 +278,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="each --lines line N times")
     parser.add_argument("--groups", type=int, help="only the first N groups of the session")
     parser.add_argument("--talk", default="full", help="the talk level of the --session dry run")
+    parser.add_argument(
+        "--conditions",
+        default=",".join(CONDITIONS),
+        help=f"comma-separated noises for --session/--pools/--lines: {', '.join(CONDITIONS)}",
+    )
+    parser.add_argument("--misses", action="store_true", help="list every group Whisper missed")
     args = parser.parse_args(argv)
     voices = list(VOICES) if args.all_voices else [v for v in args.voices.split(",") if v]
     whole = bool(args.session or args.pools or args.lines)
@@ -294,6 +300,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.quick:
         voices, chains = voices[:1], ["level", chains[-1]] if len(chains) > 1 else chains
+    conditions = tuple(c for c in args.conditions.split(",") if c)
+    if not conditions or [c for c in conditions if c not in CONDITIONS]:
+        parser.error(
+            f"unknown condition in {args.conditions!r}; conditions: {', '.join(CONDITIONS)}"
+        )
     ears = [e for e in args.ears.split(",") if e]
     if [e for e in ears if e not in EARS]:
         parser.error(f"unknown ear in {args.ears!r}; ears: {', '.join(EARS)}")
@@ -315,8 +326,9 @@ def main(argv: list[str] | None = None) -> int:
             args.talk,
             args.lines.split(";") if args.lines else pool_lines() if args.pools else None,
             args.repeat,
+            conditions,
         )
-        text = session_markdown(result)
+        text = session_markdown(result, args.misses)
     elif args.wording:
         candidates = args.words.split(",") if args.words else None
         if args.quick:

@@ -93,9 +93,18 @@ def _sound(name: str) -> np.ndarray:
 
 
 def groups(
-    lines: list[Line], render: Callable[[str], Clip], chain: Chain, first: int | None = None
+    lines: list[Line],
+    render: Callable[[str], Clip],
+    chain: Chain,
+    first: int | None = None,
+    fresh: bool = False,
 ) -> list[Group]:
-    """Render, process and lay out ``lines``; ``first`` groups only, if given (a slice)."""
+    """Render, process and lay out ``lines``; ``first`` groups only, if given (a slice).
+
+    A session renders each distinct line once, as the app's phrase cache
+    does. ``fresh`` renders every line anew: Piper samples its output, so
+    one render of a candidate is one draw, and a wording is chosen on many.
+    """
     clips: dict[str, np.ndarray] = {}
     sounds: dict[str, np.ndarray] = {}
 
@@ -104,6 +113,8 @@ def groups(
             if line.text not in sounds:
                 sounds[line.text] = _sound(line.text)
             return sounds[line.text]
+        if fresh:
+            return _resample(process(render(line.text), chain))
         if line.text not in clips:
             clips[line.text] = _resample(process(render(line.text), chain))
         return clips[line.text]

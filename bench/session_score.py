@@ -21,6 +21,57 @@ from voicecoach.speech.processing import DEFAULT_CHAIN
 WATCHED = ("go", "hold", "slow", "down", "pull", "last", "rest")
 
 
+# Names the coach says as letters. Whisper writes a name it heard letter by
+# letter in any of several ways ("T.R.X.", "t-r-x", "TRXT" for "TRX T"); each
+# is the same sounds as the name, so the heard letters are joined back into it.
+INITIALISMS = ("trx",)
+
+
+def spelled(heard: list[str], reference: list[str]) -> list[str]:
+    """``heard`` in the reference's spelling, where only the spelling differs.
+
+    Three folds, none of which can turn a wrong sound into a right word:
+
+    - a name said as letters: a run of single letters spelling an initialism
+      ("t", "r", "x") is the name; so is a word that starts with the name and
+      goes on with at most three letters ("trxt": TRX and the letter T, run
+      together), which is the name and those letters;
+    - a compound written in two ("up right" for "upright"): two heard words
+      whose letters together are a word of the reference, and are not both
+      words of the reference themselves, are that word.
+    """
+    out: list[str] = []
+    for w in heard:
+        name = next((n for n in INITIALISMS if w.startswith(n) and len(w) - len(n) <= 3), None)
+        out += [name, *w[len(name) :]] if name else [w]
+    joined: list[str] = []
+    i = 0
+    while i < len(out):
+        name = next(
+            (n for n in INITIALISMS if out[i : i + len(n)] == list(n)),
+            None,
+        )
+        if name:
+            joined.append(name)
+            i += len(name)
+            continue
+        joined.append(out[i])
+        i += 1
+    vocabulary = set(reference)
+    folded: list[str] = []
+    i = 0
+    while i < len(joined):
+        pair = joined[i] + joined[i + 1] if i + 1 < len(joined) else ""
+        parts_known = i + 1 < len(joined) and {joined[i], joined[i + 1]} <= vocabulary
+        if pair in vocabulary and not parts_known:
+            folded.append(pair)
+            i += 2
+            continue
+        folded.append(joined[i])
+        i += 1
+    return folded
+
+
 @dataclass
 class Tally:
     hits: int = 0
@@ -100,8 +151,18 @@ def _whisper_all(audio: list[np.ndarray]) -> list[str]:
     return out
 
 
+# The sessions whose talk-level lines --pools scores: a gym routine with
+# sides, a circuit of levels, and the beginner's full body.
+TALK_ROUTINES = ("pull-day", "trx-ytw", "full-body-beginner")
+
+
 def pool_lines() -> list[str]:
-    """Every wording of every pool, as said, and the lines of the talk levels."""
+    """Every wording of every pool, as said, and every line the ``reps`` and ``quiet``
+    levels say more than once in a session of :data:`TALK_ROUTINES` (rep numbers,
+    "last one", the question, rests, "go"): the lines a lifter hears all session."""
+    from collections import Counter as Tally
+
+    import session_ear
     from voicecoach.plan.talk import TALK_LEVELS
     from voicecoach.plan.wording import POOLS
 
@@ -117,8 +178,14 @@ def pool_lines() -> list[str]:
                     else option
                 )
     out += [f"Talk: {level}." for level in TALK_LEVELS]
-    out += ["three", "two", "one", "go", "last one", "last one, pull", "done"]
-    return out
+    for level in ("reps", "quiet"):
+        said: Tally[str] = Tally()
+        for routine in TALK_ROUTINES:
+            said.update(
+                line.text for line in session_ear.transcript(routine, level) if line.kind == "say"
+            )
+        out += [text for text, n in said.most_common() if n >= 2]
+    return list(dict.fromkeys(out))
 
 
 def run_session(
@@ -130,13 +197,15 @@ def run_session(
     talk: str = "full",
     lines: list[str] | None = None,
     repeat: int = 1,
+    conditions: tuple[str, ...] = tuple(CONDITIONS),
 ) -> dict[str, object]:
     """Decode a whole dry-run session (or its ``first`` groups) by each ear.
 
     ``lines``, if given, replaces the session: each line is spoken alone,
     a few seconds apart (the wording pools, the talk levels' lines); a line
     written "three / two / one / go" is its parts on one-second beats, as a
-    count-in or a rep says them.
+    count-in or a rep says them. ``conditions`` narrows the noises (a quick
+    look at the misses in quiet decodes a third as much).
     """
     import session_ear
 
@@ -156,10 +225,11 @@ def run_session(
     for voice in voices:
         render = VOICES[voice]()
         for chain in chains:
-            cut = session_ear.groups(timeline, render, CHAINS[chain], first)
+            cut = session_ear.groups(timeline, render, CHAINS[chain], first, lines is not None)
             said[voice, chain] = [g.said for g in cut]
             for g_index, group in enumerate(cut):
-                for condition, snr in CONDITIONS.items():
+                for condition in conditions:
+                    snr = CONDITIONS[condition]
                     seed = zlib.crc32(f"{routine}|{g_index}|{condition}".encode())
                     jobs.append((voice, chain, condition, g_index))
                     audio.append(session_ear.noisy(group, snr, seed))
@@ -179,7 +249,7 @@ def run_session(
         words_said: dict[tuple[str, str, str], Counter[str]] = {}
         for (voice, chain, condition, g), hyp in zip(jobs, heard[ear], strict=True):
             reference = [w for text in said[voice, chain][g] for w in words(text)]
-            got = words(hyp)
+            got = spelled(words(hyp), reference)
             key = (voice, chain, condition)
             cell = cells.setdefault(key, Cell())
             every = match(reference, got, None)
@@ -194,26 +264,30 @@ def run_session(
                     tally = per_line.setdefault(f"{ear} | {part}", Counter())
                     tally[f"{condition}/heard"] += int(_claim(words(part), left))
                     tally[f"{condition}/said"] += 1
-            if ear == "whisper" and condition == "quiet" and sum(every.values()) < len(reference):
+            if ear == "whisper" and sum(every.values()) < len(reference):
                 misses.append(
                     {
+                        "condition": condition,
                         "voice": voice,
                         "chain": chain,
                         "said": " / ".join(said[voice, chain][g]),
                         "heard": hyp,
+                        "missed": " ".join(
+                            w for w, n in (Counter(reference) - every).items() for _ in range(n)
+                        ),
                     }
                 )
         for voice in voices:
             for chain in chains:
                 row: dict[str, object] = {"ear": ear, "voice": voice, "chain": chain}
-                for condition in CONDITIONS:
+                for condition in conditions:
                     cell = cells[voice, chain, condition]
                     row[f"words {condition}"] = cell.commands.recall
                     row[f"numbers {condition}"] = cell.numbers.recall
                     row["words"] = cell.commands.total
                     row["number_words"] = cell.numbers.total
                 rows.append(row)
-                for condition in CONDITIONS:
+                for condition in conditions:
                     key = (voice, chain, condition)
                     n, h = words_said[key], words_heard[key]
                     shown = [w for w in n if w in WATCHED or (n[w] >= 3 and h[w] < n[w])]
@@ -229,9 +303,18 @@ def run_session(
         "decode_seconds": seconds,
         "rows": rows,
         "per_word": per_word,
-        "misheard_in_quiet": misses,
+        "conditions": list(conditions),
+        "decoded": [
+            {"ear": ear, "voice": v, "chain": c, "condition": k, "said": said[v, c][g], "heard": h}
+            for ear in ears
+            for (v, c, k, g), h in zip(jobs, heard[ear], strict=True)
+        ],
+        "misheard": misses,
         "per_line": {
-            key: {**{c: t[f"{c}/heard"] / t[f"{c}/said"] for c in CONDITIONS}, "n": t["quiet/said"]}
+            key: {
+                **{c: t[f"{c}/heard"] / t[f"{c}/said"] for c in conditions},
+                "n": t[f"{conditions[0]}/said"],
+            }
             for key, t in per_line.items()
         }
         if lines is not None
@@ -246,22 +329,19 @@ def pct(value: object) -> str:
     return "—" if value is None else f"{100 * float(value):.0f} %"  # type: ignore[arg-type]
 
 
-def session_markdown(result: dict[str, object]) -> str:
-    head = (
-        "| ear | voice | chain | words quiet | words 10 dB | words 0 dB "
-        "| numbers quiet | numbers 10 dB | numbers 0 dB |\n|---|---|---|---|---|---|---|---|---|"
-    )
-    lines = [head]
+def session_markdown(result: dict[str, object], misses: bool = False) -> str:
+    conditions: list[str] = result["conditions"]  # type: ignore[assignment]
+    cols = [f"{kind} {c}" for kind in ("words", "numbers") for c in conditions]
+    lines = [
+        "| ear | voice | chain | " + " | ".join(cols) + " |",
+        "|---|---|---|" + "---|" * len(cols),
+    ]
     for r in result["rows"]:  # type: ignore[attr-defined]
         lines.append(
             f"| {r['ear']} | {r['voice']} | {r['chain']}"
             + (" (default)" if CHAINS[str(r["chain"])] == DEFAULT_CHAIN else "")
             + " | "
-            + " | ".join(
-                f"{100 * float(r[f'{kind} {c}']):.1f} %"
-                for kind in ("words", "numbers")
-                for c in CONDITIONS
-            )
+            + " | ".join(f"{100 * float(r[col]):.1f} %" for col in cols)
             + " |"
         )
     first = result["rows"][0]  # type: ignore[index]
@@ -272,13 +352,16 @@ def session_markdown(result: dict[str, object]) -> str:
     )
     if result["per_line"]:
         lines.append(
-            "\n| ear | line | words quiet | words 10 dB | words 0 dB |\n|---|---|---|---|---|"
+            "\n| ear | line | "
+            + " | ".join(f"words {c}" for c in conditions)
+            + " |\n|---|---|"
+            + "---|" * len(conditions)
         )
         for key, by in result["per_line"].items():  # type: ignore[attr-defined]
             ear, line = key.split(" | ", 1)
             lines.append(
                 f"| {ear} | {line} | "
-                + " | ".join(f"{100 * by[c]:.0f} %" for c in CONDITIONS)
+                + " | ".join(f"{100 * by[c]:.0f} %" for c in conditions)
                 + " |"
             )
     lines.append("\nWords missed most (heard/said), quiet and 10 dB:")
@@ -286,4 +369,11 @@ def session_markdown(result: dict[str, object]) -> str:
         if key.endswith("0 dB") and not key.endswith("10 dB"):
             continue
         lines.append(f"- {key}: " + ", ".join(f"{w} {v}" for w, v in list(tally.items())[:12]))
+    if misses:
+        lines.append("\nEvery group Whisper missed a word of (condition, voice, chain):")
+        for m in result["misheard"]:  # type: ignore[attr-defined]
+            lines.append(
+                f"- {m['condition']} | {m['voice']} | {m['chain']} | missed: {m['missed']}\n"
+                f"  said: {m['said']}\n  heard: {m['heard']}"
+            )
     return "\n".join(lines)

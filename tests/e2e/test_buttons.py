@@ -103,7 +103,7 @@ def test_buttons_end_a_set_pause_repeat_and_skip(
     proc, term, slave, transcript = _start(tmp_path, voicecoach_home, bus, LONG_REST)
     assert term.expect("rep 2 · pull".encode(), 60), term.text
     bus.press("PlayPause")  # set done, at the start of rep two
-    assert term.expect(b"Reps in reserve?", 30), term.text
+    assert term.expect(b"How many in reserve?", 30), term.text
     term.send(b"2")  # the keyboard still answers, alongside the buttons
     assert term.expect(b"[rest] 30s", 30), term.text
     bus.press("PlayPause")
@@ -130,7 +130,7 @@ def test_rir_answered_with_play_only(
     """With only PlayPause, a press while the coach counts "four" is journaled as the
     number confirmed aloud (four, or three if the press beat the reaction allowance)."""
     proc, term, slave, transcript = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1"))
-    assert term.expect(b"Reps in reserve?", 60), term.text
+    assert term.expect(b"How many in reserve?", 60), term.text
     assert term.expect(b"zero", 30), term.text  # the count, after the proposal
     assert term.expect(b"four", 30), term.text
     bus.press("PlayPause")
@@ -150,7 +150,7 @@ def test_rir_stepped_with_next_and_previous(
 ) -> None:
     """Next, Next, Previous from the proposed two, then PlayPause: three is journaled."""
     proc, term, slave, _ = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1"))
-    assert term.expect(b"Reps in reserve?", 60), term.text
+    assert term.expect(b"How many in reserve?", 60), term.text
     assert term.expect(b"Two?", 30), term.text
     for method, heard in (("Next", b"Three?"), ("Next", b"Four?"), ("Previous", b"Three?")):
         bus.press(method)
@@ -166,12 +166,12 @@ def test_undo_within_seconds_reopens_the_question(
 ) -> None:
     """Previous right after "Two in reserve." takes it back; the next answer is journaled."""
     proc, term, slave, _ = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1"))
-    assert term.expect(b"Reps in reserve?", 60), term.text
+    assert term.expect(b"How many in reserve?", 60), term.text
     assert term.expect(b"Two?", 30), term.text
     bus.press("PlayPause")
     assert term.expect(b"Two in reserve.", 10), term.text
     bus.press("Previous")  # within the undo window
-    assert term.expect(b"Reps in reserve?", 10), term.text
+    assert term.expect(b"How many in reserve?", 10), term.text
     bus.press("Previous")  # now stepping: one
     assert term.expect(b"One?", 10), term.text
     bus.press("PlayPause")
@@ -279,7 +279,7 @@ def test_bus_gone_mid_session_the_run_goes_on(tmp_path: Path, voicecoach_home: P
         assert term.expect(b"[set] Upright row set 1/1", 60), term.text
         assert own.wait_for_player()
         own.stop()
-        assert term.expect(b"Reps in reserve?", 60), term.text
+        assert term.expect(b"How many in reserve?", 60), term.text
         term.send(b"2")
         assert term.expect(b"Workout done", 60), term.text
         _finish(proc, term, slave)

@@ -243,7 +243,7 @@ def test_missing_espeak_falls_back_to_text(tmp_path: Path, voicecoach_home: Path
     assert done.returncode == 0, done.stderr
     lines = [x for x in done.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and "apt-get install libespeak-ng1" in lines[0], done.stderr
-    assert "Reps in reserve?" in done.stdout
+    assert "How many in reserve?" in done.stdout
 
 
 def test_plain_run_offers_to_resume_an_unfinished_session(

@@ -80,7 +80,7 @@ def test_spoken_three_answers_and_done_ends_the_set(
     try:
         assert term.expect("rep 2 · pull".encode(), 60), term.text
         _say_into_mic(mic, "done", tmp_path)
-        assert term.expect(b"Reps in reserve?", 30), term.text
+        assert term.expect(b"How many in reserve?", 30), term.text
         _say_into_mic(mic, "three", tmp_path)
         assert term.expect(b"Three in reserve.", 30), term.text
         assert proc.wait(60) == 0
@@ -111,11 +111,11 @@ def test_spoken_three_then_no_takes_it_back_and_asks_again(
     try:
         assert term.expect(b"[set]", 60), term.text
         os.write(term.master, b"\n")  # the set ends at once: straight to the question
-        assert term.expect(b"Reps in reserve?", 30), term.text
+        assert term.expect(b"How many in reserve?", 30), term.text
         _say_into_mic(mic, "three", tmp_path)
         assert term.expect(b"Three in reserve.", 30), term.text
         _say_into_mic(mic, "no", tmp_path)
-        assert term.expect(b"Reps in reserve?", 10), term.text  # asked again
+        assert term.expect(b"How many in reserve?", 10), term.text  # asked again
         os.write(term.master, b"1")
         assert term.expect(b"One in reserve.", 30), term.text
         assert proc.wait(60) == 0
@@ -134,7 +134,7 @@ def test_the_coach_never_answers_itself(
     """The coach's own voice played into the microphone is never taken as an answer.
 
     The coach speaks into the ``mic`` sink, whose monitor is the microphone, so
-    the listener hears every cue, "Reps in reserve? Press zero to five." included.
+    the listener hears every cue, "How many in reserve? Press zero to five." included.
     Nobody answers: the set runs its three reps and the RIR stays unknown.
     """
     routine = tmp_path / "listen.yaml"
@@ -223,7 +223,7 @@ def test_listening_is_off_unless_asked(
         assert term.expect(b"voice answers are off: run with --listen", 60), term.text
         assert term.expect("rep 2 · pull".encode(), 60), term.text
         _say_into_mic(mic, "done", tmp_path)
-        assert term.expect(b"Reps in reserve?", 60), term.text
+        assert term.expect(b"How many in reserve?", 60), term.text
         _say_into_mic(mic, "three", tmp_path)
         os.write(term.master, b"1")
         assert term.expect(b"One in reserve.", 30), term.text

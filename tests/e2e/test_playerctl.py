@@ -58,9 +58,11 @@ def test_playerctl_drives_a_run(bus: SessionBus, tmp_path: Path, voicecoach_home
         assert bus.playerctl("status") == "Playing"
         assert term.expect("rep 2 · pull".encode(), 60), term.text
         bus.playerctl("play-pause")  # set done, at the start of rep two
-        assert term.expect(b"Reps in reserve?", 30), term.text
-        asking = bus.playerctl_until(lambda m: "Reps in reserve" in m, "metadata", "--format", META)
-        assert asking == "Upright row|Reps in reserve?"
+        assert term.expect(b"How many in reserve?", 30), term.text
+        asking = bus.playerctl_until(
+            lambda m: "How many in reserve" in m, "metadata", "--format", META
+        )
+        assert asking == "Upright row|How many in reserve?"
         assert term.expect(b"Two?", 30), term.text
         bus.playerctl("next")  # stepping: three
         assert term.expect(b"Three?", 10), term.text

@@ -46,13 +46,13 @@ def test_real_run_keys_audio_and_journal(
     master = term.master
     with pulse.record(tmp_path / "run.raw") as rec:
         try:
-            assert term.expect(b"Reps in reserve?", 60), term.text
+            assert term.expect(b"How many in reserve?", 60), term.text
             term.send(b"3")  # top of the range with RIR 3: the next set gets +5 lb
             assert term.expect(b"[load] Upright row: 100 lb -> 105 lb", 30), term.text
             assert term.expect(b"set 2/2", 60), term.text
             assert term.expect("rep 2 · pull".encode(), 30), term.text
             term.send(b"\r")  # end set two early, at the start of rep two
-            assert term.expect(b"Reps in reserve?", 30), term.text
+            assert term.expect(b"How many in reserve?", 30), term.text
             term.send(b"1")
             assert proc.wait(60) == 0
         finally:
@@ -172,4 +172,4 @@ def test_no_audio_device_falls_back_to_text_with_one_line(
         "voicecoach: no audio device found, coaching in text only (run "
         "'voicecoach doctor' to see why and how to fix it)"
     ]
-    assert "Reps in reserve?" in done.stdout and "\x1b[" not in done.stdout
+    assert "How many in reserve?" in done.stdout and "\x1b[" not in done.stdout

@@ -164,7 +164,7 @@ def test_quit_ends_on_a_clean_line_and_ignores_later_keys(
 def test_q_and_space_work_while_reps_in_reserve_waits(
     tmp_path: Path, voicecoach_home: Path
 ) -> None:
-    """At "Reps in reserve?": space pauses, space goes on, then q, q quits with the set kept."""
+    """At "How many in reserve?": space pauses, space goes on, then q, q quits with the set kept."""
     proc, term, slave, before = _start(tmp_path, voicecoach_home)
     assert term.expect(b"[ask] RIR", 90), term.text
     term.send(b" ")

@@ -90,7 +90,7 @@ def test_render_faults_never_end_a_session(
         ["run", str(routine), "--audio", "none", "--engine", engine, "--answers", "2"], env
     )
     assert result.returncode == 0, result.stderr
-    assert "Reps in reserve?" in result.stdout  # on screen whatever the voice did
+    assert "How many in reserve?" in result.stdout  # on screen whatever the voice did
     assert "completed: 1 sets saved" in result.stdout
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and expect_in_stderr in lines[0], result.stderr

@@ -76,10 +76,10 @@ def test_failing_primary_falls_back_to_espeak(
     try:
         v.renderers[0].start()  # type: ignore[attr-defined]
         monkeypatch.setenv("VOICECOACH_TEST_FAULT", "")  # the espeak worker starts clean
-        assert clip_problem(v.clip("Reps in reserve?"), "Reps in reserve?") is None
-        assert v.fallbacks == ["Reps in reserve?"]
+        assert clip_problem(v.clip("How many in reserve?"), "How many in reserve?") is None
+        assert v.fallbacks == ["How many in reserve?"]
         assert clip_problem(v.clip("Rest two minutes."), "Rest two minutes.") is None
-        assert v.fallbacks == ["Reps in reserve?"]  # Piper (restarted if it died) said this
+        assert v.fallbacks == ["How many in reserve?"]  # Piper (restarted if it died) said this
         assert len(warnings) == 1 and "piper:joe" in warnings[0]
     finally:
         v.close()
@@ -90,7 +90,7 @@ def test_only_engine_failing_gives_a_tone(tmp_path: Path, monkeypatch: pytest.Mo
     inject(monkeypatch, "empty", match="reserve")
     v = make_voice(Settings(engine="espeak"), tmp_path)
     try:
-        assert v.clip("Reps in reserve?") == tone()
+        assert v.clip("How many in reserve?") == tone()
         assert v.clip("go") != tone()
     finally:
         v.close()

@@ -64,7 +64,7 @@ def test_answers_move_the_load() -> None:
 def test_no_answer_keeps_load_after_timeout() -> None:
     """With no key, the question is asked twice and the load stays."""
     _result, events, session, _ = run()
-    asks = [t for t, s in said(events) if s.startswith("Reps in reserve?")]
+    asks = [t for t, s in said(events) if s.startswith("How many in reserve?")]
     assert len(asks) == 4  # asked, re-asked, for each of two sets
     assert session.state[0].load == Weight(100, "lb")
 
@@ -127,8 +127,8 @@ def test_rest_plus_minus_fifteen(key: str, change: float) -> None:
     _, base, _, _ = run()
     rest = first(base, "Rest one minute.")
     _, events, _, _ = run(keys=[(rest + 5, key)])
-    base_go = [e.due for e in base if e.kind == "say" and e.text == "go"][1]
-    go = [e.due for e in events if e.kind == "say" and e.text == "go"][1]
+    base_go = [e.due for e in base if e.kind == "say" and e.text == "Go!"][1]
+    go = [e.due for e in events if e.kind == "say" and e.text == "Go!"][1]
     assert go - base_go == pytest.approx(change, abs=0.01)
 
 
@@ -178,7 +178,7 @@ def test_hold_counts_down() -> None:
     """A timed hold has the halfway point and the last three seconds."""
     text = "name: H\nexercises:\n  - {use: dead-hang, sets: 1, hold: 30s}\n"
     _, events, _, _ = run(text)
-    go = next(e.due for e in events if e.kind == "say" and e.text == "go")
+    go = next(e.due for e in events if e.kind == "say" and e.text == "Go!")
     work = go + 1.0
     assert first(events, "halfway") == pytest.approx(work + 15)
     assert first(events, "done") == pytest.approx(work + 30)
@@ -214,12 +214,12 @@ def test_a_press_during_the_summary_cannot_wedge_the_finished_session(key: str) 
 
 
 def _question(events: list[Event]) -> float:
-    """When the first "Reps in reserve?" starts."""
-    return first(events, "Reps in reserve?")
+    """When the first "How many in reserve?" starts."""
+    return first(events, "How many in reserve?")
 
 
 def test_q_q_while_the_question_waits_quits_and_keeps_the_set() -> None:
-    """q at "Reps in reserve?" asks to quit; a second q stops, with the finished set saved."""
+    """q at "How many in reserve?" asks to quit; a second q stops, with the finished set saved."""
     _, base, _, _ = run()
     t = _question(base) + 2.0  # the question has been spoken; only digits used to count
     result, events, _, _ = run(keys=[(t, "q"), (t + 1, "q")])
@@ -235,7 +235,7 @@ def test_q_then_another_key_at_the_question_asks_it_again() -> None:
     result, events, _, _ = run(keys=[(t, "q"), (t + 1, "x"), (t + 6, "3")])
     assert result.status == "completed"
     assert next(e.text for e in events if e.kind == "answer") == "3"
-    asked = [d for d, s in said(events) if s == "Reps in reserve?"]
+    asked = [d for d, s in said(events) if s == "How many in reserve?"]
     assert len(asked) >= 2 and t + 1 <= asked[1] < t + 3
 
 
@@ -250,11 +250,11 @@ def test_space_pauses_the_question_and_its_timeout() -> None:
     # No "No answer" while paused: the answer is the key pressed after the pause.
     assert next(e.text for e in events if e.kind == "answer") == "1"
     assert not [d for d, s in said(events) if s.startswith("No answer") and d < t + pause]
-    assert any(s == "Reps in reserve?" and t + pause <= d for d, s in said(events))
+    assert any(s == "How many in reserve?" and t + pause <= d for d, s in said(events))
 
 
 def test_q_q_while_the_question_is_spoken_keeps_the_set() -> None:
-    """q, q during the words "Reps in reserve?" themselves: the finished set is still saved."""
+    """q, q during the words "How many in reserve?" themselves: the finished set is still saved."""
     _, base, _, _ = run()
     t = _question(base) + 0.1
     result, _, _, _ = run(keys=[(t, "q"), (t + 0.2, "q")])

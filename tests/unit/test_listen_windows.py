@@ -129,7 +129,7 @@ def test_a_clip_mutes_its_span_plus_the_tail() -> None:
     """An utterance overlapping a coach clip or its tail is muted; one after it is not."""
     w = Windows()
     # Emitted at session time 5.0 (listener time 105.0), due at 5.5, lasting 1 s.
-    w.event(_ev("say", "Reps in reserve?", due=5.5, actual=5.0, dur=1.0), 105.0)
+    w.event(_ev("say", "How many in reserve?", due=5.5, actual=5.0, dur=1.0), 105.0)
     assert w.muted(106.0, 106.2)  # during the clip
     assert w.muted(106.5 + TAIL - 0.05, 107.5)  # in the tail
     assert not w.muted(106.5 + TAIL + 0.01, 107.5)  # after the tail

@@ -41,7 +41,7 @@ def test_phase_words_and_ticks_land_on_phase_starts() -> None:
     seg = planner.work_segment(SPEC, planner.Work(8, [], 3), estimate)
     says = _says(seg.cues)
     assert says[3:8] == [
-        (3.0, "go"),
+        (3.0, "Go!"),
         (4.0, "one, pull"),
         (5.0, "squeeze"),
         (6.0, "lower"),
@@ -84,7 +84,7 @@ def test_rest_milestones(rest: int) -> None:
     for m, word in ((60, "one minute"), (30, "thirty seconds"), (10, "ten seconds")):
         if m < rest - 8:
             assert says.get(rest - m) == word
-    assert [says.get(rest - k) for k in (3, 2, 1, 0)] == ["three", "two", "one", "go"]
+    assert [says.get(rest - k) for k in (3, 2, 1, 0)] == ["three", "two", "one", "Go!"]
 
 
 def test_long_preview_stretches_the_rest() -> None:

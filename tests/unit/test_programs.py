@@ -93,7 +93,7 @@ def test_warmups_amrap_and_drops_are_journaled_as_such(tmp_path: Path) -> None:
     assert _amount(rows[-1]["next_load"]) == 195.0
     said = [e.text for e in events if e.kind == "say"]
     assert "Warm-up one of three, the empty bar, ten reps." in said
-    assert said.count("Reps in reserve?") == 2  # warm-ups and drops ask nothing
+    assert said.count("How many in reserve?") == 2  # warm-ups and drops ask nothing
     assert "Drop one: one hundred fifty pounds, as many as you can." in said
     assert not any(e.kind == "rest" for e in events[_index(events, "Drop one") :])
 

@@ -1,4 +1,4 @@
-"""A finished set is on disk before its question: a kill while "Reps in reserve?" waits
+"""A finished set is on disk before its question: a kill while "How many in reserve?" waits
 keeps it. The answer then completes the same row, and the set counts once."""
 
 from __future__ import annotations

@@ -80,13 +80,13 @@ def test_reps_level_keeps_numbers_and_ticks_the_phases() -> None:
 def test_quiet_says_only_go_in_a_set_and_beeps_the_rest() -> None:
     seg = planner.work_segment(SPEC, planner.Work(6, ["Set one."], 3), estimate, Talk("quiet"))
     words = [c.text for c in seg.cues if isinstance(c, Say)]
-    assert words == ["Set one.", "go"]
+    assert words == ["Set one.", "Go!"]
     beeps = [c.at for c in seg.cues if isinstance(c, Sound) and c.name == "beep"]
     assert len(beeps) == 3 + 6  # count-in, then one a rep
     rest = planner.rest_segment(90, ["Next: set two, fifty pounds."], estimate, Talk("quiet"))
     assert [c.text for c in rest.cues if isinstance(c, Say)] == [
         "Next: set two, fifty pounds.",
-        "go",
+        "Go!",
     ]
 
 

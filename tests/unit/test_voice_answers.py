@@ -127,7 +127,7 @@ def test_three_then_no_takes_the_answer_back_and_asks_again() -> None:
     assert kinds[2] == ("ask", "RIR")  # taken back: the question is open again
     assert [e.text for e in events if e.kind == "answer"] == ["1"]
     said = [e.text for e in events if e.kind == "say"]
-    assert said.count("Reps in reserve?") == 2
+    assert said.count("How many in reserve?") == 2
     assert said.count("Two in reserve.") == 1
 
 
@@ -136,7 +136,7 @@ def test_a_spoken_answer_stands_after_three_seconds_and_is_said_once() -> None:
     events = _first_set(session([(t, SPOKEN_NUMBER[2])]))
     assert [e.text for e in events if e.kind == "answer"] == ["2"]
     said = [e.text for e in events if e.kind == "say"]
-    assert said.count("Two in reserve.") == 1 and said.count("Reps in reserve?") == 1
+    assert said.count("Two in reserve.") == 1 and said.count("How many in reserve?") == 1
 
 
 def test_no_after_the_window_changes_nothing() -> None:

@@ -85,7 +85,7 @@ def test_every_engine_failing_gives_a_tone_not_an_exception() -> None:
     """With no engine left, the phrase becomes a short tone (its text is on screen)."""
     warnings: list[str] = []
     v = Voice([Scripted("a", *[Clip(b"")] * 4)], warn=warnings.append)
-    clip = v.clip("Reps in reserve?")
+    clip = v.clip("How many in reserve?")
     assert clip == tone()
     assert "showing it as text" in warnings[0]
 

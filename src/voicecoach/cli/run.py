@@ -24,7 +24,7 @@ RUN_HELP = (
     + """
 
 \b
-Or say (with --listen): "zero".."five" after "Reps in reserve?", then "no"
+Or say (with --listen): "zero".."five" after "How many in reserve?", then "no"
 or "undo" within 3 s to take it back ("yes" when asked to confirm);
 "done", "skip", "repeat", "pause" during a set; "go on" when paused.
 

@@ -2,7 +2,7 @@
 
 The keyboard (termios, pipes, msvcrt), the clock that waits for a deadline or
 a key, media buttons over MPRIS2 and the spoken menu that lets one play/pause
-button answer "Reps in reserve?", and spoken answers heard through the microphone
+button answer "How many in reserve?", and spoken answers heard through the microphone
 (pocketsphinx, offline). Every input ends as a key in the same queue
 the keyboard feeds, so the engine treats a press exactly like the key it
 stands for.

@@ -1,4 +1,4 @@
-"""Answering "Reps in reserve?" with media buttons: a spoken menu, as a pure state machine.
+"""Answering "How many in reserve?" with media buttons: a spoken menu, as a pure state machine.
 
 A headset may have one button (play/pause) or three (with next and
 previous), and voicecoach cannot tell which. So one menu serves both:
@@ -19,7 +19,7 @@ ends with "no answer" by then, with two guarantees a lifter relies on:
 - one full round of the count is always offered, even if the timeout is
   shorter: with a one-second proposal, one round of zero … five takes about
   13 s (:func:`round_seconds`);
-- no number is cut short: the count is repeated ("Reps in reserve? Two?
+- no number is cut short: the count is repeated ("How many in reserve? Two?
   zero …") only as far as every number spoken keeps its whole ``STEP``
   window and the reaction allowance after it, so the menu ends at a
   number's edge at or before the timeout, never while a number is offered.
@@ -50,7 +50,7 @@ NEXT = "\ue001"
 PREV = "\ue002"
 BUTTONS = (PLAY, NEXT, PREV)
 
-QUESTION = "Reps in reserve?"
+QUESTION = "How many in reserve?"
 PROPOSE_HOLD = 2.5  # after the proposal, before the count starts
 STEP = 1.6  # from one counted number to the next
 REACTION = 0.3  # a press this soon after a number began answers the number before

@@ -5,7 +5,7 @@ session's key source, so the engine has one input path. Which
 words are live follows the session's own events:
 
 - during a set: "done", "skip", "repeat", "pause";
-- after "Reps in reserve?": "zero" … "five", "repeat" and "pause";
+- after "How many in reserve?": "zero" … "five", "repeat" and "pause";
 - while paused: "go on" (and "pause" again) resume;
 - after a spoken answer is confirmed aloud: "no" or "undo" takes it back;
   after "Four in reserve? Say yes.": "yes", or "no" / "undo".

@@ -85,7 +85,7 @@ class PlayerState:
             self._on_set(text)
         elif kind == "ask" and text == "RIR":
             self.phase = "ask"
-            self._retrack(self.track.title, "Reps in reserve?", self.track.seconds, new=False)
+            self._retrack(self.track.title, "How many in reserve?", self.track.seconds, new=False)
         elif kind == "answer":
             self.phase = "after"
             self._retrack(self.track.title, self._last_set, self.track.seconds, new=False)

@@ -1,4 +1,4 @@
-"""A spoken answer to "Reps in reserve?" the lifter can take back, as a pure state machine.
+"""A spoken answer to "How many in reserve?" the lifter can take back, as a pure state machine.
 
 A word heard through the microphone may be a neighbour's, and an answer
 moves the next load. So a spoken answer never stands at once:

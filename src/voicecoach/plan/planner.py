@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from voicecoach.plan import spoken
 from voicecoach.plan.cues import Cue, Durations, Mark, Say, Sound, end_of, resolve
 from voicecoach.plan.talk import Talk
-from voicecoach.plan.wording import PLAIN, Wording
+from voicecoach.plan.wording import GO, PLAIN, Wording
 from voicecoach.plan.workplan import work_items
 from voicecoach.routines.durations import format_duration
 from voicecoach.routines.loads import Load, Unloaded
@@ -103,7 +103,7 @@ def count_in(beats: int, start: float, talk: Talk = FULL) -> list[Cue]:
         else Sound(start + i, "beep")
         for i in range(beats)
     ]
-    cues.append(Say(start + beats, ("go",), priority=4, kind="go", sound="go"))
+    cues.append(Say(start + beats, (GO,), priority=4, kind="go", sound="go"))
     return cues
 
 
@@ -330,7 +330,7 @@ def rest_segment(
         else Sound(end - k, "beep")
         for k in (3, 2, 1)
     ]
-    cues.append(Say(end, ("go",), priority=8, kind="go", sound="go"))
+    cues.append(Say(end, (GO,), priority=8, kind="go", sound="go"))
     cues.append(Mark(end, "rest-done", seconds))
     # The preview is lowest: a milestone or the countdown wins over it.
     lowered = [

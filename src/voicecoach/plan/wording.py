@@ -23,9 +23,16 @@ POOLS: dict[str, tuple[str, ...]] = {
     # "{d}" is a spoken duration ("ninety seconds"); "{D}" the same, capitalised.
     "rest": ("Rest {d}.", "{D} rest.", "Take {d}."),
     "next-up": ("Next up: ", "Coming up: ", "Up next: "),
-    "two-more": ("two more", "two to go", "two left"),
+    "two-more": ("two more", "last two", "two left"),
     "halfway": ("halfway", "half done", "halfway there"),
 }
+
+# The word that starts the work, after a count-in and at a rest's end. Written
+# with its exclamation mark because that is how it is rendered: said flat and
+# alone, "go" ran into the "one" before it and the strong ear of the bench
+# heard "l" or "out"; said as a call it was heard every time. No other line
+# says "go", so the word means one thing only.
+GO = "Go!"
 
 
 @dataclass(frozen=True)

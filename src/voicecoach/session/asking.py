@@ -31,7 +31,9 @@ class Asking(Loop):
         """Ask, and wait for the answer. ``moves(rir)`` is how many load steps an answer
         would move the next set: a spoken one moving it far is asked about first."""
         env, clock = self.env, self.env.clock
-        question = "Reps in reserve?"
+        # Not "Reps in reserve?": "reps in" runs together ("retson reserve")
+        # and the bench's strong ear missed it at every set.
+        question = "How many in reserve?"
         self._emit("ask", "RIR")
         if self._say_question(question):
             return None
@@ -94,7 +96,7 @@ class Asking(Loop):
             if key is None:
                 if reask and clock.now() >= reask:
                     reask = 0.0
-                    if self._say_question("Reps in reserve? Press zero to five."):
+                    if self._say_question("How many in reserve? Press zero to five."):
                         return None
                     continue
                 if clock.now() >= deadline:
@@ -204,7 +206,7 @@ class Asking(Loop):
             lines.append(f"{when}: one more rep.")
             event = f"{item.spec.name}: reps +1 ({d.reason})"
         elif rir is not None and not isinstance(d.load, Unloaded):
-            lines.append(f"{when}: same load.")
+            lines.append(f"{when}: no change.")  # "same load" was heard "same low"
         return lines, event
 
     def _record(

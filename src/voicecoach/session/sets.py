@@ -11,6 +11,7 @@ from voicecoach.plan.cues import Mark, Say, Sound
 from voicecoach.plan.plates import Loading, Rack
 from voicecoach.plan.progression import Decision, Outcome, decide, epley, steps_moved
 from voicecoach.plan.talk import Talk
+from voicecoach.plan.wording import GO
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import Load, Unloaded, Weight, describe
 from voicecoach.routines.model import ExerciseSpec
@@ -360,7 +361,7 @@ class SetRunner(Asking):
             else Sound(length - k, "beep")
             for k in (3, 2, 1)
         ]
-        cues.append(Say(length, ("go",), priority=8, kind="go", sound="go"))
+        cues.append(Say(length, (GO,), priority=8, kind="go", sound="go"))
         from voicecoach.plan.cues import resolve
 
         self._play(resolve(cues, self.env.voice.duration), length, lambda k, e: None)
@@ -375,7 +376,7 @@ class SetRunner(Asking):
         if self.env.virtual:
             return  # a dry run knows its answers: nothing to foresee
         st = self.state[item.slot]
-        texts = ["Reps in reserve?", "No answer. The load stays."]
+        texts = ["How many in reserve?", "No answer. The load stays."]
         load = self._set_load(item)
         for rir in (None, 0, 1, 2, 3, 4, 5):
             d = self._decide(item, load, reps, rir)

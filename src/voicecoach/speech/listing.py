@@ -62,7 +62,7 @@ def engine_health(settings: Settings, engine: str) -> tuple[bool, str, str]:
     renderer = WorkerRenderer(spec)
     try:
         renderer.start()
-        text = "Reps in reserve?"
+        text = "How many in reserve?"
         clip = trim(renderer.render(text))
         problem = clip_problem(clip, text)
     except Exception as exc:  # RenderError and whatever an engine raises
