@@ -10,7 +10,7 @@ conditions: quiet, pink noise at 10 dB and 0 dB SNR, and a synthetic band
 through the listener's own path: the voice-activity detector
 (``inputs.segments``) cuts it from the microphone's chunk stream, and
 ``inputs.listener.Listener`` decodes each utterance with the grammar of the
-window the word is said in (numbers after "Reps in reserve?",
+window the word is said in (numbers after "How many in reserve?",
 "done"/"skip"/"repeat"/"pause" during a set, "go on" while paused). Every
 utterance is decoded twice in the same run: as a run does, and with the
 decoys of bench/decoys.py beside the commands (the garbage model tried).
