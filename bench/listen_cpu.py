@@ -133,7 +133,7 @@ def windows(events: list[dict]) -> tuple[list[tuple[float, float]], list[tuple[f
             end = next((x["actual"] for x in later if x["kind"] == "set"), None)
             if end is not None and end - e["actual"] > 10:
                 rests.append((e["actual"] + 3, end - 7))
-        if e["kind"] == "say" and e["text"] == "go":
+        if e["kind"] == "say" and e["text"] in ("go", "Go!"):
             end = next((x["actual"] for x in later if x["kind"] == "ask"), None)
             if end is not None:
                 sets.append((e["due"], end))
