@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from common import BENCH_ROUTINE, QUICK, Figure, vc  # noqa: E402
 from helpers import PulseServer  # noqa: E402
 from virtual_mic import MicFeed, add_mic, pink_pcm, remove_mic  # noqa: E402
+from voicecoach.plan.wording import GO  # noqa: E402
 
 NOISE_DBFS = -20.0  # RMS of the room: about the coach's own clips (levelled to -18 LUFS)
 NOISE_SECONDS = 20  # one period of the loop; pink noise made by FFT is circular, so it tiles
@@ -133,7 +134,7 @@ def windows(events: list[dict]) -> tuple[list[tuple[float, float]], list[tuple[f
             end = next((x["actual"] for x in later if x["kind"] == "set"), None)
             if end is not None and end - e["actual"] > 10:
                 rests.append((e["actual"] + 3, end - 7))
-        if e["kind"] == "say" and e["text"] in ("go", "Go!"):
+        if e["kind"] == "say" and e["text"] == GO:
             end = next((x["actual"] for x in later if x["kind"] == "ask"), None)
             if end is not None:
                 sets.append((e["due"], end))

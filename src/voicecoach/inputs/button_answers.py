@@ -42,6 +42,7 @@ from typing import Protocol
 
 from voicecoach.inputs.commands import spoken_number
 from voicecoach.plan import spoken
+from voicecoach.plan.wording import QUESTION
 
 # Keys the media buttons inject while the RIR question is open. They are private-use
 # characters, so no keyboard sends them and every keyboard key keeps its meaning.
@@ -50,7 +51,6 @@ NEXT = "\ue001"
 PREV = "\ue002"
 BUTTONS = (PLAY, NEXT, PREV)
 
-QUESTION = "How many in reserve?"
 PROPOSE_HOLD = 2.5  # after the proposal, before the count starts
 STEP = 1.6  # from one counted number to the next
 REACTION = 0.3  # a press this soon after a number began answers the number before

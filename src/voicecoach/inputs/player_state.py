@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from voicecoach.events import Event
 from voicecoach.inputs.button_answers import NEXT, PLAY, PREV
 from voicecoach.inputs.keys import ENTER
+from voicecoach.plan.wording import QUESTION
 from voicecoach.plan.workplan import work_items
 from voicecoach.routines.model import Routine
 
@@ -85,7 +86,7 @@ class PlayerState:
             self._on_set(text)
         elif kind == "ask" and text == "RIR":
             self.phase = "ask"
-            self._retrack(self.track.title, "How many in reserve?", self.track.seconds, new=False)
+            self._retrack(self.track.title, QUESTION, self.track.seconds, new=False)
         elif kind == "answer":
             self.phase = "after"
             self._retrack(self.track.title, self._last_set, self.track.seconds, new=False)

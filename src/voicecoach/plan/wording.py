@@ -34,6 +34,12 @@ POOLS: dict[str, tuple[str, ...]] = {
 # says "go", so the word means one thing only.
 GO = "Go!"
 
+# The question after every set, in one place: the session asks it, the button
+# menu and the media player's title repeat it, and the speech check renders it.
+# Not "Reps in reserve?": "reps in" runs together ("retson reserve") and the
+# bench's strong ear missed it at every set.
+QUESTION = "How many in reserve?"
+
 
 @dataclass(frozen=True)
 class Wording:

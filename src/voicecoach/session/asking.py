@@ -13,6 +13,7 @@ from voicecoach.journal.store import SetRecord
 from voicecoach.plan import spoken
 from voicecoach.plan.planner import said_load
 from voicecoach.plan.progression import Decision
+from voicecoach.plan.wording import QUESTION
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import Level, Load, Unloaded, Weight, describe
 from voicecoach.session.loop import Loop, QuitRequested
@@ -31,9 +32,7 @@ class Asking(Loop):
         """Ask, and wait for the answer. ``moves(rir)`` is how many load steps an answer
         would move the next set: a spoken one moving it far is asked about first."""
         env, clock = self.env, self.env.clock
-        # Not "Reps in reserve?": "reps in" runs together ("retson reserve")
-        # and the bench's strong ear missed it at every set.
-        question = "How many in reserve?"
+        question = QUESTION
         self._emit("ask", "RIR")
         if self._say_question(question):
             return None
@@ -96,7 +95,7 @@ class Asking(Loop):
             if key is None:
                 if reask and clock.now() >= reask:
                     reask = 0.0
-                    if self._say_question("How many in reserve? Press zero to five."):
+                    if self._say_question(f"{QUESTION} Press zero to five."):
                         return None
                     continue
                 if clock.now() >= deadline:

@@ -11,7 +11,7 @@ from voicecoach.plan.cues import Mark, Say, Sound
 from voicecoach.plan.plates import Loading, Rack
 from voicecoach.plan.progression import Decision, Outcome, decide, epley, steps_moved
 from voicecoach.plan.talk import Talk
-from voicecoach.plan.wording import GO
+from voicecoach.plan.wording import GO, QUESTION
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import Load, Unloaded, Weight, describe
 from voicecoach.routines.model import ExerciseSpec
@@ -376,7 +376,7 @@ class SetRunner(Asking):
         if self.env.virtual:
             return  # a dry run knows its answers: nothing to foresee
         st = self.state[item.slot]
-        texts = ["How many in reserve?", "No answer. The load stays."]
+        texts = [QUESTION, "No answer. The load stays."]
         load = self._set_load(item)
         for rir in (None, 0, 1, 2, 3, 4, 5):
             d = self._decide(item, load, reps, rir)

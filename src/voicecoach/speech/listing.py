@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from voicecoach.plan.wording import QUESTION
 from voicecoach.settings import Settings
 from voicecoach.speech.engines import ENGINES, EngineSpec, default_engine, parse_voice
 
@@ -62,7 +63,7 @@ def engine_health(settings: Settings, engine: str) -> tuple[bool, str, str]:
     renderer = WorkerRenderer(spec)
     try:
         renderer.start()
-        text = "How many in reserve?"
+        text = QUESTION
         clip = trim(renderer.render(text))
         problem = clip_problem(clip, text)
     except Exception as exc:  # RenderError and whatever an engine raises
