@@ -20,7 +20,7 @@ from voicecoach.audio.ducking import DuckShape
 # Two-second phases leave gaps long enough for the music to come all the way back up.
 ROUTINE = (
     "name: Music\ncount_in: 0\nexercises:\n"
-    "  - {use: upright-row, sets: 2, reps: '2', load: 100 lb, rest: 4s,\n"
+    "  - {use: upright-row, sets: 2, reps: '3', load: 100 lb, rest: 4s,\n"
     "     tempo: [pull 2, lower 2]}\n"
 )
 FULL_DB = 20 * np.log10(0.5) - 6  # the tone's -6 dBFS, played 6 dB down by default
@@ -75,7 +75,10 @@ def test_dry_run_music_is_back_at_full_level_between_clips(
     gaps = []
     for (_, end), (start, _) in itertools.pairwise(spoken):
         a, b = end + shape.release + 0.01, start - shape.pre - shape.attack - 0.01
-        if start - end >= shape.hold and b - a > 0.1:
+        # A gap within 20 ms of the hold is on the edge: the transcript's times are
+        # rounded and a clip's sound ends a little before its stated duration, so
+        # the mixer may fairly merge the two clips under one duck. Only clear gaps count.
+        if start - end >= shape.hold + 0.02 and b - a > 0.1:
             gaps.append((a, b))
     assert len(gaps) >= 4
     for a, b in gaps:
