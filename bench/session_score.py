@@ -160,8 +160,6 @@ def pool_lines() -> list[str]:
     """Every wording of every pool, as said, and every line the ``reps`` and ``quiet``
     levels say more than once in a session of :data:`TALK_ROUTINES` (rep numbers,
     "last one", the question, rests, "go"): the lines a lifter hears all session."""
-    from collections import Counter as Tally
-
     import session_ear
     from voicecoach.plan.talk import TALK_LEVELS
     from voicecoach.plan.wording import POOLS
@@ -179,7 +177,7 @@ def pool_lines() -> list[str]:
                 )
     out += [f"Talk: {level}." for level in TALK_LEVELS]
     for level in ("reps", "quiet"):
-        said: Tally[str] = Tally()
+        said: Counter[str] = Counter()
         for routine in TALK_ROUTINES:
             said.update(
                 line.text for line in session_ear.transcript(routine, level) if line.kind == "say"
