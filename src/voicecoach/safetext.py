@@ -68,6 +68,8 @@ def json_safe(text: str) -> str:
 
 def first_control(text: str) -> int | None:
     """Index of the first control character in ``text`` (``\\t`` included), or None."""
+    if text.isprintable():  # every control character is unprintable: the common case, in C
+        return None
     for i, ch in enumerate(text):
         if is_control(ch):
             return i

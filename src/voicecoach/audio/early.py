@@ -7,6 +7,7 @@ sound server) overlaps that import instead of following it.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -24,6 +25,8 @@ class EarlyOutput:
     """
 
     def __init__(self, name: str):
+        if name in ("auto", "stream"):
+            _preload_stream()
         self._result: tuple[Output, str | None] | None = None
         self._error: AudioUnavailable | None = None
         self._taken = False
@@ -51,3 +54,16 @@ class EarlyOutput:
             self._thread.join()
             if self._result is not None:
                 self._result[0].close()
+
+
+def _preload_stream() -> None:
+    """Import pyminiaudio here, on the caller's thread, before the opening thread starts.
+
+    Its import keeps numpy out only while no other thread imports anything
+    (see :func:`voicecoach.audio.stream.import_miniaudio`); the import is CPU
+    work either way, so doing it first costs the overlap nothing.
+    """
+    from voicecoach.audio.stream import import_miniaudio
+
+    with contextlib.suppress(ImportError):  # no pyminiaudio: the thread reports it
+        import_miniaudio()

@@ -2,15 +2,17 @@
 
 The planner never overlaps speech, so the common case is one clip or
 silence in a chunk, served by slicing bytes. Overlaps (a repeated cue, a
-user sound) are summed with clipping.
+user sound) are summed with clipping, in plain Python: a chunk is a few
+hundred frames, and importing numpy for it would cost the first word a tenth
+of a second (or the device a buffer, were it imported at the first overlap).
 """
 
 from __future__ import annotations
 
+import array
+import sys
 import threading
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from voicecoach.audio.clips import Clip
 
@@ -84,8 +86,17 @@ class Mixer:
             return (
                 bytes(2 * (lo - start)) + pcm[2 * (lo - s) : 2 * (hi - s)] + bytes(2 * (end - hi))
             )
-        out = np.zeros(frames, dtype=np.int32)
-        for s, pcm in active:
-            lo, hi = max(start, s), min(end, s + len(pcm) // 2)
-            out[lo - start : hi - start] += np.frombuffer(pcm[2 * (lo - s) : 2 * (hi - s)], "<i2")
-        return np.clip(out, -32768, 32767).astype("<i2").tobytes()
+        # Only the span the clips cover is summed sample by sample; silence around it is bytes.
+        spans = [(max(start, s), min(end, s + len(pcm) // 2), s, pcm) for s, pcm in active]
+        first, last = min(sp[0] for sp in spans), max(sp[1] for sp in spans)
+        out = [0] * (last - first)
+        for lo, hi, s, pcm in spans:
+            part = array.array("h", pcm[2 * (lo - s) : 2 * (hi - s)])
+            if sys.byteorder == "big":  # pragma: no cover - the clips are little-endian
+                part.byteswap()
+            for i, v in enumerate(part, lo - first):
+                out[i] += v
+        mixed = array.array("h", (-32768 if v < -32768 else 32767 if v > 32767 else v for v in out))
+        if sys.byteorder == "big":  # pragma: no cover
+            mixed.byteswap()
+        return bytes(2 * (first - start)) + mixed.tobytes() + bytes(2 * (end - last))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from voicecoach.audio.base import AudioUnavailable, Output, SilentOutput
+
+if TYPE_CHECKING:
+    import ctypes
 
 
 def _stream() -> Output:
@@ -75,13 +79,11 @@ def quiet_alsa() -> None:
     if _handler is not None:
         return
     import ctypes
-    import ctypes.util
 
-    name = ctypes.util.find_library("asound")
-    if not name:
-        return
     try:
-        lib = ctypes.CDLL(name)
+        lib = _libasound()
+        if lib is None:
+            return
         proto = ctypes.CFUNCTYPE(
             None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
         )
@@ -89,3 +91,21 @@ def quiet_alsa() -> None:
         lib.snd_lib_error_set_handler(_handler)
     except (OSError, AttributeError):
         _handler = False
+
+
+ASOUND_SONAME = "libasound.so.2"  # libasound's soname since alsa-lib 1.0 (2004)
+
+
+def _libasound() -> ctypes.CDLL | None:
+    """libasound, by its soname first: ``find_library`` runs ``ldconfig -p`` in a
+    subprocess, which cost the first word 80 ms. It is asked only when the soname fails."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL(ASOUND_SONAME)
+    except OSError:
+        pass
+    import ctypes.util
+
+    name = ctypes.util.find_library("asound")
+    return ctypes.CDLL(name) if name else None

@@ -12,9 +12,11 @@ Device latency is constant, so spacing between cues is exact.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Generator
+from types import ModuleType
 from typing import Any
 
 from voicecoach.audio.base import AudioUnavailable
@@ -46,7 +48,7 @@ class StreamOutput:
 
     def start(self, now: float) -> None:
         try:
-            import miniaudio
+            miniaudio = import_miniaudio()
         except ImportError as exc:  # pragma: no cover - a declared dependency
             raise AudioUnavailable(
                 f"pyminiaudio is missing ({exc}); pip install miniaudio"
@@ -130,6 +132,31 @@ class StreamOutput:
             time.sleep(0.05)
         time.sleep(BUFFER_MS / 1000 * 3)
         device.close()
+
+
+def import_miniaudio() -> ModuleType:
+    """pyminiaudio, imported without numpy when nothing has loaded numpy yet.
+
+    pyminiaudio imports numpy, when it is installed, only to accept numpy arrays
+    from a playback generator; this module's generator yields bytes. Measured,
+    numpy was 85 ms of the 150 ms of CPU that importing pyminiaudio cost the
+    first word. A ``None`` in ``sys.modules`` makes its ``import numpy`` fail as if
+    numpy were absent; the entry goes at once, so a later ``import numpy`` (the
+    music bed's) loads it as usual. Called before the run starts other threads
+    (:class:`voicecoach.audio.early.EarlyOutput`), since one importing numpy in
+    that moment would fail.
+    """
+    if "miniaudio" in sys.modules or "numpy" in sys.modules:
+        import miniaudio
+
+        return miniaudio
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        import miniaudio
+    finally:
+        if sys.modules.get("numpy", 0) is None:
+            del sys.modules["numpy"]
+    return miniaudio
 
 
 def _hint() -> str:

@@ -17,15 +17,35 @@ import click
 
 from voicecoach import __version__
 from voicecoach.exitcodes import ExitStatus
-from voicecoach.journal.store import JournalError
+from voicecoach.journal.errors import JournalError
 from voicecoach.paths import user_paths
 from voicecoach.routines.problems import RoutineError
 from voicecoach.safetext import clean, json_safe
 from voicecoach.session.stdout import ensure_stdout, is_stdout_error, silence_stdout
 from voicecoach.settings import Settings, SettingsError, load_settings
-from voicecoach.speech import SpeechUnavailable
+from voicecoach.speech.errors import SpeechUnavailable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+# Each command's module, imported only when that command is run (or its help is listed):
+# ``voicecoach run`` does not pay for the journal's commands, nor ``--version`` for any.
+COMMAND_MODULES = {
+    "cache": "voicecoach.cli.speech",
+    "doctor": "voicecoach.cli.speech",
+    "exercises": "voicecoach.cli.routines",
+    "export": "voicecoach.cli.journal",
+    "history": "voicecoach.cli.journal",
+    "import": "voicecoach.cli.journal",
+    "journal": "voicecoach.cli.journal",
+    "list": "voicecoach.cli.routines",
+    "mic-test": "voicecoach.cli.speech",
+    "plan": "voicecoach.cli.routines",
+    "run": "voicecoach.cli.run",
+    "say": "voicecoach.cli.run",
+    "schema": "voicecoach.cli.routines",
+    "validate": "voicecoach.cli.routines",
+    "voices": "voicecoach.cli.speech",
+}
 
 
 def dump_json(data: object) -> None:
@@ -42,7 +62,22 @@ def err_line(text: str) -> None:
 
 
 class _Group(click.Group):
-    """Turns every known failure into one line on stderr and an exit code, never a traceback."""
+    """Turns every known failure into one line on stderr and an exit code, never a traceback.
+
+    Its commands are registered by their modules (``@cli.command``) as those are
+    imported, which :meth:`get_command` does on first use, from ``COMMAND_MODULES``.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            import importlib
+
+            importlib.import_module(module)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:

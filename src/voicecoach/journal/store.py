@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecoach import paths
+from voicecoach.journal.errors import JournalError
 from voicecoach.journal.sane import stored_load
 from voicecoach.journal.schema import (
     MIGRATIONS,
@@ -29,10 +30,6 @@ from voicecoach.journal.schema import (
 from voicecoach.routines.loads import Load, to_record
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SET_KINDS", "Journal", "JournalError", "SetRecord"]
-
-
-class JournalError(RuntimeError):
-    """The database cannot be used; the message names the path and what to do."""
 
 
 def refuse_special(path: Path) -> None:

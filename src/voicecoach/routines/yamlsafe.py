@@ -27,8 +27,9 @@ MAX_BYTES = 1_000_000  # a long routine is ~10 kB; anything near this is not a r
 MAX_NODES = 50_000  # after alias expansion
 MAX_DEPTH = 40
 
+_STR = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
+    _STR,
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
@@ -121,7 +122,12 @@ class _Walker:
                     "plain text, numbers, true/false, lists and mappings",
                 )
                 return None
-            value = self._scalar_loader.construct_object(node, deep=True)
+            # Text is most of a file: its value is the node's own (what the constructor
+            # would return, without its bookkeeping); numbers and the rest go through it.
+            if node.tag == _STR:
+                value = node.value
+            else:
+                value = self._scalar_loader.construct_object(node, deep=True)
             if isinstance(value, str):
                 self._check_text(node, value)
             return value

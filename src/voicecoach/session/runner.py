@@ -19,7 +19,6 @@ from typing import IO, TYPE_CHECKING, cast
 from voicecoach.audio import AudioUnavailable
 from voicecoach.audio.base import Output, SilentOutput
 from voicecoach.audio.early import EarlyOutput
-from voicecoach.audio.wavfile import WavRecorder
 from voicecoach.events import JsonlWriter, LateSink, Sink, transcript_line
 from voicecoach.exitcodes import ExitStatus
 from voicecoach.inputs.clock import Clock, SystemClock
@@ -60,6 +59,7 @@ from voicecoach.speech.base import Voice
 from voicecoach.testing import FakeClock
 
 if TYPE_CHECKING:
+    from voicecoach.audio.wavfile import WavRecorder
     from voicecoach.inputs.buttons import Buttons
 
 __all__ = ["EarlyOutput", "Parts", "RunOptions", "run_session"]
@@ -238,11 +238,15 @@ def _run(
 
     output: Output
     clock: Clock
+    recorder: WavRecorder | None = None
+    if opts.record:  # its encoder loads numpy, which nothing else before the first word needs
+        from voicecoach.audio.wavfile import WavRecorder
     buttons = None
     ducked = None  # the other apps' ducker, when there is one
     if opts.dry_run:
         clock = FakeClock()
-        output = WavRecorder(opts.record) if opts.record else SilentOutput()
+        recorder = WavRecorder(opts.record) if opts.record else None
+        output = recorder or SilentOutput()
         output.start(clock.now())
         sinks.append(lambda e: print(clean(transcript_line(e)), file=out))
         status = None
@@ -276,7 +280,7 @@ def _run(
                 lambda: parts.connect_others(ducked, settings.duck_db, state, _say_err),
             )
         if opts.record:
-            output = WavRecorder(opts.record, inner=output)
+            output = recorder = WavRecorder(opts.record, inner=output)
             output.start(clock.now())
         from voicecoach.session.display import Display
 
@@ -353,8 +357,8 @@ def _run(
             if isinstance(keys, TerminalKeys):
                 keys.enter_cbreak()
             result = session.run()
-            if isinstance(output, WavRecorder):
-                output.extend_to(clock.now())
+            if recorder is not None:
+                recorder.extend_to(clock.now())
     except KeyboardInterrupt:
         code = ExitStatus.SIGINT
     except Terminated as exc:

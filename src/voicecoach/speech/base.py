@@ -28,6 +28,7 @@ from pathlib import Path
 from voicecoach import paths
 from voicecoach.audio.clips import RATE, Clip, to_wav, trim
 from voicecoach.speech.check import clip_problem
+from voicecoach.speech.errors import SpeechUnavailable
 from voicecoach.speech.renderer import Renderer
 
 RENDER_TRIES = 2  # per engine: one retry, then the next engine
@@ -35,10 +36,6 @@ DEFAULT_CACHE_BYTES = 200 * 1024 * 1024  # ~4,000 phrases of espeak or Piper
 MIN_FREE_BYTES = 256 * 1024 * 1024  # left free on the cache's disk, for the journal
 WAV_HEADER = 44  # the RIFF header ``to_wav`` writes before the frames
 HURRY_JOIN = 0.1  # on a signal, a render ahead is waited for this long: its engine is killed
-
-
-class SpeechUnavailable(RuntimeError):
-    """No speech engine can run; the message says how to fix it."""
 
 
 class ClipCache:
