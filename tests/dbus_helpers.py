@@ -23,9 +23,12 @@ PLAYER = "org.mpris.MediaPlayer2.Player"
 class SessionBus:
     """A private session bus daemon; ``address`` is its DBUS_SESSION_BUS_ADDRESS."""
 
-    def __init__(self) -> None:
+    def __init__(self, listen: str | None = None) -> None:
+        """``listen``: a fixed address (``unix:path=...``), so a test can start the bus
+        again where a running player will look for it."""
+        where = [f"--address={listen}"] if listen else []
         self.proc = subprocess.Popen(
-            ["dbus-daemon", "--session", "--print-address", "--nofork"],
+            ["dbus-daemon", "--session", *where, "--print-address", "--nofork"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # it complains it may not raise its fd limit
             text=True,
@@ -34,6 +37,7 @@ class SessionBus:
         self.address = self.proc.stdout.readline().strip()
         if not self.address:
             raise RuntimeError("dbus-daemon printed no address")
+        self._last_press = 0.0
 
     def env(self) -> dict[str, str]:
         return {"DBUS_SESSION_BUS_ADDRESS": self.address}
@@ -52,7 +56,26 @@ class SessionBus:
 
     def press(self, method: str) -> None:
         """Call a Player method (PlayPause, Next, Previous, ...), as a headset button does."""
+        self._like_a_thumb()
         self.send(f"--dest={DEST}", PATH, f"{PLAYER}.{method}")
+
+    def flood(self, method: str, count: int) -> tuple[int, int, float]:
+        """:func:`flood` this bus's player; the next press comes a thumb's gap after it."""
+        try:
+            return flood(self.address, method, count)
+        finally:
+            self._last_press = time.monotonic()
+
+    def _like_a_thumb(self) -> None:
+        """Presses come no faster than a person can press: the player collapses faster
+        ones as a flood (``HUMAN_GAP``). The spacing is the press's own timing, not a wait
+        for the player."""
+        from voicecoach.inputs.press_gate import HUMAN_GAP
+
+        due = self._last_press + 2 * HUMAN_GAP
+        while (now := time.monotonic()) < due:
+            time.sleep(due - now)
+        self._last_press = time.monotonic()
 
     def get(self, prop: str, interface: str = PLAYER) -> str:
         return self.send(
@@ -84,6 +107,8 @@ class SessionBus:
     def playerctl(self, *args: str, timeout: float = 5.0) -> str:
         """``playerctl --player=voicecoach ARGS`` on this bus: a real MPRIS client, as a
         user or a desktop widget drives players. Returns its output, stripped."""
+        if args and args[0] in ("play-pause", "play", "pause", "next", "previous"):
+            self._like_a_thumb()
         done = subprocess.run(
             ["playerctl", "--player=voicecoach", *args],
             env=dict(os.environ, **self.env()),
@@ -175,3 +200,71 @@ class OtherPlayer:
             self.proc.wait(5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def flood(address: str, method: str, count: int, dest: str = DEST) -> tuple[int, int, float]:
+    """Call a Player method ``count`` times as one burst, as a hostile or broken client
+    does, and read every reply. Returns (method returns, errors, seconds until the last
+    reply). A raw blocking socket, not dbus-fast: its writer gives up on a full send
+    buffer, which a burst of 20,000 calls always meets."""
+    import socket
+    import struct
+    import threading
+
+    from dbus_fast import Message
+
+    if not address.startswith("unix:"):
+        raise ValueError(f"not a unix socket address: {address}")
+    parts = dict(p.split("=", 1) for p in address[len("unix:") :].split(","))
+    path = parts["path"] if "path" in parts else "\0" + parts["abstract"]
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(60)
+    sock.connect(path)
+
+    def call(serial: int, **fields: str) -> bytes:
+        return bytes(Message(serial=serial, **fields)._marshall(False))
+
+    hello = call(
+        1,
+        destination="org.freedesktop.DBus",
+        path="/org/freedesktop/DBus",
+        interface="org.freedesktop.DBus",
+        member="Hello",
+    )
+    burst = b"".join(
+        call(n, destination=dest, path=PATH, interface=PLAYER, member=method)
+        for n in range(2, count + 2)
+    )
+    counts = {2: 0, 3: 0}  # METHOD_RETURN, ERROR
+
+    def read_replies() -> None:
+        buf = b""
+        while counts[2] + counts[3] < count + 1:  # and Hello's
+            chunk = sock.recv(1 << 16)
+            if not chunk:
+                return
+            buf += chunk
+            while len(buf) >= 16:
+                order = "<" if buf[:1] == b"l" else ">"
+                body, fields = struct.unpack(order + "I4xI", buf[4:16])
+                size = 16 + fields + (-fields % 8) + body
+                if len(buf) < size:
+                    break
+                if buf[1] in counts:
+                    counts[buf[1]] += 1
+                buf = buf[size:]
+
+    try:
+        sock.sendall(b"\0AUTH EXTERNAL " + str(os.getuid()).encode().hex().encode() + b"\r\n")
+        if not sock.recv(4096).startswith(b"OK"):
+            raise RuntimeError("the bus refused the flood client")
+        sock.sendall(b"BEGIN\r\n")
+        reader = threading.Thread(target=read_replies, daemon=True)
+        started = time.monotonic()
+        reader.start()
+        sock.sendall(hello + burst)
+        reader.join(60)
+        took = time.monotonic() - started
+    finally:
+        sock.close()
+    return counts[2] - 1, counts[3], took

@@ -57,7 +57,7 @@ class Buttons:
         except ImportError:
             self._off("dbus-fast is not installed (pip install dbus-fast)")
             return None
-        player = MprisPlayer(self.state, self.keys.inject)
+        player = MprisPlayer(self.state, self.keys.inject, lost=self._lost)
         try:
             player.start(self.address)
         except PlayerUnavailable as exc:
@@ -70,6 +70,10 @@ class Buttons:
 
             self.warn(others_line(player.others))
         return player.close
+
+    def _lost(self, reason: str) -> None:
+        """Said once, from the bus thread, when the player could not get back on the bus."""
+        self.warn(f"media buttons stopped working: {reason}; the keyboard still works")
 
     def _off(self, reason: str) -> None:
         self.sink.attach(None)

@@ -15,6 +15,7 @@ Spec: https://specifications.freedesktop.org/mpris-spec/latest/
 # No ``from __future__ import annotations`` here: dbus-fast reads the D-Bus signatures
 # from the annotations, and would read a postponed ``-> None`` as the string "None".
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import threading
@@ -44,12 +45,18 @@ from dbus_fast.annotations import (
 from dbus_fast.service import ServiceInterface, dbus_property, method, signal
 
 from voicecoach.events import Event
+from voicecoach.inputs.bus_writes import steady
 from voicecoach.inputs.player_state import PlayerState
+from voicecoach.inputs.press_gate import PressGate
 
 NAME = "org.mpris.MediaPlayer2.voicecoach"
 PATH = "/org/mpris/MediaPlayer2"
 IDENTITY = "voicecoach"
 CONNECT_TIMEOUT = 2.0  # a bus that does not answer this soon is treated as absent
+# A lost connection is made again after 0.25, 0.5, 1, 2 and 4 s (about 8 s in all): a
+# restarted session bus is back well within that, and a bus gone for good is said soon.
+RETRY_FIRST = 0.25
+RETRIES = 5
 
 DBusStrList = Annotated[list[str], DBusSignature("as")]
 
@@ -210,15 +217,31 @@ class _Player(ServiceInterface):
 
 
 class MprisPlayer:
-    """The player on its own thread; ``press`` receives the key each button stands for."""
+    """The player on its own thread; ``press`` receives the key each button stands for.
 
-    def __init__(self, state: PlayerState, press: Callable[[str], None]):
+    If the connection to the bus is lost mid-run, it is made again (and the
+    name taken again) with backoff; ``lost`` is told once, with why, if that
+    fails. The name itself cannot be taken from us while connected: it is
+    requested without allowing replacement.
+    """
+
+    def __init__(
+        self,
+        state: PlayerState,
+        press: Callable[[str], None],
+        lost: Callable[[str], None] | None = None,
+        gate: PressGate | None = None,
+    ):
         self.state = state
         self.press = press
+        self.lost = lost
+        self.gate = gate or PressGate()
         self.name: str | None = None  # the bus name we got
         self.others: list[str] = []  # other MPRIS players on the bus when we joined it
         self.problem: str | None = None  # what went wrong on the bus thread, kept quiet
-        self._watch: asyncio.Future[None] | None = None
+        self.reconnects = 0  # connections made again after one was lost
+        self._closing = False
+        self._stay: concurrent.futures.Future[None] | None = None  # the reconnecting watch
         self._lock = threading.Lock()  # the state is fed on the engine thread, read on ours
         self._track = state.track.trackid
         self._track_started = time.monotonic()
@@ -247,39 +270,72 @@ class MprisPlayer:
             future.result(timeout + 1.0)
         except Exception as exc:
             self.close()
-            reason = str(exc) or type(exc).__name__
-            if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
-                reason = f"the session bus did not answer within {timeout:g} s"
+            reason = _reason(exc, timeout)
             raise PlayerUnavailable(f"cannot use the session bus at {address}: {reason}") from None
+        self._stay = asyncio.run_coroutine_threadsafe(self._keep_connected(address), loop)
 
     async def _connect(self, address: str) -> None:
         bus = await MessageBus(bus_address=address, bus_type=BusType.SESSION).connect()
-        self._bus = bus
-        self._watch = asyncio.ensure_future(self._watch_disconnect(bus))
-        bus.export(PATH, self._root)
-        bus.export(PATH, self._player)
-        reply = await bus.request_name(NAME, NameFlag.DO_NOT_QUEUE)
-        if reply == RequestNameReply.PRIMARY_OWNER:
-            self.name = NAME
-        else:
-            # Another voicecoach has the name: the spec's suffix for a second instance.
-            name = f"{NAME}.instance{os.getpid()}"
-            await bus.request_name(name, NameFlag.DO_NOT_QUEUE)
-            self.name = name
-        self.others = await other_players(bus)
-
-    async def _watch_disconnect(self, bus: MessageBus) -> None:
-        """Retrieve the bus's end, so a lost bus is a quiet end of the buttons."""
+        steady(bus)  # a burst of replies waits for the socket instead of closing it
         try:
-            await bus.wait_for_disconnect()
-        except Exception as exc:
-            self.problem = f"the session bus went away: {exc!r}"
+            bus.export(PATH, self._root)
+            bus.export(PATH, self._player)
+            reply = await bus.request_name(NAME, NameFlag.DO_NOT_QUEUE)
+            if reply == RequestNameReply.PRIMARY_OWNER:
+                name = NAME
+            else:
+                # Another voicecoach has the name: the spec's suffix for a second instance.
+                name = f"{NAME}.instance{os.getpid()}"
+                await bus.request_name(name, NameFlag.DO_NOT_QUEUE)
+            others = await other_players(bus)
+        except BaseException:  # a timeout cancels us too: leave no half-made connection
+            bus.disconnect()
+            raise
+        self._bus, self.name, self.others = bus, name, others
+
+    async def _keep_connected(self, address: str) -> None:
+        """Wait for the connection's end; unless we closed it, connect again with backoff,
+        and say once (through ``lost``) if no attempt works."""
+        while True:
+            bus = self._bus
+            if bus is None:
+                return
+            why = "the bus closed the connection"
+            try:
+                await bus.wait_for_disconnect()
+            except Exception as exc:
+                why = _reason(exc, CONNECT_TIMEOUT)
+            if self._closing:
+                return
+            self.problem = f"the session bus connection was lost: {why}"
+            if not await self._reconnect(address, why):
+                return
+
+    async def _reconnect(self, address: str, why: str) -> bool:
+        delay = RETRY_FIRST
+        for _ in range(RETRIES):
+            await asyncio.sleep(delay)
+            if self._closing:
+                return False
+            try:
+                await asyncio.wait_for(self._connect(address), CONNECT_TIMEOUT)
+            except Exception as exc:
+                why = _reason(exc, CONNECT_TIMEOUT)
+                delay *= 2
+                continue
+            self.reconnects += 1
+            return True
+        self._bus = None
+        if self.lost is not None:
+            self.lost(f"the session bus connection was lost and could not be made again ({why})")
+        return False
 
     def _quiet(self, loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
         self.problem = str(context.get("exception") or context.get("message"))
 
     def close(self) -> None:
         """Leave the bus and stop the thread; safe to call twice."""
+        self._closing = True
         loop, self._loop = self._loop, None
         if loop is None:
             return
@@ -328,10 +384,18 @@ class MprisPlayer:
         return int(elapsed * 1_000_000)
 
     def button(self, which: str) -> None:
+        if not self.gate.admit():
+            return  # part of a flood: only its first press counts
         with self._lock:
             key = self.state.key_for(which)
         if key is not None:
             self.press(key)
+
+
+def _reason(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
+        return f"the session bus did not answer within {timeout:g} s"
+    return str(exc) or type(exc).__name__
 
 
 async def other_players(bus: MessageBus) -> list[str]:
