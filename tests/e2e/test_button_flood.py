@@ -15,6 +15,7 @@ import pytest
 
 from dbus_helpers import SessionBus
 from helpers import Terminal, start_in_terminal, voicecoach_env
+from voicecoach.plan.wording import QUESTION
 
 FAST = ["--audio", "none", "--engine", "estimate"]
 # Two one-rep sets of an exercise with no set-up cues and a rest long enough for a flood.
@@ -73,7 +74,7 @@ def _kinds(transcript: Path) -> list[str]:
 def _to_the_rest(term: Terminal, bus: SessionBus) -> None:
     assert term.expect(b"[set] Row set 1/2", 60), term.text
     assert bus.wait_for_player()
-    assert term.expect(b"Reps in reserve?", 60), term.text
+    assert term.expect(QUESTION.encode(), 60), term.text
     term.send(b"2")
     assert term.expect(b"[rest] 30s", 30), term.text
 
@@ -112,7 +113,7 @@ def test_a_flood_of_playpause_collapses_and_the_player_stays(
             assert _status_until(bus, "Playing") == "Playing"
         bus.press("Next")
         assert term.expect(b"[skip] rest", 10), term.text
-        assert term.expect(b"Reps in reserve?", 60), term.text
+        assert term.expect(QUESTION.encode(), 60), term.text
         term.send(b"2")
     finally:
         if proc.poll() is None:
@@ -144,7 +145,7 @@ def test_a_lost_bus_is_joined_again_and_a_bus_gone_for_good_is_said_once(
         second.stop()
         assert term.expect(b"media buttons stopped working", 40), term.text
         term.send(b"s")  # skip the rest from the keyboard
-        assert term.expect(b"Reps in reserve?", 60), term.text
+        assert term.expect(QUESTION.encode(), 60), term.text
         term.send(b"2")
         assert term.expect(b"Workout done", 60), term.text
     finally:
