@@ -76,6 +76,32 @@ def test_rir_keypress_is_the_answer() -> None:
     assert answers[0] == "3"
 
 
+@pytest.mark.parametrize("key", ["6", "7", "8", "9"])
+def test_a_key_above_five_is_five_or_more_shown_said_and_saved(key: str) -> None:
+    """6-9 at the question: the answer is 5, a note says so, the coach says "five or more"."""
+    _, base, _, _ = run()
+    t = _question(base) + 2.0
+    _, events, session, _ = run(keys=[(t, key)])
+    answers = [e.text for e in events if e.kind == "answer"]
+    assert answers[0] == "5"
+    notes = [e.text for e in events if e.kind == "note"]
+    assert f"{key} pressed: reps in reserve goes up to 5; taken as five or more" in notes
+    after = [s for d, s in said(events) if d >= t]
+    assert after[0] == "Five or more in reserve."
+    # RIR 5 at the top of the range moves the load as a 5 does.
+    _, _, five_session, _ = run(keys=[(t, "5")])
+    assert session.state[0].load == five_session.state[0].load
+
+
+def test_a_superscript_digit_at_the_question_is_no_answer_and_no_crash() -> None:
+    """ "²" is a digit to str.isdigit but no number int() reads: ignored, then 3 answers."""
+    _, base, _, _ = run()
+    t = _question(base) + 2.0
+    result, events, _, _ = run(keys=[(t, "²"), (t + 1, "3")])
+    assert result.status == "completed"
+    assert next(e.text for e in events if e.kind == "answer") == "3"
+
+
 def test_enter_ends_set_early_with_reps_reached() -> None:
     """Enter half-way through rep 3 records two reps, which is below the range: load drops."""
     # Work starts after the intro and count-in; find it from a first run.

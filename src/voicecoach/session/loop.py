@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from voicecoach.events import Event, EventKind
 from voicecoach.inputs.commands import spoken_number
-from voicecoach.inputs.keymap import MUSIC_KEYS, PAUSE, QUIT, REPEAT, TALK
+from voicecoach.inputs.keymap import MUSIC_KEYS, PAUSE, QUIT, REPEAT, TALK, rir_key
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.plan import planner
 from voicecoach.plan.cues import Cue, Mark, Say, Sound
@@ -247,7 +247,7 @@ class Loop:
             if key in MUSIC_KEYS and self.env.music is not None:
                 self._emit("music", self.env.music.key(key))
                 continue
-            if key.isdigit() or spoken_number(key) is not None:
+            if rir_key(key) is not None or spoken_number(key) is not None:
                 # Typed ahead (or piped in early, or said over the question with no coach
                 # to mute): it answers the next RIR question.
                 self.typed_ahead.append(key)
