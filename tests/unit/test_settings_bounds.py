@@ -195,3 +195,65 @@ def test_the_cli_refuses_a_misspelt_engine_output_or_voice(var: str, value: str,
     assert result.exit_code == 2, result.output
     assert says in result.output and "\x1b" not in result.output
     assert "Workout done" not in result.output
+
+
+DRY = ["run", "pull-day", "--dry-run", "--audio", "none"]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "config", "needle"),
+    [
+        # Each as the hostile user ran it: the flag, the variable, the config file.
+        ([*DRY, "--rir-timeout", "inf"], {}, "", "rir_timeout = inf"),
+        ([*DRY, "--rir-timeout", "1e308"], {}, "", "rir_timeout = 1e+308"),
+        ([*DRY, "--rir-timeout", "-1"], {}, "", "rir_timeout = -1.0"),
+        ([*DRY, "--rir-timeout", "0"], {}, "", "rir_timeout = 0.0"),
+        (DRY, {"VOICECOACH_RIR_TIMEOUT": "nan"}, "", "VOICECOACH_RIR_TIMEOUT: rir_timeout"),
+        (DRY, {}, "rir_timeout = nan", "config.toml: rir_timeout = nan"),
+        (DRY, {"VOICECOACH_RENDER_TIMEOUT": "abc"}, "", "render_timeout = 'abc'"),
+        (["say", "--audio", "none", "hi"], {"VOICECOACH_RENDER_TIMEOUT": "abc"}, "", "0.5 to 120"),
+        (["doctor"], {"VOICECOACH_RENDER_TIMEOUT": "abc"}, "", "0.5 to 120"),
+        (DRY, {"VOICECOACH_RENDER_TIMEOUT": "0"}, "", "render_timeout = '0'"),
+        (DRY, {"VOICECOACH_RENDER_TIMEOUT": "-1"}, "", "render_timeout = '-1'"),
+        (DRY, {"VOICECOACH_RENDER_TIMEOUT": "inf"}, "", "render_timeout = 'inf'"),
+        (DRY, {}, "rate = inf", "rate = inf is not valid"),
+        (DRY, {}, "cache_mb = inf", "cache_mb = inf is not valid"),
+        ([*DRY, "--volume", "0"], {}, "", "volume = 0.0 is not valid"),
+    ],
+)
+def test_each_number_of_the_finding_is_refused_by_the_cli(
+    tmp_path: Path, args: list[str], env: dict[str, str], config: str, needle: str
+) -> None:
+    """Once a crash at the first question, a spinning dry run, an internal error at import
+    or every phrase a tone; now exit 2 and one line naming the setting, before anything."""
+    from click.testing import CliRunner
+
+    from voicecoach.cli.main import cli
+
+    (tmp_path / "config").mkdir()
+    if config:
+        (tmp_path / "config" / "config.toml").write_text(config + "\n")
+    result = CliRunner().invoke(cli, args, env={"VOICECOACH_HOME": str(tmp_path), **env})
+    assert result.exit_code == 2, result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and needle in lines[0], lines
+    assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize("command", ["run", "say"])
+def test_an_empty_variable_is_the_default_not_an_error(tmp_path: Path, command: str) -> None:
+    """VOICECOACH_RENDER_TIMEOUT= (empty) once was an internal error in run, say and doctor."""
+    from click.testing import CliRunner
+
+    from voicecoach.cli.main import cli
+
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text("name: Tiny\nexercises:\n  - {name: Push-up, sets: 1, reps: 2}\n")
+    args = {
+        "run": ["run", str(routine), "--dry-run", "--engine", "estimate", "--answers", "2"],
+        "say": ["say", "--audio", "none", "--engine", "estimate", "hi"],
+    }[command]
+    env = {"VOICECOACH_HOME": str(tmp_path), "VOICECOACH_RENDER_TIMEOUT": ""}
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
