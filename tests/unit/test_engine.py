@@ -239,6 +239,22 @@ def test_a_press_during_the_summary_cannot_wedge_the_finished_session(key: str) 
     assert "Paused." not in after and after == [s for d, s in said(base) if d >= done]
 
 
+@pytest.mark.parametrize("key", [" ", "q"])
+def test_a_press_during_the_last_answers_words_cannot_wedge_the_session(key: str) -> None:
+    """The words after the last set's answer are part of the end: a press there (one of a
+    stream, or a flood's one) is ignored; the same press after the first set still pauses."""
+    answers = [Answer(None, 2), Answer(None, 2)]
+    _, base, _, _ = run(answers=answers)
+    words = [d for d, s in said(base) if s == "Two in reserve."]
+    last, first_words = words[-1], words[0]
+    result, events, _, _ = run(keys=[(last + 0.1, key)], answers=answers)
+    assert result.status == "completed"
+    assert not [e for e in events if e.kind in ("pause", "quit")]
+    go_on = [(first_words + 0.1, " "), (first_words + 5.0, " ")]
+    _, paused, _, _ = run(keys=go_on, answers=answers)
+    assert ("pause", "paused") in [(e.kind, e.text) for e in paused]
+
+
 def _question(events: list[Event]) -> float:
     """When the first "How many in reserve?" starts."""
     return first(events, "How many in reserve?")

@@ -134,12 +134,16 @@ class Loop:
         )
 
     def _say_now(
-        self, texts: list[str], on_key: Callable[[str, float], str | None] | None = None
+        self,
+        texts: list[str],
+        on_key: Callable[[str, float], str | None] | None = None,
+        keys: bool = True,
     ) -> float:
-        """Speak sentences from now, in order; returns when the last one ends."""
+        """Speak sentences from now, in order; returns when the last one ends.
+        ``keys=False`` plays them through whatever is pressed (see :meth:`_play`)."""
         cues, end = planner.speech(texts, self.env.voice.duration)
         # A sentence's pause after it, so the next segment does not start on its last syllable.
-        self._play(cues, end + planner.GAP, on_key or (lambda k, o: None))
+        self._play(cues, end + planner.GAP, on_key or (lambda k, o: None), keys=keys)
         return end
 
     # --- the loop ----------------------------------------------------------------------------
