@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from voicecoach import paths
+from voicecoach import paths, safetext
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -136,13 +136,48 @@ def _plates(value: Any) -> tuple[float, ...]:
     return plates
 
 
+def _name(longest: int) -> Callable[[Any], str]:
+    """A voice or device name: text, not empty, bounded, with no control character (it is
+    matched against what the engine or the sound server lists, and printed back)."""
+
+    def parse(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError
+        text = value.strip()
+        if not text or len(text) > longest or any(safetext.is_control(ch) for ch in text):
+            raise ValueError
+        return text
+
+    return parse
+
+
+def _path(value: Any) -> str:
+    """A file or folder: text of at most PATH_MAX, kept as written (a name that is not
+    UTF-8 arrives with surrogates and is still a real path)."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 4096 or "\0" in value:
+        raise ValueError
+    return value
+
+
 _BOOLS = {"true": True, "1": True, "yes": True, "on": True}
 _BOOLS.update({"false": False, "0": False, "no": False, "off": False})
 
-# One rule per setting that is not free text. The ranges are what a workout can
+# One rule per setting. The ranges are what a workout can
 # use: a volume of 0 or a rate of 1,000 words a minute would make every phrase
 # fail its check and become a tone, and a NaN timeout once crashed a run.
 RULES: dict[str, Rule] = {
+    # The engines and outputs by name (the CLI's choices, and the aliases the engines
+    # accept): a typo used to start a workout in text only.
+    "engine": Rule(
+        _choice("auto", "piper", "espeak", "estimate", "pyttsx3", "espeak-ng", "neural"),
+        "auto, piper, espeak or estimate",
+    ),
+    "audio": Rule(
+        _choice("auto", "stream", "simpleaudio", "none"), "auto, stream, simpleaudio or none"
+    ),
+    "voice": Rule(_name(200), "a voice name of up to 200 characters (see: voicecoach voices)"),
+    "mic": Rule(_name(200), "part of a microphone's name, up to 200 characters"),
+    "music": Rule(_path, "a file, folder or .m3u path of up to 4096 characters"),
     "rate": Rule(
         _between(80, 400, whole=True), "a whole number of words per minute from 80 to 400"
     ),
@@ -166,15 +201,14 @@ RULES: dict[str, Rule] = {
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
-    rule = RULES.get(name)
-    if rule is None:
-        return str(value)
+    rule = RULES[name]
     try:
         return rule.parse(value)
     except (TypeError, ValueError, OverflowError):
-        raise SettingsError(
-            f"{origin}: {name} = {value!r} is not valid; use {rule.valid}"
-        ) from None
+        shown = repr(value)
+        if len(shown) > 80:  # one line, even for a megabyte of text
+            shown = shown[:60] + f"… ({len(str(value))} characters)"
+        raise SettingsError(f"{origin}: {name} = {shown} is not valid; use {rule.valid}") from None
 
 
 def load_settings(

@@ -287,3 +287,51 @@ def test_bus_gone_mid_session_the_run_goes_on(tmp_path: Path, voicecoach_home: P
         own.stop()
     assert "Traceback" not in term.text and "Exception" not in term.text
     assert _sets(voicecoach_home) == [(1, 3, 2)]
+
+
+def test_presses_queued_across_the_end_of_the_workout_cannot_hold_it(
+    bus: SessionBus, tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """Play/pause pressed again and again from the last answer through the summary, then a
+    burst of 2,000: the summary plays through, the process ends at once with exit 0 and the
+    session is complete. (It once sat paused in the summary for 12 minutes until SIGTERM,
+    which then marked the finished session aborted.)"""
+    import time
+
+    proc, term, slave, _ = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1", "End"))
+    try:
+        assert term.expect(b"[set] Upright row set 1/1", 60), term.text
+        assert bus.wait_for_player()
+        assert term.expect(b"[ask] RIR", 60), term.text
+        term.send(b"2")
+        assert term.expect(b"Two in reserve.", 20), term.text
+        presses = 0
+        while proc.poll() is None and presses < 40:  # spaced like a thumb, up to the exit
+            try:
+                bus.press("PlayPause")
+            except RuntimeError:  # the player left the bus: the run is ending
+                break
+            presses += 1
+            if b"Workout done" in term.seen and presses >= 6:
+                break
+        started = time.monotonic()
+        bus.flood("PlayPause", 2_000)  # errors are fine: the player may be gone mid-burst
+        try:
+            code = proc.wait(15)
+        except subprocess.TimeoutExpired:
+            term.drain(1)
+            pytest.fail(f"still running 15 s after the presses: {term.text[-1500:]}")
+        ended_after = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        term.drain(1)
+        os.close(term.master)
+        os.close(slave)
+    assert presses >= 3, presses  # some presses did land across the end
+    assert code == 0, term.text
+    assert ended_after < 15, ended_after
+    assert "completed: 1 sets saved" in term.text, term.text
+    assert "Traceback" not in term.text
+    con = sqlite3.connect(voicecoach_home / "data" / "journal.sqlite3")
+    assert con.execute("SELECT status FROM sessions").fetchall() == [("completed",)]

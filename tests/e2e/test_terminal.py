@@ -164,13 +164,21 @@ def test_quit_ends_on_a_clean_line_and_ignores_later_keys(
 def test_q_and_space_work_while_reps_in_reserve_waits(
     tmp_path: Path, voicecoach_home: Path
 ) -> None:
-    """At "How many in reserve?": space pauses, space goes on, then q, q quits with the set kept."""
+    """At "How many in reserve?": space pauses, space goes on; a superscript ² is no answer,
+    7 is taken as five or more (and said so). At the next question, q, q quits with both
+    sets kept."""
     proc, term, slave, before = _start(tmp_path, voicecoach_home)
     assert term.expect(b"[ask] RIR", 90), term.text
     term.send(b" ")
     assert term.expect(b"[pause] paused", 20), term.text
     term.send(b" ")
     assert term.expect(b"[resume] resumed", 20), term.text
+    term.send("²".encode())  # a digit to str.isdigit, once an internal error here
+    term.send(b"7")
+    assert term.expect(b"[note] 7 pressed: reps in reserve goes up to 5", 20), term.text
+    assert term.expect(b"[answer] 5", 5), term.text
+    assert term.expect(b"Five or more in reserve.", 10), term.text
+    assert term.expect(b"[ask] RIR", 60), term.text
     term.send(b"q")
     assert term.expect(b"Press q again", 20), term.text
     term.send(b"q")
@@ -178,5 +186,8 @@ def test_q_and_space_work_while_reps_in_reserve_waits(
     assert _finish(proc, term, 30) == 0
     assert termios.tcgetattr(slave) == before
     _close(term, slave)
-    assert "aborted: 1 sets saved" in term.text, term.text
-    assert _sets(voicecoach_home) == 1
+    assert "aborted: 2 sets saved" in term.text, term.text
+    assert "internal error" not in term.text
+    con = sqlite3.connect(voicecoach_home / "data" / "journal.sqlite3")
+    rirs = [r for (r,) in con.execute("SELECT rir FROM sets ORDER BY position")]
+    assert rirs == [5, None]

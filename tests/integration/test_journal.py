@@ -181,3 +181,26 @@ def test_resuming_a_session_with_every_set_done_coaches_nothing(tmp_path: Path) 
     con = sqlite3.connect(db)
     assert con.execute("SELECT status FROM sessions").fetchall() == [("completed",)]
     assert con.execute("SELECT COUNT(*) FROM sets").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["history"], ["export", "--format", "json"], ["journal", "recover"], ["import", "CSV"]],
+)
+def test_dev_null_as_the_journal_is_refused_and_leaves_no_journal_file(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """``--db /dev/null`` (as root, where /dev is writable) once left ``/dev/null-journal``,
+    mode 0666, behind; now one line, exit 1, and nothing is created beside the device."""
+    from helpers import run_voicecoach, voicecoach_env
+
+    csv = tmp_path / "strong.csv"
+    csv.write_text("Date,Workout Name,Exercise Name,Set Order,Weight,Reps\n")
+    leftovers = [Path("/dev/null-journal"), Path("/dev/null-wal"), Path("/dev/null-shm")]
+    assert not any(p.exists() for p in leftovers)  # else this machine hides the outcome
+    args = [str(csv) if a == "CSV" else a for a in command]
+    done = run_voicecoach([*args, "--db", "/dev/null"], voicecoach_env(tmp_path / "home"))
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "/dev/null: it is a device, not a regular file" in lines[0], lines
+    assert not any(p.exists() for p in leftovers)

@@ -89,12 +89,41 @@ def _clip_path(tmp: Path, home: Path) -> Path:
     return clips[0]
 
 
+def _strong_csv(tmp: Path, home: Path) -> None:
+    (tmp / "strong.csv").write_text("Date,Workout Name,Exercise Name,Set Order,Weight,Reps\n")
+
+
 CASES = [
     Case(
         "routine",
         lambda t, h: t / "special.yaml",
         lambda t, h: ["validate", str(t / "special.yaml")],
         (2,),
+    ),
+    Case(
+        "routine run",
+        lambda t, h: t / "special.yaml",
+        lambda t, h: ["run", str(t / "special.yaml"), "--dry-run", "--engine", "estimate"],
+        (2,),
+    ),
+    Case(
+        "library named",
+        lambda t, h: t / "special-library.yaml",
+        lambda t, h: _dry(t, "--library", str(t / "special-library.yaml")),
+        (2,),
+    ),
+    Case(
+        "library in the config folder",
+        lambda t, h: h / "config" / "exercises.yaml",
+        lambda t, h: _dry(t),
+        (2,),
+    ),
+    Case(
+        "import name map",
+        lambda t, h: t / "names.txt",
+        lambda t, h: ["import", str(t / "strong.csv"), "--map-file", str(t / "names.txt")],
+        (2,),
+        prepare=_strong_csv,
     ),
     Case(
         "import",

@@ -253,6 +253,12 @@ def test_keyboard_digit_answers_at_once() -> None:
     assert "Four in reserve." not in texts(said)  # the engine confirms a typed answer
 
 
+def test_keyboard_digits_above_five_are_five_and_a_superscript_is_no_answer() -> None:
+    """8 typed during the menu is five or more; "²" (no number int() reads) is passed over."""
+    assert ask([(number_at(1), "8")])[:2] == (5, False)
+    assert ask([(number_at(1), "²"), (number_at(2), "3")])[:2] == (3, False)
+
+
 def test_keyboard_r_asks_again() -> None:
     """r repeats the question, as it does without buttons."""
     _, _, said, _ = ask([(T0 + 1.0, "r"), (T0 + 2.0, PLAY)])

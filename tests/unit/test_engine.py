@@ -76,6 +76,32 @@ def test_rir_keypress_is_the_answer() -> None:
     assert answers[0] == "3"
 
 
+@pytest.mark.parametrize("key", ["6", "7", "8", "9"])
+def test_a_key_above_five_is_five_or_more_shown_said_and_saved(key: str) -> None:
+    """6-9 at the question: the answer is 5, a note says so, the coach says "five or more"."""
+    _, base, _, _ = run()
+    t = _question(base) + 2.0
+    _, events, session, _ = run(keys=[(t, key)])
+    answers = [e.text for e in events if e.kind == "answer"]
+    assert answers[0] == "5"
+    notes = [e.text for e in events if e.kind == "note"]
+    assert f"{key} pressed: reps in reserve goes up to 5; taken as five or more" in notes
+    after = [s for d, s in said(events) if d >= t]
+    assert after[0] == "Five or more in reserve."
+    # RIR 5 at the top of the range moves the load as a 5 does.
+    _, _, five_session, _ = run(keys=[(t, "5")])
+    assert session.state[0].load == five_session.state[0].load
+
+
+def test_a_superscript_digit_at_the_question_is_no_answer_and_no_crash() -> None:
+    """ "²" is a digit to str.isdigit but no number int() reads: ignored, then 3 answers."""
+    _, base, _, _ = run()
+    t = _question(base) + 2.0
+    result, events, _, _ = run(keys=[(t, "²"), (t + 1, "3")])
+    assert result.status == "completed"
+    assert next(e.text for e in events if e.kind == "answer") == "3"
+
+
 def test_enter_ends_set_early_with_reps_reached() -> None:
     """Enter half-way through rep 3 records two reps, which is below the range: load drops."""
     # Work starts after the intro and count-in; find it from a first run.
@@ -211,6 +237,22 @@ def test_a_press_during_the_summary_cannot_wedge_the_finished_session(key: str) 
     assert result.status == "completed"
     after = [s for d, s in said(events) if d >= done]
     assert "Paused." not in after and after == [s for d, s in said(base) if d >= done]
+
+
+@pytest.mark.parametrize("key", [" ", "q"])
+def test_a_press_during_the_last_answers_words_cannot_wedge_the_session(key: str) -> None:
+    """The words after the last set's answer are part of the end: a press there (one of a
+    stream, or a flood's one) is ignored; the same press after the first set still pauses."""
+    answers = [Answer(None, 2), Answer(None, 2)]
+    _, base, _, _ = run(answers=answers)
+    words = [d for d, s in said(base) if s == "Two in reserve."]
+    last, first_words = words[-1], words[0]
+    result, events, _, _ = run(keys=[(last + 0.1, key)], answers=answers)
+    assert result.status == "completed"
+    assert not [e for e in events if e.kind in ("pause", "quit")]
+    go_on = [(first_words + 0.1, " "), (first_words + 5.0, " ")]
+    _, paused, _, _ = run(keys=go_on, answers=answers)
+    assert ("pause", "paused") in [(e.kind, e.text) for e in paused]
 
 
 def _question(events: list[Event]) -> float:

@@ -50,3 +50,15 @@ def test_the_session_compares_keys_by_name() -> None:
     bare = re.compile(r"key (?:==|in) \(?\"[ a-z\]\[+-]\"")
     for path in (ROOT / "src" / "voicecoach" / "session").glob("*.py"):
         assert not bare.search(path.read_text()), path.name
+
+
+def test_a_digit_key_is_its_answer_and_six_to_nine_are_five_or_more() -> None:
+    """0-5 are themselves; 6-9 (and another script's digits) are read, never an error."""
+    assert [keymap.rir_key(str(n)) for n in range(10)] == [0, 1, 2, 3, 4, 5, 5, 5, 5, 5]
+    assert keymap.rir_key("٢") == 2 and keymap.rir_key("８") == 5
+    for key in ("²", "½", "x", " ", "12", ""):
+        assert keymap.rir_key(key) is None, key
+    assert keymap.over_top_note("5") is None and keymap.over_top_note("x") is None
+    assert keymap.over_top_note("9") == (
+        "9 pressed: reps in reserve goes up to 5; taken as five or more"
+    )

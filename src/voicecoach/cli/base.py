@@ -218,6 +218,8 @@ def pick_library(path: Path | None):
     """The built-in exercises plus the lifter's own; a broken file is a usage error."""
     from voicecoach.routines.library import read_library
 
-    if path is not None and not path.is_file():
+    # Only a missing file is "no such file": a FIFO or a device is not a file either, yet
+    # the reader says what it is, in one located line, without opening it.
+    if path is not None and not path.exists():
         raise click.UsageError(f"--library: no such file: {path}")
     return read_library(path)

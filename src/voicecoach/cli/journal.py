@@ -242,10 +242,16 @@ def _read_maps(
 
     pairs: list[tuple[str, str]] = [("--map", m) for m in mapping]
     if map_file is not None:
-        with map_file.open(encoding="utf-8-sig") as f:
-            for n, text in enumerate(f, start=1):
-                if text.strip() and not text.lstrip().startswith("#"):
-                    pairs.append((f"{map_file}:{n}", text.strip()))
+        # A name list is a few hundred lines: read whole, bounded, never from a FIFO.
+        try:
+            lines = paths.read_text(map_file, paths.CONFIG_LIMIT, "utf-8-sig").splitlines()
+        except OSError as exc:
+            raise click.UsageError(f"{map_file}: {paths.why_unreadable(exc)}") from None
+        except UnicodeDecodeError:
+            raise click.UsageError(f"{map_file}: not UTF-8 text") from None
+        for n, text in enumerate(lines, start=1):
+            if text.strip() and not text.lstrip().startswith("#"):
+                pairs.append((f"{map_file}:{n}", text.strip()))
     out: dict[str, str] = {}
     for where, text in pairs:
         name, sep, key = text.rpartition("=")

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from voicecoach.inputs.commands import spoken_number
+from voicecoach.inputs.keymap import rir_key
 from voicecoach.plan import spoken
 from voicecoach.plan.wording import QUESTION
 
@@ -273,8 +274,8 @@ def ask_by_buttons(
             actions = menu.tick(now)
         elif key in BUTTONS:
             actions = menu.press(key, now)
-        elif key.isdigit():
-            return min(5, int(key)), False
+        elif (typed := rir_key(key)) is not None:
+            return typed, False
         elif on_spoken is not None and (heard := spoken_number(key)) is not None:
             # A spoken number: ``on_spoken`` settles it with the lifter (confirmed aloud,
             # or taken back: then the menu starts again with the question).

@@ -7,6 +7,7 @@ Buttons and spoken words arrive as these same keys (see ``inputs/commands.py``).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from voicecoach.inputs.keys import ENTER
@@ -22,6 +23,7 @@ LOUDER = "+"  # the music 3 dB louder; without music, the rest longer
 QUIETER = "-"
 MUTE = "m"
 MUSIC_KEYS = (LOUDER, QUIETER, MUTE)
+TOP_RIR = 5  # the scale's top answer, which means "five or more"
 REST_KEYS = (LONGER, SHORTER, LOUDER, QUIETER)  # + and - reach the rest only without music
 
 
@@ -48,6 +50,27 @@ BINDINGS = (
     Binding("m", "mute", "mute / unmute the music", music=True),
     Binding("q", "quit", "quit (asks to confirm; the journal is kept)"),
 )
+
+
+def rir_key(key: str) -> int | None:
+    """The reps in reserve a typed key answers, or None if the key is not a digit.
+
+    Only decimal digits count (any script's: a phone keyboard's ``٢`` is 2); a
+    superscript ``²`` is a digit to ``str.isdigit`` yet not a number ``int`` reads,
+    and once crashed the question. Keys 6 to 9 are above the scale's top, which
+    already means five or more, so they are that answer, not refused.
+    """
+    if len(key) != 1:
+        return None
+    value = unicodedata.decimal(key, None)
+    return None if value is None else min(TOP_RIR, value)
+
+
+def over_top_note(key: str) -> str | None:
+    """The line shown when a key above the scale was taken as its top, else None."""
+    if len(key) != 1 or unicodedata.decimal(key, -1) <= TOP_RIR:
+        return None
+    return f"{key} pressed: reps in reserve goes up to {TOP_RIR}; taken as five or more"
 
 
 def help_line(music: bool = False) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from voicecoach.events import EventKind
 from voicecoach.inputs.button_answers import BUTTONS, UNDO, confirmation
 from voicecoach.inputs.commands import NO, YES
+from voicecoach.inputs.keymap import rir_key
 from voicecoach.plan import spoken
 
 CHECK = 6.0  # seconds after "Four in reserve? Say yes." for the yes
@@ -91,5 +92,5 @@ class SpokenAnswer:
             self.result = "again"
         elif key == YES and self.checking:
             self.result = "stands"
-        elif key.isdigit():
-            self.rir, self.said, self.result = min(5, int(key)), False, "stands"
+        elif (typed := rir_key(key)) is not None:
+            self.rir, self.said, self.result = typed, False, "stands"

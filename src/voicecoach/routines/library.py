@@ -153,7 +153,7 @@ def read_library(path: Path | None = None) -> Library:
     base = builtin_library()
     if path is None:
         default = personal_library_file()
-        if not default.is_file():
+        if not default.exists():  # a FIFO or a folder there is reported, not ignored
             return base
         path = default
     return _cached_personal(path, _stamp(path))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from voicecoach.inputs.commands import spoken_number
-from voicecoach.inputs.keymap import PAUSE, QUIT, REPEAT
+from voicecoach.inputs.keymap import PAUSE, QUIT, REPEAT, over_top_note, rir_key
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.inputs.voice_answers import SpokenAnswer
 from voicecoach.journal.store import SetRecord
@@ -58,10 +58,9 @@ class Asking(Loop):
             return answer.rir
         deadline = clock.now() + self.rir_timeout
         reask = clock.now() + REASK_AFTER
-        if early:
-            rir: int | None = min(5, int(early[0]))
-            self._emit("answer", str(rir))
-            return rir
+        typed = rir_key(early[0]) if early else None
+        if typed is not None:
+            return self._typed_answer(early[0], typed)
         if env.buttons:  # media buttons are on, so a spoken menu answers too
             from voicecoach.inputs.button_answers import ask_by_buttons
 
@@ -103,10 +102,9 @@ class Asking(Loop):
                     self._say_now(["No answer. The load stays."])
                     return None
                 continue
-            if key.isdigit():
-                rir = min(5, int(key))
-                self._emit("answer", str(rir))
-                return rir
+            typed = rir_key(key)
+            if typed is not None:
+                return self._typed_answer(key, typed)
             heard = spoken_number(key)
             if heard is not None:
                 taken = self._take_spoken(heard, moves)
@@ -131,6 +129,16 @@ class Asking(Loop):
                     return None
                 deadline = clock.now() + self.rir_timeout
                 reask = clock.now() + REASK_AFTER
+
+    def _typed_answer(self, key: str, rir: int) -> int:
+        """A digit key's answer; one above the scale is shown as taken for its top, so
+        the screen and the transcript say what became of the 7 (the coach then says
+        "Five or more in reserve.")."""
+        note = over_top_note(key)
+        if note:
+            self._emit("note", note)
+        self._emit("answer", str(rir))
+        return rir
 
     def _take_spoken(self, rir: int, moves: Callable[[int], int] | None) -> int | None:
         """A spoken answer: confirmed aloud with a few seconds to take it back, or asked

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from voicecoach.events import Event, EventKind
 from voicecoach.inputs.commands import spoken_number
-from voicecoach.inputs.keymap import MUSIC_KEYS, PAUSE, QUIT, REPEAT, TALK
+from voicecoach.inputs.keymap import MUSIC_KEYS, PAUSE, QUIT, REPEAT, TALK, rir_key
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.plan import planner
 from voicecoach.plan.cues import Cue, Mark, Say, Sound
@@ -134,12 +134,16 @@ class Loop:
         )
 
     def _say_now(
-        self, texts: list[str], on_key: Callable[[str, float], str | None] | None = None
+        self,
+        texts: list[str],
+        on_key: Callable[[str, float], str | None] | None = None,
+        keys: bool = True,
     ) -> float:
-        """Speak sentences from now, in order; returns when the last one ends."""
+        """Speak sentences from now, in order; returns when the last one ends.
+        ``keys=False`` plays them through whatever is pressed (see :meth:`_play`)."""
         cues, end = planner.speech(texts, self.env.voice.duration)
         # A sentence's pause after it, so the next segment does not start on its last syllable.
-        self._play(cues, end + planner.GAP, on_key or (lambda k, o: None))
+        self._play(cues, end + planner.GAP, on_key or (lambda k, o: None), keys=keys)
         return end
 
     # --- the loop ----------------------------------------------------------------------------
@@ -247,7 +251,7 @@ class Loop:
             if key in MUSIC_KEYS and self.env.music is not None:
                 self._emit("music", self.env.music.key(key))
                 continue
-            if key.isdigit() or spoken_number(key) is not None:
+            if rir_key(key) is not None or spoken_number(key) is not None:
                 # Typed ahead (or piped in early, or said over the question with no coach
                 # to mute): it answers the next RIR question.
                 self.typed_ahead.append(key)

@@ -305,7 +305,10 @@ class SetRunner(Asking):
             self._emit("load", event)
         st.load, st.rep_bonus = decision.load, decision.rep_bonus
         if lines:
-            self._say_now(lines)
+            # After the last set's answer the workout is over: its words play through
+            # presses as the summary does, so a button pressed (or a flood coalesced)
+            # across the end cannot leave a finished workout paused with no one to resume.
+            self._say_now(lines, keys=nxt is not None)
         return False
 
     def _decide(self, item: WorkItem, load: Load, reps: int | None, rir: int | None) -> Decision:
