@@ -394,7 +394,15 @@ def measure(
     Whisper takes a second or more per utterance on a shared 2-core machine.
     """
     t = time.perf_counter()
-    jobs = build_trials(quick)[::every]
+    jobs = build_trials(quick)
+    if every > 1:
+        # A seeded shuffle before the stride: a plain [::4] over clips made in fours
+        # (one per condition) would keep a single condition.
+        import random
+
+        order = list(range(len(jobs)))
+        random.Random(26).shuffle(order)
+        jobs = [jobs[k] for k in sorted(order[::every])]
     rendered = time.perf_counter() - t
     found = ears_installed(ears)
     load_before = os.getloadavg()[0]
