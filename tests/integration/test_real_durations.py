@@ -2,12 +2,18 @@
 
 pull-day runs with the default neural voice (Piper); the other built-ins with
 espeak-ng, whose renders take milliseconds, to keep the suite quick.
+
+The built-ins say many of the same phrases (counts, rests, questions), so all
+of them share one speech cache for the run: a phrase is rendered once by its
+engine, and every routine that says it measures that clip. The cache writes
+each clip whole (a temporary file renamed), so workers may share it.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -17,9 +23,23 @@ from voicecoach.cli.main import cli
 from voicecoach.routines.catalog import builtin_paths
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for this run: under xdist, the folder all workers' temp dirs share."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / "real-durations-cache"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.mark.parametrize("name", sorted(builtin_paths()))
-def test_no_overlapping_speech_with_real_durations(name: str, tmp_path: Path) -> None:
+def test_no_overlapping_speech_with_real_durations(
+    name: str, tmp_path: Path, voicecoach_home: Path, shared_cache: Path
+) -> None:
     """Every clip ends before the next begins, measured with the engine's own clips."""
+    voicecoach_home.mkdir(parents=True, exist_ok=True)
+    (voicecoach_home / "cache").symlink_to(shared_cache, target_is_directory=True)
     engine = "piper" if name == "pull-day" else "espeak"
     log = tmp_path / "t.jsonl"
     result = CliRunner().invoke(

@@ -43,13 +43,15 @@ def test_each_engine_renders_real_speech(engine: str, tmp_path: Path) -> None:
 
 
 def test_piper_session_plans_no_memory_per_shape() -> None:
-    """The loaded voice's ONNX session has memory patterns off (the worker's peak RSS) and
-    the CPU arena on, and still speaks."""
+    """The loaded voice's ONNX session has memory patterns off (the worker's peak RSS),
+    the CPU arena on and its threads not spinning (CPU wasted between operators), and
+    still speaks."""
     from voicecoach.speech.piper_engine import PiperEngine
 
     engine = PiperEngine(None, 175, 1.0)
     options = engine._voice.session.get_session_options()
     assert options.enable_mem_pattern is False and options.enable_cpu_mem_arena is True
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     clip = engine.render("Total volume twelve thousand seven hundred fifty-five pounds.")
     assert 2.0 < clip.seconds < 8.0
 
