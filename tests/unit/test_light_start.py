@@ -162,3 +162,29 @@ def test_a_run_reads_only_its_routines_exercises_unless_a_personal_library_exist
     mine.write_text("my-row:\n  name: My row\n  equipment: [dumbbell]\n")
     run = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert run.stdout.split() == ["1"], run.stderr
+
+
+def test_pyminiaudio_loads_without_its_internet_radio_modules_which_load_on_first_use() -> None:
+    probe = (
+        "import sys; from voicecoach.audio.stream import import_miniaudio; "
+        "m = import_miniaudio(); "
+        "print(' '.join(x for x in ('http.client', 'ssl', 'email.parser') if x in sys.modules)); "
+        "import urllib.request; print(urllib.request.urlopen.__module__); "
+        "print(type(sys.modules['urllib.request']).__name__, m.urllib.request is urllib.request, "
+        "'http.client' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["", "urllib.request", "module True True"]
+
+
+def test_a_deferred_module_that_is_already_imported_is_left_alone() -> None:
+    import json
+
+    from voicecoach.audio.deferred import defer_module
+
+    defer_module("json")
+    assert sys.modules["json"] is json
+    defer_module("voicecoach.no_such_module")
+    assert "voicecoach.no_such_module" not in sys.modules
