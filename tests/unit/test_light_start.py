@@ -188,3 +188,36 @@ def test_a_deferred_module_that_is_already_imported_is_left_alone() -> None:
     assert sys.modules["json"] is json
     defer_module("voicecoach.no_such_module")
     assert "voicecoach.no_such_module" not in sys.modules
+
+
+def test_by_the_first_clip_a_run_has_loaded_no_whole_library_radio_client_or_metadata(
+    tmp_path,
+) -> None:
+    """The real command, up to the moment its first clip is handed to the output."""
+    import os
+
+    probe = (
+        "import os, sys\n"
+        "from voicecoach.audio import base\n"
+        "def play(self, clip, at):\n"
+        "    from voicecoach.routines.library import builtin_library\n"
+        "    heavy = ['numpy', 'http.client', 'ssl', 'importlib.metadata', 'email.parser']\n"
+        "    print(' '.join(m for m in heavy if m in sys.modules) or '-',"
+        " builtin_library.cache_info().currsize, flush=True)\n"
+        "    os._exit(0)\n"
+        "base.SilentOutput.play = play\n"
+        "sys.argv = ['voicecoach', 'run', 'pull-day', '--no-journal', '--audio', 'none',"
+        " '--engine', 'espeak', '--no-buttons']\n"
+        "from voicecoach.__main__ import main\n"
+        "main()\n"
+    )
+    env = dict(os.environ, VOICECOACH_HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    run = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert run.stdout.split() == ["-", "0"], run.stderr
