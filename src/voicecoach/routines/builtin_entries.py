@@ -15,10 +15,27 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from voicecoach.routines.library import Library, LibraryExercise
+from voicecoach.routines.exercise_entry import LibraryExercise
+
+
+class WholeLibrary(Protocol):
+    """What the whole library (``library.Library``) offers that this stands in for."""
+
+    @property
+    def exercises(self) -> dict[str, LibraryExercise]: ...
+
+    def find_by_name(self, name: str) -> LibraryExercise | None: ...
+
+    def __getitem__(self, key: str) -> LibraryExercise: ...
+
+    def __contains__(self, key: object) -> bool: ...
+
+    def __iter__(self) -> Iterator[str]: ...
+
+    def __len__(self) -> int: ...
+
 
 # An entry's first line: an id at column 0 and a colon, nothing else but a comment.
 _ENTRY = re.compile(r"([a-z0-9][a-z0-9-]*):[ \t]*(?:#.*)?")
@@ -49,7 +66,7 @@ def split_entries(text: str) -> dict[str, tuple[int, str]] | None:
     return entries
 
 
-class BuiltinEntries(Mapping[str, "LibraryExercise"]):
+class BuiltinEntries(Mapping[str, LibraryExercise]):
     """The built-in library, each exercise read when a routine first asks for it.
 
     ``read_entry`` checks one entry's text (padded so that its line numbers
@@ -60,7 +77,7 @@ class BuiltinEntries(Mapping[str, "LibraryExercise"]):
         self,
         file: Path,
         read_entry: Callable[[str, str], LibraryExercise],
-        whole: Callable[[], Library],
+        whole: Callable[[], WholeLibrary],
     ):
         text = file.read_text(encoding="utf-8")
         self._entries = split_entries(text)
