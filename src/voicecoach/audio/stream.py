@@ -21,6 +21,7 @@ from typing import Any
 
 from voicecoach.audio.base import AudioUnavailable
 from voicecoach.audio.clips import RATE, Clip
+from voicecoach.audio.deferred import defer_module
 from voicecoach.audio.mixer import Mixer
 
 BUFFER_MS = 60
@@ -150,6 +151,7 @@ def import_miniaudio() -> ModuleType:
         import miniaudio
 
         return miniaudio
+    defer_module("urllib.request")
     sys.modules["numpy"] = None  # type: ignore[assignment]
     try:
         import miniaudio

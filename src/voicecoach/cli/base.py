@@ -214,12 +214,16 @@ LIBRARY_OPTION = click.option(
 )
 
 
-def pick_library(path: Path | None):
-    """The built-in exercises plus the lifter's own; a broken file is a usage error."""
-    from voicecoach.routines.library import read_library
+def pick_library(path: Path | None, *, one_routine: bool = False):
+    """The built-in exercises plus the lifter's own; a missing ``--library`` is a usage error.
+
+    ``one_routine``: the library only loads a routine, so with no personal file the
+    built-in exercises are read as the routine names them (the first word waits on it).
+    """
+    from voicecoach.routines.library import read_library, routine_library
 
     # Only a missing file is "no such file": a FIFO or a device is not a file either, yet
     # the reader says what it is, in one located line, without opening it.
     if path is not None and not path.exists():
         raise click.UsageError(f"--library: no such file: {path}")
-    return read_library(path)
+    return routine_library(path) if one_routine else read_library(path)

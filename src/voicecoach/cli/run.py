@@ -156,7 +156,7 @@ def run(routine: str, **flags: Any) -> None:
     try:
         from voicecoach.session.runner import run_session
 
-        r = load(routine, pick_library(flags.get("library_file")))
+        r = load(routine, pick_library(flags.get("library_file"), one_routine=True))
         if opts.week is not None and r.program is None:
             raise click.UsageError(
                 f"--week is for a program; {r.name!r} has no weeks: or program:", ctx=None

@@ -21,6 +21,7 @@ from voicecoach.routines.model import Circuit, ExerciseSpec, Routine, SetPlan
 from voicecoach.routines.tempo import Tempo
 
 GAP = 0.35  # silence between sentences spoken in a row
+COUNT_IN_AFTER = 0.6  # from the end of a set's announcement to its count-in
 ASK_SECONDS = 6.0  # typical time to hear the question and answer, for estimates
 REST_MILESTONES = (60, 30, 10)
 PRIORITY_PHASE, PRIORITY_REP_CUE, PRIORITY_REP = 1, 2, 3
@@ -45,8 +46,9 @@ def speech(
     for text in texts:
         if not text:
             continue
-        cues.append(Say(t, (spoken.sentence(text),), priority=5, kind=kind))
-        t += durations(text) + GAP
+        said = spoken.sentence(text)
+        cues.append(Say(t, (said,), priority=5, kind=kind))
+        t += durations(said) + GAP  # the clip that plays: asking for ``text`` rendered both
     return cues, (t - GAP if cues else start)
 
 
@@ -266,6 +268,16 @@ class Work:
     intro: list[str]
     beats: int = 3
     open_ended: bool = False
+    # Where the count-in starts when the announcement (``intro``, then empty here) is
+    # played on its own first: its end plus COUNT_IN_AFTER, in the same segment's time.
+    after: float = 0.0
+
+
+def work_length(spec: ExerciseSpec, work: Work) -> float:
+    """When a set's segment ends by its beats, before its clips are known: the count-in,
+    one beat, then the reps or the hold (an announcement in ``intro`` is not counted)."""
+    start = work.after + work.beats + 1.0
+    return start + (spec.hold if spec.hold is not None else work.reps * spec.tempo.rep_seconds)
 
 
 def work_segment(
@@ -281,9 +293,9 @@ def work_segment(
     varied lines ("two more", "halfway") differ from the last set's.
     """
     tempo, reps, intro, beats = spec.tempo, work.reps, work.intro, work.beats
-    cues, t = speech(intro, durations)
+    cues, t = speech(intro, durations, start=work.after)
     if intro:
-        t += 0.6
+        t += COUNT_IN_AFTER
     if beats:
         cues += count_in(beats, t, talk)
         t += beats

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voicecoach.routines.library import Library
+from voicecoach.routines.library import Exercises
 from voicecoach.routines.loader import load_routine
 from voicecoach.routines.model import Routine
 from voicecoach.routines.problems import Problem, RoutineError
@@ -38,6 +38,6 @@ def resolve(name: str) -> Path:
     )
 
 
-def load(name: str, library: Library | None = None) -> Routine:
+def load(name: str, library: Exercises | None = None) -> Routine:
     """A routine by path or built-in name, its ``use:`` checked against ``library``."""
     return load_routine(resolve(name), library)

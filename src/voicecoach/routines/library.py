@@ -18,13 +18,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from voicecoach.paths import user_paths
+from voicecoach.routines.builtin_entries import BuiltinEntries
 from voicecoach.routines.checks import Checks
 from voicecoach.routines.exercise_entry import ENTRY_KEYS, EntryReader, LibraryExercise, valid_id
 from voicecoach.routines.problems import RoutineError, did_you_mean
 from voicecoach.routines.resources import library_file
-from voicecoach.routines.yamlsafe import Document, load_file
+from voicecoach.routines.yamlsafe import Document, load_file, load_text
 
 __all__ = [
+    "Exercises",
     "Library",
     "LibraryExercise",
     "builtin_library",
@@ -32,6 +34,7 @@ __all__ = [
     "load_library",
     "personal_library_file",
     "read_library",
+    "routine_library",
 ]
 
 BUILT_IN = "built-in"
@@ -136,6 +139,24 @@ def builtin_library() -> Library:
 def load_library() -> Library:
     """The built-in library (kept for callers that need no personal exercises)."""
     return builtin_library()
+
+
+def _read_builtin_entry(key: str, text: str) -> LibraryExercise:
+    """One entry of the built-in file, checked as the whole file's reading checks it."""
+    return _read(load_text(text, str(library_file())), None, BUILT_IN)[key]
+
+
+# What a routine's ``use:`` names are looked up in.
+Exercises = Library | BuiltinEntries
+
+
+def routine_library(path: Path | None = None) -> Exercises:
+    """:func:`read_library` for loading one routine: with no personal library, and the
+    built-in one not read yet, only the exercises the routine uses are read."""
+    unread = builtin_library.cache_info().currsize == 0
+    if path is None and unread and not personal_library_file().is_file():
+        return BuiltinEntries(library_file(), _read_builtin_entry, builtin_library)
+    return read_library(path)
 
 
 def personal_library_file(environ: Mapping[str, str] | None = None) -> Path:

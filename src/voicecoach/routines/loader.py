@@ -19,7 +19,7 @@ from voicecoach.routines.checks import (
     TOP_KEYS,
     parse_range,
 )
-from voicecoach.routines.library import Library, read_library
+from voicecoach.routines.library import Exercises, read_library
 from voicecoach.routines.loads import normalise_unit
 from voicecoach.routines.model import (
     COUNT_AT,
@@ -38,7 +38,7 @@ from voicecoach.routines.yamlsafe import Document, load_file, load_text
 __all__ = ["build", "load_routine", "parse_range", "parse_routine_text"]
 
 
-def load_routine(path: Path, library: Library | None = None) -> Routine:
+def load_routine(path: Path, library: Exercises | None = None) -> Routine:
     """Load and validate a routine file; raises RoutineError listing every problem.
 
     ``library`` is the exercises ``use:`` may name; by default the built-in
@@ -49,13 +49,13 @@ def load_routine(path: Path, library: Library | None = None) -> Routine:
 
 
 def parse_routine_text(
-    text: str, file: str = "<routine>", library: Library | None = None
+    text: str, file: str = "<routine>", library: Exercises | None = None
 ) -> Routine:
     """Validate routine text (used by tests and the fuzz suite)."""
     return build(load_text(text, file), text.encode(), library)
 
 
-def build(doc: Document, raw: bytes, library: Library | None = None) -> Routine:
+def build(doc: Document, raw: bytes, library: Exercises | None = None) -> Routine:
     """Validate a parsed document."""
     lib = library if library is not None else read_library()
     return _Builder(doc, lib).routine(hashlib.sha256(raw).hexdigest()[:16])

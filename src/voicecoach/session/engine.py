@@ -17,13 +17,14 @@ from voicecoach.plan.cues import Sound
 from voicecoach.plan.talk import Talk
 from voicecoach.plan.wording import Wording
 from voicecoach.plan.workplan import work_items
-from voicecoach.routines.loads import Level, Load, Unloaded
+from voicecoach.routines.loads import Load, Unloaded
 from voicecoach.routines.model import Routine
 from voicecoach.session.environment import Environment
 from voicecoach.session.loop import QuitRequested
 from voicecoach.session.rests import Resting
 from voicecoach.session.state import Coaching, Result, SlotState
 from voicecoach.session.statusline import Status
+from voicecoach.session.summary import summary_lines
 
 
 class Session(Resting):
@@ -173,32 +174,9 @@ class Session(Resting):
         self._say_now(lines)
 
     def _summary(self) -> None:
-        r = self.result
-        count = spoken.sentence(spoken.number(r.sets_done))
-        lines = [f"Workout done. {count} set{'' if r.sets_done == 1 else 's'}."]
-        for unit, vol in r.volume.items():
-            lines.append(f"Total volume {spoken.weight(round(vol), unit)}.")
-        seen: set[int] = set()
-        for item in self.items:
-            if item.slot in seen:
-                continue
-            seen.add(item.slot)
-            st = self.state[item.slot]
-            first = self.carried.get(item.slot, (item.spec.load, 0))[0]
-            if st.load != first and not isinstance(st.load, Unloaded):
-                way = "up" if _more(st.load, first) else "down"
-                verb = "moved" if isinstance(st.load, Level) else "went"
-                lines.append(f"{item.spec.name} {verb} {way} to {spoken.load(st.load)}.")
-        cues, end = planner.speech(lines, self.env.voice.duration, start=0.5)
-        self._play(
-            [Sound(0.0, "workout-done"), *cues], end + planner.GAP, lambda k, e: None, keys=False
+        self._say_now(
+            summary_lines(self), start=0.5, first=[Sound(0.0, "workout-done")], keys=False
         )
-
-
-def _more(a: Load, b: Load) -> bool:
-    if isinstance(a, Level) and isinstance(b, Level):
-        return a.index > b.index
-    return getattr(a, "amount", 0) > getattr(b, "amount", 0)
 
 
 __all__ = ["QuitRequested", "Result", "Session"]

@@ -21,6 +21,7 @@ from voicecoach.inputs.keymap import MUSIC_KEYS, PAUSE, QUIT, REPEAT, TALK, rir_
 from voicecoach.inputs.keys import SUSPEND
 from voicecoach.plan import planner
 from voicecoach.plan.cues import Cue, Mark, Say, Sound
+from voicecoach.plan.spoken import sentence as spoken_sentence
 from voicecoach.session.statusline import Status, clock_text
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class Played:
     reason: str  # "end", "enter", "skip"
     elapsed: float
     marks: list[Mark] = field(default_factory=list)
+    start: float = 0.0  # when the segment started on the engine clock (after any pause)
 
 
 class Loop:
@@ -137,13 +139,36 @@ class Loop:
         self,
         texts: list[str],
         on_key: Callable[[str, float], str | None] | None = None,
+        *,
+        start: float = 0.0,
+        first: Sequence[Cue] = (),
         keys: bool = True,
     ) -> float:
-        """Speak sentences from now, in order; returns when the last one ends.
-        ``keys=False`` plays them through whatever is pressed (see :meth:`_play`)."""
-        cues, end = planner.speech(texts, self.env.voice.duration)
-        # A sentence's pause after it, so the next segment does not start on its last syllable.
-        self._play(cues, end + planner.GAP, on_key or (lambda k, o: None), keys=keys)
+        """Speak sentences from now (``start`` into the segment, after ``first``), in order;
+        returns when the last one ends.
+
+        They are laid out as :func:`planner.speech` lays them, in one segment's time,
+        but each sentence's place (the end of the one before it) is worked out only
+        once that one has been handed over: its clip renders while the one before is
+        heard, instead of every clip of the segment before its first word.
+        """
+        react = on_key or (lambda k, o: None)
+        said = [text for text in texts if text]
+        cues, t, begun = list(first), start, None
+        end = start
+        for i, text in enumerate(said):
+            line = spoken_sentence(text)
+            cues.append(Say(t, (line,), priority=5, kind="say"))
+            end = t + self.env.voice.duration(line)
+            # A sentence's pause after the last, so the next segment does not start on
+            # its last syllable; the others end when they are handed over.
+            length = end + planner.GAP if i == len(said) - 1 else t
+            played = self._play(cues, length, react, keys=keys, at=begun)
+            if played.reason != "end":
+                return end
+            cues, t, begun = [], end + planner.GAP, played.start
+        if not said:
+            self._play(cues, start + planner.GAP, react, keys=keys)
         return end
 
     # --- the loop ----------------------------------------------------------------------------
@@ -154,6 +179,7 @@ class Loop:
         on_key: Callable[[str, float], str | None],
         countdown: tuple[str, float, float | None] | None = None,
         keys: bool = True,
+        at: float | None = None,
     ) -> Played:
         """Play a segment; ``on_key`` may end it ("enter", "skip") or re-plan it.
 
@@ -169,11 +195,15 @@ class Loop:
         ``keys=False`` plays the segment through whatever is pressed: the
         workout's summary, where a press queued from the last set (a button
         flood, a space typed late) once paused a finished session forever.
+
+        ``at``: the segment's start on the engine clock, for one that continues
+        the segment just played at a set distance (it must leave the output's
+        ``lookahead`` to hand over its first clip).
         """
         clock, out = self.env.clock, self.env.output
         # The lead lets a segment's first clip land on its exact sample; the session's
         # very first words have nothing to line up with, so they start at once.
-        start = clock.now() + (out.lead if self._segments else 0.0)
+        start = at if at is not None else clock.now() + (out.lead if self._segments else 0.0)
         self._segments += 1
         end_at = start + length
         audible = [c for c in cues if not isinstance(c, Mark)]
@@ -201,7 +231,7 @@ class Loop:
                 self._show(detail=f"rep {self._rep}" + (f" · {word}" if word else ""))
                 ip += 1
             if ia >= len(audible) and im >= len(timeline) and now >= end_at:
-                return Played("end", now - start, marks)
+                return Played("end", now - start, marks, start)
             nxt = end_at
             if countdown is not None and self.env.status is not None:
                 label, begin, until = countdown
@@ -258,7 +288,7 @@ class Loop:
             action = on_key(key, now - start)
             if action in ("enter", "skip"):
                 out.cancel_after(now)
-                return Played(action, now - start, marks)
+                return Played(action, now - start, marks, start)
             if isinstance(action, tuple):  # a re-planned segment: (cues, length)
                 new_cues, new_length = action
                 elapsed = now - start

@@ -17,6 +17,7 @@ from voicecoach.routines.loads import Load, Unloaded, Weight, describe
 from voicecoach.routines.model import ExerciseSpec
 from voicecoach.session.asking import Asking
 from voicecoach.session.loop import Played, QuitRequested
+from voicecoach.session.summary import summary_lines
 
 AMRAP_BEYOND = 20  # reps counted past the target of an AMRAP or drop set before it stops
 
@@ -240,31 +241,41 @@ class SetRunner(Asking):
             else:
                 self._switch(spec.switch, side or "")
                 intro, beats = [], 0
-            seg = planner.work_segment(
-                spec,
-                planner.Work(rep_count, intro, beats, open_ended),
-                env.voice.duration,
-                self.talk if working else self._brief(),
-                self.wording.turn(self.uses["work"]),
-            )
+            talk = self.talk if working else self._brief()
+            wording = self.wording.turn(self.uses["work"])
             self.uses["work"] += 1  # each side's segment: its lines differ from the last
             if loading is not None:  # loaded now: the next preview says only the change
                 self.on_bar[item.slot] = loading
-            if k == 0 and working:  # the answer's phrases are due when the last side ends
-                self._foresee(item, nxt, rep_count, env.clock.now() + seg.length * len(sides))
             started = env.clock.now()
+            ends = self._ends_set
+            # The announcement plays first, and the count-in and reps are laid out from
+            # their clips' durations as it ends, in the same segment's time (so on the same
+            # beat as one segment): their clips render while it is spoken, not before it.
+            header, header_end = planner.speech(intro, env.voice.duration)
+            at, after = None, (header_end + planner.COUNT_IN_AFTER if intro else 0.0)
+            work = planner.Work(rep_count, [], beats, open_ended, after)
+            if k == 0 and working:  # the answer's phrases are due when the last side ends
+                whole = planner.work_length(spec, work)
+                self._foresee(item, nxt, rep_count, started + whole * len(sides))
+            if intro:
+                heard = self._play(header, header_end, ends)
+                if heard.reason == "skip":
+                    return True
+                if heard.reason == "enter":  # ended before its first rep
+                    held = None if spec.hold is None else 0.0
+                    records.append(
+                        (side, 0 if held is None else None, held, started, env.clock.now())
+                    )
+                    continue
+                at = heard.start
+            seg = planner.work_segment(spec, work, env.voice.duration, talk, wording)
             hold = None
             if spec.hold is not None:
                 begin = next(
                     (m.at for m in seg.cues if isinstance(m, Mark) and m.kind == "work-start"), 0.0
                 )
                 hold = ("hold", begin, begin + spec.hold)
-            outcome = self._play(
-                seg.cues,
-                seg.length,
-                lambda key, el: "enter" if key == ENTER else "skip" if key == SKIP else None,
-                countdown=hold,
-            )
+            outcome = self._play(seg.cues, seg.length, ends, countdown=hold, at=at)
             if outcome.reason == "skip":
                 return True
             reps, hold_done = self._reps_done(spec, outcome, rep_count, seg)
@@ -304,6 +315,9 @@ class SetRunner(Asking):
         if event:
             self._emit("load", event)
         st.load, st.rep_bonus = decision.load, decision.rep_bonus
+        if nxt is None and not env.virtual:
+            # The last set: the summary is known now, and renders while this is said.
+            env.voice.want(summary_lines(self))
         if lines:
             # After the last set's answer the workout is over: its words play through
             # presses as the summary does, so a button pressed (or a flood coalesced)
@@ -334,6 +348,11 @@ class SetRunner(Asking):
         direction = (amount > st.load.amount) - (amount < st.load.amount)
         working = self._on_bar(spec, st.load.with_amount(round(amount, 4)))
         return Decision(working, own.rep_bonus, direction, own.reason)
+
+    @staticmethod
+    def _ends_set(key: str, elapsed: float) -> str | None:
+        """Enter ends a set where it is; skip leaves it unrecorded."""
+        return "enter" if key == ENTER else "skip" if key == SKIP else None
 
     def _reps_done(
         self, spec: object, outcome: Played, planned: int, seg: planner.Segment
@@ -391,7 +410,20 @@ class SetRunner(Asking):
                     texts += self._preview(item, nxt)
                 finally:
                     st.load, st.rep_bonus = saved
-        self.env.voice.want(texts, due=due)
+        if nxt is not None and item.rest_after <= 0 and nxt.kind == "drop":
+            # A drop set follows at once: its announcement is due with the answer. Its
+            # load is a share of this set's, which is what it is lighter than by then.
+            before = self.lifted.get(item.slot)
+            self.lifted[item.slot] = load
+            try:
+                texts += self._header(nxt, full=True)
+            finally:
+                if before is None:
+                    del self.lifted[item.slot]
+                else:
+                    self.lifted[item.slot] = before
+        # As they are spoken: a line said alone starts with a capital.
+        self.env.voice.want([spoken.sentence(t) for t in texts], due=due)
 
 
 def set_label(item: WorkItem) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from voicecoach.speech.chain import DEFAULT_CHAIN, Chain
+from voicecoach.speech.dist_version import installed_version
 
 
 @dataclass(frozen=True)
@@ -68,13 +68,6 @@ def load_engine(name: str, voice: str | None, rate: int) -> Any:
     return getattr(importlib.import_module(module), cls)(voice, rate, 1.0)
 
 
-def _version(distribution: str) -> str:
-    try:
-        return version(distribution)
-    except PackageNotFoundError:
-        return "missing"
-
-
 @dataclass(frozen=True)
 class EngineSpec:
     """One engine and voice with its settings: what the worker loads, and the cache key."""
@@ -92,7 +85,7 @@ class EngineSpec:
     def identity(self) -> str:
         dist = ENGINES[self.engine].distribution
         return (
-            f"{self.engine}-{_version(dist)}|{self.voice}|{self.rate}|{self.volume}"
+            f"{self.engine}-{installed_version(dist)}|{self.voice}|{self.rate}|{self.volume}"
             f"|{self.chain.key()}"
         )
 
