@@ -174,3 +174,8 @@ def test_take_checks() -> None:
     assert "quiet" in str(take_problem(utt(tone(0.5, 200), 0.5)))
     assert "short" in str(take_problem(utt(tone(0.5, 8000), 0.01)))
     assert "long" in str(take_problem(utt(tone(4.0, 8000), 4.0)))
+
+
+def test_a_word_with_one_take_gets_the_pooled_threshold() -> None:
+    th = calibrate({"three": [ramp(30, 0.0)], "two": [ramp(30, 0.3), ramp(30, 0.32)]})
+    assert th["three"] == pytest.approx(th["two"])

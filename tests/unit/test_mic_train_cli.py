@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 from click.testing import CliRunner
 
 from voicecoach.cli.main import cli
+from voicecoach.inputs.enrolment import WORDS, Enrolment
+from voicecoach.paths import user_paths
 
 
 def test_help_has_examples() -> None:
@@ -34,3 +38,20 @@ def test_no_microphone_is_exit_1_with_how_to_fix(tmp_path: Path) -> None:
     assert "microphone" in last and "mic-test" in last
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "data" / "voice-enrolment.json").exists()
+
+
+def test_doctor_says_whether_an_enrolment_exists(voicecoach_home: Path) -> None:
+    def line() -> dict[str, object]:
+        result = CliRunner().invoke(cli, ["doctor", "--json"])
+        checks = json.loads(result.output)
+        return next(c for c in checks if c["name"] == "voice enrolment")
+
+    assert "no voice enrolment" in str(line()["detail"])
+    shape = np.tile(np.linspace(-1, 1, 20)[:, None], (1, 12))
+    words = {w: [shape * (1 + k), shape * (1.1 + k)] for k, w in enumerate(WORDS)}
+    Enrolment(words).save(user_paths().enrolment)
+    found = line()
+    assert found["ok"] and f"{len(WORDS)} words" in str(found["detail"])
+    user_paths().enrolment.write_text("{broken")
+    found = line()
+    assert not found["ok"] and "mic-train" in str(found["fix"])

@@ -65,6 +65,8 @@ def calibrate(templates: dict[str, list[np.ndarray]]) -> dict[str, float]:
         spread[word] = []
         for k, take in enumerate(takes):
             others = takes[:k] + takes[k + 1 :]
+            if not others:
+                continue  # one take has no repeat to measure: the pooled median stands in
             spread[word].append(float(voiceprint.distances(take, others).min()))
     finite = [d for ds in spread.values() for d in ds if np.isfinite(d)]
     pooled = statistics.median(finite) if finite else 0.0
