@@ -12,7 +12,8 @@ import numpy as np
 from click.testing import CliRunner
 
 from voicecoach.cli.main import cli
-from voicecoach.inputs.enrolment import WORDS, Enrolment
+from voicecoach.inputs.enrolment import WORDS, Enrolment, Threshold
+from voicecoach.inputs.voiceprint import MELS
 from voicecoach.paths import user_paths
 
 
@@ -47,9 +48,9 @@ def test_doctor_says_whether_an_enrolment_exists(voicecoach_home: Path) -> None:
         return next(c for c in checks if c["name"] == "voice enrolment")
 
     assert "no voice enrolment" in str(line()["detail"])
-    shape = np.tile(np.linspace(-1, 1, 20)[:, None], (1, 12))
+    shape = np.tile(np.logspace(-4, -1, 20)[:, None], (1, MELS))
     words = {w: [shape * (1 + k), shape * (1.1 + k)] for k, w in enumerate(WORDS)}
-    Enrolment(words).save(user_paths().enrolment)
+    Enrolment(words, {w: Threshold(1.0, 2.0) for w in WORDS}).save(user_paths().enrolment)
     found = line()
     assert found["ok"] and f"{len(WORDS)} words" in str(found["detail"])
     user_paths().enrolment.write_text("{broken")

@@ -125,7 +125,7 @@ def mic_train(
 
 
 def _summary(target: Path, enrolment: Any, redone: dict[str, list[str]]) -> dict[str, Any]:
-    from voicecoach.inputs.enrolment import VERSION
+    from voicecoach.inputs.enrolment import NOISY_SNR, VERSION
 
     return {
         "file": str(target),
@@ -134,7 +134,10 @@ def _summary(target: Path, enrolment: Any, redone: dict[str, list[str]]) -> dict
         "words": {
             w: {
                 "takes": len(enrolment.templates[w]),
-                "threshold": round(enrolment.thresholds[w], 4),
+                "threshold": {
+                    "quiet": round(enrolment.thresholds[w].quiet, 4),
+                    f"{NOISY_SNR:g} dB": round(enrolment.thresholds[w].noisy, 4),
+                },
                 "redone": redone.get(w, []),
             }
             for w in enrolment.templates

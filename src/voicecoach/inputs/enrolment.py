@@ -13,15 +13,26 @@ as features (:mod:`.voiceprint`). A proposed word is kept only when
   and the threshold is ``MARGIN`` times the farthest of those, never less
   than ``MARGIN`` times the median over all words (three takes are few).
 
+Noise: a word heard in a noisy gym is compared with the takes *with that
+noise added to them* (:func:`.voiceprint.adapt`), and the leave-one-out is
+done twice at mic-train time: once on the takes as recorded (the quiet
+threshold) and once on the takes with pink noise at ``NOISY_SNR`` dB added
+(the noisy threshold: a word in noise never matches its takes as closely as
+in quiet). A run interpolates between the two by the heard word's own
+signal-to-noise ratio; below ``NOISY_SNR`` the noisy one stands, so a word
+drowned deeper is refused rather than guessed.
+
 Another voice saying the right word is farther from the lifter's takes than
 the lifter's own repeats are, so it fails the threshold: the check is also
 a speaker check.
 
 Why features and not audio: the file is a few hundred kB instead of a few
 MB, it cannot be played back (it is a voice, kept on the lifter's disk),
-and a run loads it in milliseconds. The cost: a change to the features
-needs a new enrolment, so the file names its feature set and ``VERSION``,
-and a file of any other version is refused with how to make a new one.
+and a run loads it in milliseconds. The features kept are the takes' clean
+mel-band levels (not their cepstra), because the noise is added in that
+domain. The cost: a change to the features needs a new enrolment, so the
+file names its feature set and ``VERSION``, and a file of any other version
+is refused with how to make a new one.
 """
 
 from __future__ import annotations
@@ -39,18 +50,22 @@ from voicecoach.inputs import voiceprint
 from voicecoach.inputs.commands import LISTENED
 from voicecoach.paths import ENROLMENT_LIMIT, read_text, why_unreadable
 
-VERSION = 1
+VERSION = 2
 FORMAT = "voicecoach-enrolment"
 FEATURES = {
-    "kind": "mfcc-cmn",
+    "kind": "mel-db, noise added at compare time",
     "rate": voiceprint.RATE,
     "hop": voiceprint.HOP,
-    "cepstra": voiceprint.CEPSTRA,
     "mels": voiceprint.MELS,
+    "cepstra": voiceprint.CEPSTRA,
 }
 WORDS: tuple[str, ...] = LISTENED  # every word a run can take
 TAKES = 3
 MARGIN = 1.3  # how far past the farthest repeat a word may be and still be the lifter's
+QUIET_SNR = 30.0  # dB: at or above this a word is heard as in quiet
+NOISY_SNR = 10.0  # dB: the noise the noisy threshold is calibrated in
+NOISY_REPEATS = 2  # noisy versions of each take (different noise each)
+SEED = 10  # the calibration noise is seeded: one set of takes, one set of thresholds
 REDO = "run 'voicecoach mic-train' to enrol again"
 
 
@@ -58,22 +73,52 @@ class EnrolmentError(ValueError):
     """The enrolment file is unreadable, from another version, or not an enrolment."""
 
 
-def calibrate(templates: dict[str, list[np.ndarray]]) -> dict[str, float]:
-    """Each word's threshold from its own takes, leave-one-out (see the module docstring)."""
-    spread: dict[str, list[float]] = {}
-    for word, takes in templates.items():
-        spread[word] = []
-        for k, take in enumerate(takes):
-            others = takes[:k] + takes[k + 1 :]
+@dataclass(frozen=True)
+class Threshold:
+    """How far from its takes a word may be: in quiet, and at ``NOISY_SNR`` dB."""
+
+    quiet: float
+    noisy: float
+
+    def at(self, snr_db: float) -> float:
+        """Linear in dB between the two calibration points, flat beyond them."""
+        share = (np.clip(snr_db, NOISY_SNR, QUIET_SNR) - NOISY_SNR) / (QUIET_SNR - NOISY_SNR)
+        return float(share * self.quiet + (1.0 - share) * self.noisy)
+
+
+def nearest(heard: voiceprint.Heard, takes: list[np.ndarray]) -> float:
+    """The distance of a heard word to the nearest of ``takes``, each adapted to its noise."""
+    word = voiceprint.cepstra(heard.mel)
+    return float(voiceprint.distances(word, [voiceprint.adapt(t, heard) for t in takes]).min())
+
+
+def limits(spread: dict[str, list[float]]) -> dict[str, float]:
+    """``MARGIN`` times each word's farthest repeat, floored at the median over all words;
+    a word with no finite repeat (one take) gets the median."""
+    finite = {w: [d for d in ds if np.isfinite(d)] for w, ds in spread.items()}
+    pooled = statistics.median([d for ds in finite.values() for d in ds] or [0.0])
+    return {w: MARGIN * max(max(ds, default=pooled), pooled) for w, ds in finite.items()}
+
+
+def calibrate(
+    takes: dict[str, list[bytes]], templates: dict[str, list[np.ndarray]]
+) -> dict[str, Threshold]:
+    """Each word's thresholds from its own takes, leave-one-out (see the module docstring)."""
+    rng = np.random.default_rng(SEED)
+    quiet: dict[str, list[float]] = {}
+    noisy: dict[str, list[float]] = {}
+    for word, pcms in takes.items():
+        quiet[word], noisy[word] = [], []
+        for k, pcm in enumerate(pcms):
+            others = templates[word][:k] + templates[word][k + 1 :]
             if not others:
                 continue  # one take has no repeat to measure: the pooled median stands in
-            spread[word].append(float(voiceprint.distances(take, others).min()))
-    finite = [d for ds in spread.values() for d in ds if np.isfinite(d)]
-    pooled = statistics.median(finite) if finite else 0.0
-    return {
-        w: MARGIN * max(max((d for d in ds if np.isfinite(d)), default=pooled), pooled)
-        for w, ds in spread.items()
-    }
+            quiet[word].append(nearest(voiceprint.analyse(pcm), others))
+            for _ in range(NOISY_REPEATS):
+                heard = voiceprint.analyse(voiceprint.with_noise(pcm, NOISY_SNR, rng))
+                noisy[word].append(nearest(heard, others))
+    q, n = limits(quiet), limits(noisy)
+    return {w: Threshold(q[w], n[w]) for w in takes}
 
 
 @dataclass(frozen=True)
@@ -84,47 +129,46 @@ class Verdict:
     word: str
     nearest: str  # the enrolled word nearest to the utterance
     distance: float  # to the proposed word's nearest take
-    threshold: float
+    threshold: float  # at the utterance's signal-to-noise ratio
 
 
 @dataclass
 class Enrolment:
-    """Takes (features) per word and each word's threshold."""
+    """Clean takes (mel frames, :func:`.voiceprint.template`) per word and their thresholds."""
 
     templates: dict[str, list[np.ndarray]]
-    thresholds: dict[str, float] = field(default_factory=dict)
+    thresholds: dict[str, Threshold]
     microphone: str = ""
+    _flat: list[np.ndarray] = field(init=False, repr=False)
+    _owner: list[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not self.thresholds:
-            self.thresholds = calibrate(self.templates)
         self._flat = [t for w in self.templates for t in self.templates[w]]
         self._owner = [w for w in self.templates for _ in self.templates[w]]
 
     @classmethod
     def from_takes(cls, takes: dict[str, list[bytes]], microphone: str = "") -> Enrolment:
         """From the recorded takes (16 kHz mono s16le), thresholds calibrated."""
-        return cls(
-            {w: [voiceprint.features(pcm) for pcm in pcms] for w, pcms in takes.items()},
-            microphone=microphone,
-        )
+        templates = {w: [voiceprint.template(pcm) for pcm in pcms] for w, pcms in takes.items()}
+        return cls(templates, calibrate(takes, templates), microphone)
 
     def verdict(self, pcm: bytes, word: str) -> Verdict:
         """Is this utterance the lifter saying ``word``? (see the module docstring)"""
-        return self.judge(voiceprint.features(pcm), word)
+        return self.judge(voiceprint.analyse(pcm), word)
 
-    def judge(self, heard: np.ndarray, word: str) -> Verdict:
-        """The verdict on an utterance's features (:func:`.voiceprint.features`)."""
-        threshold = self.thresholds.get(word, 0.0)
+    def judge(self, heard: voiceprint.Heard, word: str) -> Verdict:
+        """The verdict on an analysed utterance (:func:`.voiceprint.analyse`)."""
         if word not in self.templates:
-            return Verdict(False, word, "", float("inf"), threshold)
-        d = voiceprint.distances(heard, self._flat)
+            return Verdict(False, word, "", float("inf"), 0.0)
+        threshold = self.thresholds[word].at(heard.snr_db)
+        cep = voiceprint.cepstra(heard.mel)
+        d = voiceprint.distances(cep, [voiceprint.adapt(t, heard) for t in self._flat])
         best: dict[str, float] = {}
         for owner, x in zip(self._owner, d, strict=True):
             best[owner] = min(best.get(owner, float("inf")), float(x))
-        nearest = min(best, key=lambda w: best[w])
+        closest = min(best, key=lambda w: best[w])
         mine = best[word]
-        return Verdict(nearest == word and mine <= threshold, word, nearest, mine, threshold)
+        return Verdict(closest == word and mine <= threshold, word, closest, mine, threshold)
 
     def accepts(self, pcm: bytes, word: str) -> bool:
         return self.verdict(pcm, word).accepted
@@ -138,8 +182,12 @@ class Enrolment:
             "microphone": self.microphone,
             "words": {
                 w: {
-                    "threshold": round(self.thresholds[w], 5),
-                    "takes": [np.round(t, 4).tolist() for t in takes],
+                    "threshold": [
+                        round(self.thresholds[w].quiet, 5),
+                        round(self.thresholds[w].noisy, 5),
+                    ],
+                    # mel levels in dB: a hundredth of a dB is far below what matters
+                    "takes": [np.round(10 * np.log10(t + 1e-15), 2).tolist() for t in takes],
                 }
                 for w, takes in self.templates.items()
             },
@@ -162,10 +210,16 @@ def _takes(path: Path, word: str, raw: object) -> list[np.ndarray]:
             a = np.asarray(take, dtype=np.float64)
         except (TypeError, ValueError):
             raise EnrolmentError(f"{path}: a take of {word!r} is not numbers; {REDO}") from None
-        if a.ndim != 2 or a.shape[1] != voiceprint.CEPSTRA or not np.isfinite(a).all():
+        if a.ndim != 2 or a.shape[1] != voiceprint.MELS or not np.isfinite(a).all():
             raise EnrolmentError(f"{path}: a take of {word!r} has the wrong shape; {REDO}")
-        out.append(a)
+        if a.max(initial=0.0) > 100.0:  # dB above full scale: not a level a microphone gives
+            raise EnrolmentError(f"{path}: a take of {word!r} is out of range; {REDO}")
+        out.append(10 ** (a / 10))
     return out
+
+
+def _positive(x: object) -> bool:
+    return not isinstance(x, bool) and isinstance(x, (int, float)) and 0 < x < 1e6
 
 
 def parse(path: Path, text: str) -> Enrolment:
@@ -188,16 +242,16 @@ def parse(path: Path, text: str) -> Enrolment:
     if missing:
         raise EnrolmentError(f"{path}: {', '.join(missing)} not enrolled; {REDO}")
     templates: dict[str, list[np.ndarray]] = {}
-    thresholds: dict[str, float] = {}
+    thresholds: dict[str, Threshold] = {}
     for w in WORDS:
         entry = words[w]
         if not isinstance(entry, dict):
             raise EnrolmentError(f"{path}: the word {w!r} is not an object; {REDO}")
         templates[w] = _takes(path, w, entry.get("takes"))
         th = entry.get("threshold")
-        if isinstance(th, bool) or not isinstance(th, (int, float)) or not 0 < th < 1e6:
-            raise EnrolmentError(f"{path}: the word {w!r} has no valid threshold; {REDO}")
-        thresholds[w] = float(th)
+        if not isinstance(th, list) or len(th) != 2 or not all(_positive(x) for x in th):
+            raise EnrolmentError(f"{path}: the word {w!r} has no valid thresholds; {REDO}")
+        thresholds[w] = Threshold(float(th[0]), float(th[1]))
     mic = doc.get("microphone", "")
     return Enrolment(templates, thresholds, mic if isinstance(mic, str) else "")
 
