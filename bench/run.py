@@ -43,13 +43,15 @@ SUITES = (
     "history",
     "listencpu",
     "recognition",
+    "enrolment",
     "talk",
 )
 USAGE = f"""usage: bench/run.py [--quick] [SUITE ...]
 
 Runs every suite, or only those named: {", ".join(SUITES)}.
 --quick runs small sizes, only to check that the bench runs (the smoke test).
-The whole bench takes about 8 minutes, plus 8.5 for listencpu and 11 for recognition."""
+The whole bench takes about 8 minutes, plus 8.5 for listencpu, 11 for recognition
+and 10 for enrolment."""
 
 
 def main() -> int:
@@ -108,6 +110,10 @@ def main() -> int:
                 from recognition import bench_recognition
 
                 figures += bench_recognition(report, Figure, QUICK)
+            if not only or "enrolment" in only:
+                from enrolment_bench import bench_enrolment
+
+                figures += bench_enrolment(report, Figure, QUICK)
             if not only or "talk" in only:
                 from talk_levels import bench_talk
 

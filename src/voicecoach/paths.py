@@ -41,6 +41,11 @@ class Paths:
         return self.data_dir / "ducked-apps.json"
 
     @property
+    def enrolment(self) -> Path:
+        """The lifter's voice enrolment (``voicecoach mic-train``): features, not audio."""
+        return self.data_dir / "voice-enrolment.json"
+
+    @property
     def clip_cache(self) -> Path:
         return self.cache_dir / "clips"
 
@@ -79,6 +84,7 @@ IMPORT_LIMIT = 64_000_000  # a decade of Strong or Hevy rows
 RECOVERY_LIMIT = 128_000_000  # about 200,000 unsaved sets; read as a stream, never whole
 CLIP_LIMIT = 16_000_000  # six minutes of 22 kHz speech: no phrase is near it
 STATE_LIMIT = 1_000_000  # ducked-apps.json: a few entries
+ENROLMENT_LIMIT = 8_000_000  # voice-enrolment.json: 42 takes of features, ~0.4 MB
 
 _CHUNK = 1 << 16
 

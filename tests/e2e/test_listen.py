@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers import (
+    MIC_RATE,
     PYTHON,
     PulseServer,
     add_mic,
@@ -35,6 +36,24 @@ def mic(pulse: PulseServer) -> PulseServer:
     remove_mic(pulse, loaded)
 
 
+def _play_into_mic(pulse: PulseServer, raw: Path, rate: int) -> None:
+    subprocess.run(
+        [
+            "pacat",
+            "--playback",
+            "--raw",
+            "--format=s16le",
+            f"--rate={rate}",
+            "--channels=1",
+            "--device=mic",
+            str(raw),
+        ],
+        env=dict(os.environ, **pulse.env()),
+        check=True,
+        timeout=30,
+    )
+
+
 def _say_into_mic(pulse: PulseServer, text: str, folder: Path) -> None:
     """Render ``text`` with voicecoach's own espeak-ng voice and play it into the mic sink."""
     from voicecoach.settings import Settings
@@ -50,21 +69,7 @@ def _say_into_mic(pulse: PulseServer, text: str, folder: Path) -> None:
     # late and lose its first ~60 ms (seen: "done" arrived without its "d"), which
     # should cost silence, not the word. Half a second after lets the detector close it.
     raw.write_bytes(bytes(2 * (clip.rate // 4)) + clip.pcm + bytes(clip.rate))
-    subprocess.run(
-        [
-            "pacat",
-            "--playback",
-            "--raw",
-            "--format=s16le",
-            f"--rate={clip.rate}",
-            "--channels=1",
-            "--device=mic",
-            str(raw),
-        ],
-        env=dict(os.environ, **pulse.env()),
-        check=True,
-        timeout=30,
-    )
+    _play_into_mic(pulse, raw, clip.rate)
 
 
 def test_spoken_three_answers_and_done_ends_the_set(
@@ -235,3 +240,83 @@ def test_listening_is_off_unless_asked(
         os.close(slave)
     db = voicecoach_home / "data" / "journal.sqlite3"
     assert sqlite3.connect(db).execute("SELECT reps, rir FROM sets").fetchall() == [(10, 1)]
+
+
+def _clip_16k(voice: object, text: str) -> bytes:
+    """A phrase as ``voice`` renders it, at the microphone's 16 kHz."""
+    import numpy as np
+    import soxr
+
+    clip = voice.clip(text)  # type: ignore[attr-defined]
+    a = np.frombuffer(clip.pcm, dtype=np.int16).astype(np.float32) / 32768
+    b = soxr.resample(a, clip.rate, MIC_RATE)
+    return (np.clip(b, -1, 1) * 32767).astype(np.int16).tobytes()
+
+
+def _enrol_the_lifter(folder: Path) -> Path:
+    """Save an enrolment of the lifter, and render the neighbour's "fine" (16 kHz raw).
+
+    The lifter is voicecoach's default espeak-ng voice, the one _say_into_mic speaks
+    with, enrolled from renders of it slower and faster than it will answer (150, 185
+    and 220 words a minute against 175: a synthetic voice varies less than a person);
+    the neighbour is espeak's Scottish English voice.
+    """
+    from voicecoach.inputs.enrolment import WORDS, Enrolment
+    from voicecoach.paths import user_paths
+    from voicecoach.settings import Settings
+    from voicecoach.speech import make_voice
+
+    quiet = bytes(2 * MIC_RATE * 3 // 10)  # the 0.3 s the detector keeps either side
+    takes: dict[str, list[bytes]] = {w: [] for w in WORDS}
+    for wpm in (150, 185, 220):
+        voice = make_voice(Settings(engine="espeak", rate=wpm), None)
+        try:
+            for w in WORDS:
+                takes[w].append(quiet + _clip_16k(voice, w) + quiet)
+        finally:
+            voice.close()
+    Enrolment.from_takes(takes, microphone="e2e").save(user_paths().enrolment)
+    voice = make_voice(Settings(engine="espeak", voice="gmw/en-gb-scotland"), None)
+    try:
+        fine = folder / "neighbour-fine.raw"
+        fine.write_bytes(quiet + _clip_16k(voice, "fine") + quiet)
+    finally:
+        voice.close()
+    return fine
+
+
+def test_with_an_enrolment_a_neighbours_fine_changes_nothing(
+    mic: PulseServer, tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """The neighbour's "fine" during the RIR question, which the grammar alone takes as
+    "five", is refused by the lifter's enrolment; the lifter's "three" then answers."""
+    from voicecoach.inputs.commands import WINDOWS
+    from voicecoach.inputs.recogniser import Recogniser
+
+    fine = _enrol_the_lifter(tmp_path)
+    # Without the enrolment this "fine" would be an answer: the grammar hears "five".
+    heard = Recogniser().decode(fine.read_bytes(), WINDOWS["answer"])
+    assert heard.word == "five"
+    routine = tmp_path / "listen.yaml"
+    routine.write_text(mini_routine(1, "2", "Listen neighbour"))
+    proc, term, slave, _ = start_in_terminal(
+        ["run", str(routine), "--audio", "none", "--engine", "espeak", "--listen"],
+        voicecoach_env(voicecoach_home, **mic.env()),
+    )
+    try:
+        assert term.expect(b"[set]", 60), term.text
+        os.write(term.master, b"\n")  # the set ends at once: straight to the question
+        assert term.expect(b"How many in reserve?", 30), term.text
+        _play_into_mic(mic, fine, MIC_RATE)
+        _say_into_mic(mic, "three", tmp_path)
+        assert term.expect(b"Three in reserve.", 30), term.text
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(term.master)
+        os.close(slave)
+    assert "Five in reserve." not in term.text  # the neighbour's "fine" was not taken
+    assert "voice enrolment not used" not in term.text
+    db = voicecoach_home / "data" / "journal.sqlite3"
+    assert sqlite3.connect(db).execute("SELECT rir FROM sets").fetchall() == [(3,)]

@@ -233,6 +233,28 @@ def test_recognition_bench_whisper_second_opinion() -> None:
     assert second["latency_p95_s"] > 0
 
 
+def test_enrolment_bench_quick_run() -> None:
+    """bench/enrolment_bench.py --quick enrols each synthetic speaker and scores both listeners."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "enrolment_bench.py"), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert len(data["speakers"]) >= 2  # a neighbour needs a second speaker
+    today, own = data["today"], data["own"]
+    assert today["answers"]["quiet"] >= 6
+    # Rendered answers in the enrolled voice in quiet: most must pass, or the check is broken.
+    assert own["recall"]["quiet"] >= 0.5
+    # The check only removes words: it can never accept more than the grammar alone.
+    for window, row in own["false_neighbour"].items():
+        assert row["accepted"] <= today["false_neighbour"][window]["accepted"]
+    assert today["false_worst_window"] > 0  # the grammar alone takes some non-answers
+    assert math.isfinite(own["latency_p95_s"])
+
+
 def test_listen_cpu_bench_quick_run(pulse: PulseServer) -> None:
     """bench/listen_cpu.py --quick runs --listen and --no-listen and reports finite figures.
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from voicecoach.events import Event
 from voicecoach.inputs.commands import NO, SPOKEN_NUMBER, TAIL, VOCABULARY, YES, Windows, key_for
+from voicecoach.inputs.enrolment import Enrolment
 from voicecoach.inputs.listener import Listener
 from voicecoach.inputs.recogniser import Heard
 from voicecoach.inputs.segments import Utterance
@@ -249,3 +251,36 @@ class _Seg:
 
     def feed(self, chunk: bytes, at: float) -> list[Utterance]:
         return []
+
+
+def _sweep(lo: float, hi: float, seconds: float = 0.5, seed: int = 0) -> bytes:
+    """A frequency sweep with a little noise: a stand-in 'word' whose shape is its pitch path."""
+    t = np.arange(int(16000 * seconds)) / 16000
+    f = lo + (hi - lo) * t / seconds
+    a = 8000 * np.sin(2 * np.pi * np.cumsum(f) / 16000)
+    a += np.random.default_rng(seed).normal(0, 50, len(t))
+    return a.astype(np.int16).tobytes()
+
+
+def test_listener_with_an_enrolment_takes_only_the_enrolled_sound_of_the_word() -> None:
+    """The grammar proposes a word; the enrolment check (real features, real DTW) keeps it
+    only when the utterance sounds like the lifter's takes of that word."""
+    enrolled = Enrolment.from_takes(
+        {
+            "three": [_sweep(300, 2500, 0.5 + 0.03 * k, k) for k in range(3)],
+            "five": [_sweep(2500, 300, 0.5 + 0.03 * k, k) for k in range(3)],
+        }
+    )
+    clock = FakeClock()
+    keys: list[str] = []
+    rec = _Recogniser("five")  # the grammar heard a "fine" as "five"
+    listener = Listener(keys.append, rec, now=clock.now, enrolment=enrolled)  # type: ignore[arg-type]
+    listener(_ev("ask", "RIR"))
+    at = clock.now() + 1
+    assert listener.utterance(Utterance(at, at + 0.5, _sweep(300, 2500, 0.52, 9))) is None
+    assert keys == []
+    rec.word = "three"
+    assert (
+        listener.utterance(Utterance(at + 1, at + 1.5, _sweep(300, 2500, 0.52, 9)))
+        == (SPOKEN_NUMBER[3])
+    )

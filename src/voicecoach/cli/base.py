@@ -39,6 +39,7 @@ COMMAND_MODULES = {
     "journal": "voicecoach.cli.journal",
     "list": "voicecoach.cli.routines",
     "mic-test": "voicecoach.cli.speech",
+    "mic-train": "voicecoach.cli.mic_train",
     "plan": "voicecoach.cli.routines",
     "run": "voicecoach.cli.run",
     "say": "voicecoach.cli.run",

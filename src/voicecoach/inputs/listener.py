@@ -2,7 +2,9 @@
 
 It is also an event sink of the session: the events say which words are live
 (:class:`~voicecoach.inputs.commands.Windows`) and when the coach is speaking,
-so it never takes the coach's own voice for an answer. A word it takes is
+so it never takes the coach's own voice for an answer. With a voice enrolment
+(``voicecoach mic-train``), a word the grammar proposes is taken only if it
+sounds like the lifter saying that word (:mod:`.enrolment`). A word it takes is
 injected as the key a keyboard would send; the engine then confirms it aloud
 the same way ("Two in reserve.").
 """
@@ -16,6 +18,7 @@ from collections.abc import Callable
 
 from voicecoach.events import Event
 from voicecoach.inputs.commands import WINDOWS, Windows, key_for
+from voicecoach.inputs.enrolment import Enrolment
 from voicecoach.inputs.microphone import Microphone, MicrophoneUnavailable
 from voicecoach.inputs.recogniser import Heard, Recogniser
 from voicecoach.inputs.segments import Segmenter, Utterance
@@ -31,9 +34,11 @@ class Listener:
         now: Callable[[], float] = time.monotonic,
         heard: Callable[[str], None] | None = None,
         mute: bool = True,
+        enrolment: Enrolment | None = None,
     ):
         self.inject = inject
         self.recogniser = recogniser
+        self.enrolment = enrolment
         self.now = now
         self.heard = heard
         # Muting is for a coach the microphone can hear; with no audio output there is none.
@@ -71,6 +76,8 @@ class Listener:
         result: Heard = self.recogniser.decode(utt.pcm, allowed, utt.voiced)
         if result.word is None:
             return None
+        if self.enrolment is not None and not self.enrolment.accepts(utt.pcm, result.word):
+            return None  # not the lifter's voice, or nearer another word than this one
         with self._lock:
             # The window may have closed while decoding (an answer came by key).
             if not self.windows.accepts(result.word):

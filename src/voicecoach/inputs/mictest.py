@@ -8,9 +8,11 @@ from collections.abc import Callable
 
 from voicecoach.inputs.checks import bluetooth_status
 from voicecoach.inputs.commands import WINDOWS
+from voicecoach.inputs.enrolment import status
 from voicecoach.inputs.recogniser import Recogniser
 from voicecoach.inputs.segments import Segmenter, Utterance, level_dbfs
 from voicecoach.inputs.session import open_microphone
+from voicecoach.paths import user_paths
 
 METER_WIDTH = 30
 
@@ -66,6 +68,7 @@ def mic_test(
     headsets = bluetooth_status()
     if headsets is not None and not said:
         show(f"Bluetooth: {headsets[1]}", True)
+    show(status(user_paths().enrolment)[1], True)
     mic.start()
     show(f"listening on {mic.name} for {seconds:g} s: say a command ('two', 'done', 'go on')", True)
     words: list[str] = []

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.util import find_spec
 
+from voicecoach.inputs.enrolment import Enrolment, EnrolmentError, load
 from voicecoach.inputs.listener import Listener, ListeningThread
 from voicecoach.inputs.microphone import Microphone, MicrophoneUnavailable, microphones
 from voicecoach.inputs.recogniser import Recogniser, RecogniserUnavailable
 from voicecoach.inputs.sources import Choice, choose, quality, server_view, skipped_line
+from voicecoach.paths import user_paths
 from voicecoach.settings import Settings
 
 HINT = 'voice answers are off: run with --listen (or set listen = "on") to answer by voice'
@@ -82,6 +84,16 @@ def open_microphone(named: str | None, warn: Callable[[str], None]) -> Microphon
     return Microphone(source=choice.source.name)
 
 
+def load_enrolment(warn: Callable[[str], None]) -> Enrolment | None:
+    """The lifter's voice enrolment, if there is one. An unusable file is one warning and a
+    run without the check (as before any enrolment), not a run without listening."""
+    try:
+        return load(user_paths().enrolment)
+    except EnrolmentError as exc:
+        warn(f"voice enrolment not used: {exc}")
+        return None
+
+
 def start_listening(
     settings: Settings,
     inject: Callable[[str], None] | None,
@@ -99,7 +111,7 @@ def start_listening(
         mic = open_microphone(settings.mic, warn)
         if mic is None:
             return None
-        listener = Listener(inject, recogniser, mute=audible)
+        listener = Listener(inject, recogniser, mute=audible, enrolment=load_enrolment(warn))
         thread = ListeningThread(listener, mic, on_error=warn)
         thread.start()
     except (RecogniserUnavailable, MicrophoneUnavailable) as exc:

@@ -122,6 +122,11 @@ def run_checks(settings: Settings, paths: Paths) -> list[Check]:
 
     mic_ok, mic_detail, mic_fix = microphone_status(settings)
     checks.append(Check("microphone", mic_ok, mic_detail, mic_fix, essential=False))
+    from voicecoach.inputs.enrolment import status as enrolment_status
+
+    enrolled, detail = enrolment_status(paths.enrolment)
+    fix = "" if enrolled else "run 'voicecoach mic-train' to enrol again"
+    checks.append(Check("voice enrolment", enrolled, detail, fix, essential=False))
     from voicecoach.inputs.checks import bluetooth_status
 
     headsets = bluetooth_status()

