@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from voicecoach.inputs.keymap import LONGER, LOUDER, REST_KEYS, SKIP
 from voicecoach.plan import planner
+from voicecoach.plan.wording import GO
 from voicecoach.plan.workplan import WorkItem
 from voicecoach.routines.loads import describe
 from voicecoach.session.sets import SetRunner, set_label
@@ -70,4 +71,4 @@ class Resting(SetRunner):
         )
         if outcome.reason == "skip":
             self._emit("skip", "rest")
-            self._say_now(["Go."])
+            self._say_now([GO])
