@@ -90,10 +90,10 @@ def words(text: str) -> list[str]:
 
 
 def phase_words(phrases: list[str]) -> list[str]:
-    """The phase words as spoken: what follows a rep number ("three, pull"), or said alone."""
+    """The phase words as spoken: what follows a rep number ("three. pull"), or said alone."""
     found = set()
     for p in phrases:
-        m = re.fullmatch(r"[a-z -]+, ([A-Za-z ]+)", p)
+        m = re.fullmatch(r"[a-z .-]+\. ([A-Za-z ]+)", p)
         if m:
             found.add(m.group(1))
         elif re.fullmatch(r"[a-z ]+", p) and not set(words(p)) & (NUMBER_WORDS | OTHER_COMMANDS):

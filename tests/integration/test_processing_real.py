@@ -12,7 +12,7 @@ from voicecoach.speech.engines import EngineSpec
 from voicecoach.speech.processing import DEFAULT_CHAIN, process
 from voicecoach.speech.worker_client import WorkerRenderer
 
-PHRASES = ("Next set: up to one hundred fifty-five pounds.", "Rest ninety seconds.", "seven, pull")
+PHRASES = ("Next set: up to one hundred fifty-five pounds.", "Rest ninety seconds.", "seven. pull")
 
 
 @pytest.fixture(scope="module")

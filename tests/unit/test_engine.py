@@ -106,7 +106,7 @@ def test_enter_ends_set_early_with_reps_reached() -> None:
     """Enter half-way through rep 3 records two reps, which is below the range: load drops."""
     # Work starts after the intro and count-in; find it from a first run.
     _, base, _, _ = run()
-    rep3 = first(base, "three, pull")
+    rep3 = first(base, "three. pull")
     _, events, _session, _ = run(keys=[(rep3 + 0.5, ENTER), (rep3 + 3, "1")])
     assert any("100 lb -> 95 lb" in e.text for e in events if e.kind == "load")
 
@@ -114,7 +114,7 @@ def test_enter_ends_set_early_with_reps_reached() -> None:
 def test_pause_shifts_the_timeline() -> None:
     """A 30 s pause moves every later cue by exactly 30 s: nothing skipped or bunched."""
     _, base, _, _ = run()
-    t = first(base, "two, pull")
+    t = first(base, "two. pull")
     _, paused, _, _ = run(keys=[(t + 0.2, " "), (t + 30.2, " ")])
     after = [
         (round(e.due - 30, 2), e.text)
@@ -133,15 +133,15 @@ def test_skip_ends_the_rest() -> None:
     rest = first(base, "Rest one minute.")
     _, events, _, _ = run(keys=[(rest + 5, "s")])
     assert any(e.kind == "skip" and e.text == "rest" for e in events)
-    second_set = [e.due for e in events if e.kind == "say" and e.text == "one, pull"][1]
-    base_second_set = [e.due for e in base if e.kind == "say" and e.text == "one, pull"][1]
+    second_set = [e.due for e in events if e.kind == "say" and e.text == "one. pull"][1]
+    base_second_set = [e.due for e in base if e.kind == "say" and e.text == "one. pull"][1]
     assert second_set < base_second_set - 40  # most of the 60 s rest was skipped
 
 
 def test_skip_during_work_skips_the_exercise() -> None:
     """'s' during a set skips the rest of that exercise."""
     _, base, _, _ = run()
-    t = first(base, "two, pull")
+    t = first(base, "two. pull")
     result, events, _, _ = run(keys=[(t + 0.1, "s")])
     assert result.sets_done == 0
     assert any(e.kind == "skip" and e.text == "Barbell row" for e in events)
@@ -197,7 +197,7 @@ def test_unilateral_switches_sides() -> None:
     lines = [s for _, s in said(events)]
     assert "Right side first." in lines
     assert "Switch sides. Left side." in lines
-    assert lines.count("two, pull") == 2 and lines.count("last one, pull") == 2
+    assert lines.count("two. pull") == 2 and lines.count("last one. pull") == 2
 
 
 def test_hold_counts_down() -> None:
@@ -222,7 +222,7 @@ def test_dry_run_is_fast_for_longest_builtin() -> None:
 def test_digit_typed_ahead_answers_the_next_question() -> None:
     """A digit pressed during the set is kept as the answer to the question that follows."""
     _, base, _, _ = run()
-    t = first(base, "two, pull")
+    t = first(base, "two. pull")
     _, events, _, _ = run(keys=[(t + 0.2, "4")])
     assert next(e.text for e in events if e.kind == "answer") == "4"
 

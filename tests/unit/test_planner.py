@@ -37,15 +37,15 @@ def test_reps_follow_the_tempo_exactly() -> None:
 
 
 def test_phase_words_and_ticks_land_on_phase_starts() -> None:
-    """Rep 1: "one, pull" at 4 s, "squeeze" at 5 s, "lower" at 6 s, ticks at 7 and 8 s."""
+    """Rep 1: "one. pull" at 4 s, "squeeze" at 5 s, "lower" at 6 s, ticks at 7 and 8 s."""
     seg = planner.work_segment(SPEC, planner.Work(8, [], 3), estimate)
     says = _says(seg.cues)
     assert says[3:8] == [
         (3.0, "Go!"),
-        (4.0, "one, pull"),
+        (4.0, "one. pull"),
         (5.0, "squeeze"),
         (6.0, "lower"),
-        (9.0, "two, pull"),
+        (9.0, "two. pull"),
     ]
     ticks = [c.at for c in seg.cues if isinstance(c, Sound) and c.name == "tick"]
     assert 7.0 in ticks and 8.0 in ticks
@@ -60,10 +60,10 @@ def test_no_second_count_sounds_like_a_rep_number(tempo: str, reps: int) -> None
     numbers = {spoken.number(n) for n in range(1, 31)}
     after_go = [c for c in seg.cues if isinstance(c, Say) and c.at > 3.0]
     for cue in after_go:
-        first_word = cue.text.split(",")[0]
+        first_word = cue.text.split(".")[0]
         if first_word in numbers:
             assert cue.kind == "rep", (cue.at, cue.text, cue.kind)
-    spoken_reps = [c.text.split(",")[0] for c in after_go if c.kind == "rep"]
+    spoken_reps = [c.text.split(".")[0] for c in after_go if c.kind == "rep"]
     expected = [spoken.number(r) for r in range(1, reps)] + ["last one" if reps > 1 else "one"]
     assert spoken_reps == expected[: len(spoken_reps)]
 

@@ -109,12 +109,12 @@ def test_amrap_counts_past_the_target_until_enter(tmp_path: Path) -> None:
     )
     # Enter in the middle of rep nine (reps start one second after "go", two seconds each).
     first = _run(text, tmp_path / "a", [])[0]
-    start = next(e.due for e in first if e.kind == "say" and e.text.startswith("one, pull"))
+    start = next(e.due for e in first if e.kind == "say" and e.text.startswith("one. pull"))
     events, rows = _run(
         text, tmp_path / "b", [], keys=[(start + 8 * 2 + 0.2, ENTER), (start + 40, "2")]
     )
     said = [e.text for e in events if e.kind == "say"]
-    assert "six, pull" in said and "eight, pull" in said  # past the target of five
+    assert "six. pull" in said and "eight. pull" in said  # past the target of five
     assert not any(s.startswith("last one") for s in said)
     assert rows[0]["kind"] == "amrap" and rows[0]["reps"] == 8
 

@@ -41,8 +41,8 @@ def _reps_said(cues: list[Cue]) -> list[str]:
 def test_last_one_falls_on_the_last_rep(reps: int) -> None:
     seg = planner.work_segment(SPEC, planner.Work(reps, [], 0), estimate)
     said = _reps_said(seg.cues)
-    assert said[-1] == "last one, pull"
-    assert [s.split(",")[0] for s in said[:-1]] == [spoken.number(r) for r in range(1, reps)]
+    assert said[-1] == "last one. pull"
+    assert [s.split(".")[0] for s in said[:-1]] == [spoken.number(r) for r in range(1, reps)]
     two_more = [c for c in seg.cues if isinstance(c, Say) and c.text == "two more"]
     rep_len = TEMPO.rep_seconds
     if reps >= 4:  # said inside the rep before the last
@@ -56,7 +56,7 @@ def test_counting_at_the_end_says_reps_done() -> None:
     seg = planner.work_segment(SPEC, planner.Work(5, [], 0), estimate, Talk(count="end"))
     said = _reps_said(seg.cues)
     # Rep one starts with the phase word alone; each later one with the count so far.
-    assert said == ["pull", "one, pull", "two, pull", "three, pull", "four, last one, pull", "five"]
+    assert said == ["pull", "one. pull", "two. pull", "three. pull", "four. last one. pull", "five"]
     ends = [c.at for c in seg.cues if isinstance(c, Say) and c.text == "five"]
     assert ends == [1.0 + 5 * TEMPO.rep_seconds]
 

@@ -6,7 +6,7 @@ end-of-set lines. ``reps`` keeps the words a lifter counts by (rep numbers,
 needs words: the exercise and its load, the question, the end of the rest;
 everything else is a short sound.
 
-A rep number said at the start of a rep ("three, pull") tells the lifter
+A rep number said at the start of a rep ("three. pull") tells the lifter
 which rep he is starting; said at its end it is the count of reps done, as
 most lifters count in their head.
 """
