@@ -80,7 +80,7 @@ def test_the_count_in_and_reps_are_asked_for_only_as_the_announcement_ends() -> 
     # The count-in and the reps, once it has been heard (about 10 s of words): before,
     # the set's segment asked for all of them with the announcement.
     spoken = sum(voice.inner.duration(t) for t, at in voice.asked.items() if at == announced)
-    for text in ("three", "Go!", "one, down slow", "four, down slow"):
+    for text in ("three", "Go!", "one. down slow", "four. down slow"):
         assert voice.asked[text] >= announced + spoken, text
 
 

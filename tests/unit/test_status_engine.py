@@ -116,5 +116,5 @@ def test_status_follows_the_voice_not_the_lookahead() -> None:
     _, shown, events = _run(TWO_SETS)
     pulls = [(t, s.detail) for t, s in shown if s.detail.endswith("· pull")]
     assert [d for _, d in pulls] == [f"rep {n} · pull" for n in (1, 2, 3)] * 2
-    heard = [e.due for e in events if e.kind == "say" and e.text.endswith(", pull")]
+    heard = [e.due for e in events if e.kind == "say" and e.text.endswith(". pull")]
     assert [round(t, 6) for t, _ in pulls] == [round(t, 6) for t in heard]

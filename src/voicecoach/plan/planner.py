@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from voicecoach.plan import spoken
 from voicecoach.plan.cues import Cue, Durations, Mark, Say, Sound, end_of, resolve
 from voicecoach.plan.talk import Talk
-from voicecoach.plan.wording import GO, PLAIN, Wording
+from voicecoach.plan.wording import GO, PLAIN, REP_SEP, Wording
 from voicecoach.plan.workplan import work_items
 from voicecoach.routines.durations import format_duration
 from voicecoach.routines.loads import Load, Unloaded
@@ -199,16 +199,12 @@ def _rep_start(r: int, reps: int, word: str, at: float, talk: Talk) -> Cue:
     if not talk.rep_numbers:
         return Sound(at, "beep")
     last = r == reps and reps > 1
-    # The number is a sentence of its own ("three. pull"), not run on with a
-    # comma: after a comma the voice glides into the next word and "three,
-    # pull" came out as "free pull" or "three, T" as "pre-T" to the bench's
-    # strong ear; the full stop's pause leaves the number standing alone.
     if talk.count == "start":
         label = "last one" if last else spoken.number(r)
     else:
-        label = ". ".join([spoken.number(r - 1)] * (r > 1) + ["last one"] * last)
+        label = REP_SEP.join([spoken.number(r - 1)] * (r > 1) + ["last one"] * last)
     if talk.phase_words:
-        options = (f"{label}. {word}", label) if label else (word,)
+        options = (f"{label}{REP_SEP}{word}", label) if label else (word,)
     elif label:
         options = (label,)
     else:

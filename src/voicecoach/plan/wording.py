@@ -40,6 +40,11 @@ GO = "Go!"
 # bench's strong ear missed it at every set.
 QUESTION = "How many in reserve?"
 
+# Between a rep's number and its phase word ("three. pull"): a sentence's stop,
+# not a comma. After a comma the voice glides into the next word, and the
+# strong ear heard "three, pull" as "free pull" and "three, T" as "pre-T".
+REP_SEP = ". "
+
 
 @dataclass(frozen=True)
 class Wording:

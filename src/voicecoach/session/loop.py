@@ -22,6 +22,7 @@ from voicecoach.inputs.keys import SUSPEND
 from voicecoach.plan import planner
 from voicecoach.plan.cues import Cue, Mark, Say, Sound
 from voicecoach.plan.spoken import sentence as spoken_sentence
+from voicecoach.plan.wording import REP_SEP
 from voicecoach.session.statusline import Status, clock_text
 
 if TYPE_CHECKING:
@@ -227,7 +228,9 @@ class Loop:
                 im += 1
             while ip < len(phases) and start + phases[ip].at <= now:
                 cue = phases[ip]
-                word = cue.text if cue.kind == "phase" else cue.text.partition(", ")[2]
+                # A rep's line is "three. pull": the status shows its last part, the phase.
+                _, sep, tail = cue.text.rpartition(REP_SEP)
+                word = cue.text if cue.kind == "phase" else (tail if sep else "")
                 self._show(detail=f"rep {self._rep}" + (f" · {word}" if word else ""))
                 ip += 1
             if ia >= len(audible) and im >= len(timeline) and now >= end_at:
