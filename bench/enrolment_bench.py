@@ -50,8 +50,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
 
-from recognition import build_trials, segment, to_16k  # noqa: E402
 from recognition_audio import mix  # noqa: E402
+from recognition_clips import build_trials, to_16k  # noqa: E402
+from recognition_decode import segment  # noqa: E402
 from recognition_report import OPEN_WINDOWS, Trial, rate  # noqa: E402
 from voicecoach.inputs.enrolment import TAKES, WORDS, Enrolment  # noqa: E402
 from voicecoach.inputs.recogniser import Heard  # noqa: E402
@@ -308,7 +309,10 @@ def measure(quick: bool, processes: int = 2) -> dict[str, Any]:
     prepared = time.perf_counter() - t
     trials, check_s = decode_all(jobs, enrolments, processes)
     s = summarise(trials, check_s)
-    s["thresholds"] = {f: e.thresholds for f, e in enrolments.items()}
+    s["thresholds"] = {
+        f: {w: {"quiet": t.quiet, "noisy": t.noisy} for w, t in e.thresholds.items()}
+        for f, e in enrolments.items()
+    }
     s["seconds"] = {"render and enrol": prepared, "total": time.perf_counter() - t}
     return s
 

@@ -154,7 +154,8 @@ def routine_library(path: Path | None = None) -> Exercises:
     """:func:`read_library` for loading one routine: with no personal library, and the
     built-in one not read yet, only the exercises the routine uses are read."""
     unread = builtin_library.cache_info().currsize == 0
-    if path is None and unread and not personal_library_file().is_file():
+    # ``exists``, not ``is_file``: a FIFO or a folder there goes on to be reported.
+    if path is None and unread and not personal_library_file().exists():
         return BuiltinEntries(library_file(), _read_builtin_entry, builtin_library)
     return read_library(path)
 
