@@ -7,8 +7,16 @@ model along to every ``voicecoach`` start.
 
 from __future__ import annotations
 
-__all__ = ["JournalError"]
+__all__ = ["JournalBusy", "JournalError"]
 
 
 class JournalError(RuntimeError):
     """The database cannot be used; the message names the path and what to do."""
+
+
+class JournalBusy(JournalError):
+    """Another connection (an import, most likely) holds the write lock longer than we wait.
+
+    Apart from other failures because nothing is wrong with the journal: the same
+    write goes through as soon as the other program commits.
+    """

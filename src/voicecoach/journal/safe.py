@@ -9,12 +9,21 @@ folder cannot be written either, the cache or temp folder), rewritten and
 fsynced after every failed save: a ``kill -9`` after the disk filled loses
 nothing. When the journal takes everything in again the file goes;
 ``voicecoach journal recover`` and the next run take in any that is left.
+
+A journal *busy* with another program's write (an import is one long
+transaction) is not a failure: the set is kept the same way, but nothing is
+said aloud, one quiet line goes to the screen, and while the lock is held the
+retries wait only a moment, so the coaching does not stall at every set. The
+end of the session waits the full time once more before it falls back to the
+recovery file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
@@ -22,11 +31,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from voicecoach.journal.store import Journal, JournalError, SetRecord
+from voicecoach.journal.store import Journal, JournalBusy, JournalError, SetRecord
 from voicecoach.routines.loads import from_record, to_record
 
 FORMAT = 1
 SPOKEN_NOTICE = "Saving failed; your sets are kept."
+BUSY_RETRY_WAIT = 0.05  # seconds a retry waits for a lock already known to be held
 
 
 @dataclass
@@ -48,6 +58,8 @@ class SafeJournal(Journal):
         self._notice: str | None = None
         self._recovery: Path | None = None  # where the pending writes are kept on disk
         self._recovery_name = recovery_name(path)
+        # Whether what is pending now met a real failure (said aloud), not only a busy lock.
+        self._loud = False
 
     # --- writes -------------------------------------------------------------------------------
     def begin(
@@ -146,9 +158,18 @@ class SafeJournal(Journal):
                 return False
             self.pending.pop(0)
             if not self.pending:
-                self.warn(f"the journal {self.path} can be written again; every set is saved")
+                if self._loud:
+                    self.warn(f"the journal {self.path} can be written again; every set is saved")
+                self._loud = False
+                self._wait_for_lock(self.busy_timeout)
                 self._drop_recovery()
         return True
+
+    def _wait_for_lock(self, seconds: float) -> None:
+        """How long the next writes wait for another connection's lock."""
+        # A connection setting: it takes no lock, and a session write path must not raise.
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
     def _keep_on_disk(self) -> None:
         """Rewrite the recovery file with everything pending, before anything else can fail."""
@@ -162,9 +183,15 @@ class SafeJournal(Journal):
             if target != self._recovery:
                 if self._recovery is not None:
                     self._recovery.unlink(missing_ok=True)
-                self.warn(
-                    f"until the journal can be written, the unsaved sets are kept in {target}"
-                )
+                if self._loud:
+                    self.warn(
+                        f"until the journal can be written, the unsaved sets are kept in {target}"
+                    )
+                else:
+                    self.warn(
+                        f"the journal {self.path} is busy (an import?): the set is kept in "
+                        f"{target} and saved when it frees"
+                    )
             self._recovery = target
             return
 
@@ -177,6 +204,12 @@ class SafeJournal(Journal):
         return "\n".join(json.dumps(line) for line in self._recovery_lines()) + "\n"
 
     def _failed(self, exc: JournalError) -> None:
+        if isinstance(exc, JournalBusy):
+            # Nothing is wrong and nothing is lost: no word aloud, and no stall at each set.
+            self._wait_for_lock(BUSY_RETRY_WAIT)
+            return
+        self._loud = True
+        self._wait_for_lock(self.busy_timeout)
         if self.failure is None:
             self.failure = str(exc)
             self._notice = SPOKEN_NOTICE
@@ -195,6 +228,8 @@ class SafeJournal(Journal):
     def close(self) -> None:
         """Write what is pending to the journal, or else to a recovery file, then close."""
         try:
+            if self.pending:
+                self._wait_for_lock(self.busy_timeout)  # a lock held until now may free in time
             if not self.retry():
                 self._write_recovery()
         finally:
@@ -211,11 +246,19 @@ class SafeJournal(Journal):
             if self._recovery is not None and target != self._recovery:
                 self._recovery.unlink(missing_ok=True)
             self._recovery = target
-            self.warn(
-                f"{self.pending_sets} sets could not be written to {self.path} and are kept in "
-                f"{target}. Once the journal can be written (free some space, or fix its "
-                "permissions), run 'voicecoach journal recover'; the next run takes them in too."
-            )
+            if self._loud:
+                self.warn(
+                    f"{self.pending_sets} sets could not be written to {self.path} and are kept"
+                    f" in {target}. Once the journal can be written (free some space, or fix its"
+                    " permissions), run 'voicecoach journal recover'; the next run takes them in"
+                    " too."
+                )
+            else:
+                self.warn(
+                    f"the journal {self.path} was still busy (an import?): {self.pending_sets}"
+                    f" sets are kept in {target}; the next run takes them in, or run"
+                    " 'voicecoach journal recover' once the other program is done."
+                )
             return
         # No folder at all can be written: the sets go to stderr, which the user can still copy.
         self.warn(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecoach import paths
-from voicecoach.journal.errors import JournalError
+from voicecoach.journal.errors import JournalBusy, JournalError
 from voicecoach.journal.sane import stored_load
 from voicecoach.journal.schema import (
     MIGRATIONS,
@@ -29,7 +29,15 @@ from voicecoach.journal.schema import (
 )
 from voicecoach.routines.loads import Load, to_record
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SET_KINDS", "Journal", "JournalError", "SetRecord"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SET_KINDS",
+    "Journal",
+    "JournalBusy",
+    "JournalError",
+    "SetRecord",
+]
 
 
 def refuse_special(path: Path) -> None:
@@ -79,6 +87,9 @@ class SetRecord:
 class Journal:
     """A connection to the journal file, opened (and migrated) on construction."""
 
+    # Seconds a write waits for another connection's lock before it is refused.
+    busy_timeout = 2.0
+
     def __init__(self, path: Path, warn: Callable[[str], None] | None = None):
         self.path = path
         # Where a skipped bad row is reported; the CLI's default is one line on stderr.
@@ -86,7 +97,7 @@ class Journal:
         refuse_special(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
+            self.db = sqlite3.connect(str(path), timeout=self.busy_timeout, isolation_level=None)
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
@@ -163,6 +174,8 @@ class Journal:
         try:
             return self.db.execute(sql, params)
         except sqlite3.DatabaseError as exc:  # full disk, read-only, I/O error, corrupt page
+            if _is_busy(exc):
+                raise JournalBusy(_explain(self.path, exc)) from None
             raise JournalError(_explain(self.path, exc)) from None
 
     # --- sessions ------------------------------------------------------------------
@@ -346,6 +359,14 @@ def _flat(load: Load) -> tuple[float | None, str | None, str | None]:
     if record["kind"] == "level":
         return None, None, load.name  # type: ignore[union-attr]
     return None, None, None
+
+
+def _is_busy(exc: sqlite3.DatabaseError) -> bool:
+    """SQLITE_BUSY: another connection holds the lock (the code where Python gives it)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF == 5)  # SQLITE_BUSY and its extended codes
+    return "database is locked" in str(exc)
 
 
 def _explain(path: Path, exc: Exception) -> str:
