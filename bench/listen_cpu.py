@@ -1,4 +1,4 @@
-"""What listening costs (issue 13): CPU and memory of ``voicecoach run --listen`` against
+"""What listening costs: CPU and memory of ``voicecoach run --listen`` against
 ``--no-listen``, the same routine in the same bench run, while a virtual microphone hears
 a room.
 

@@ -40,7 +40,7 @@ WORKERS = 2
 NUMBER_WORDS = frozenset(spoken._ONES + spoken._TENS[2:] + ["hundred", "thousand", "point"])
 OTHER_COMMANDS = frozenset({"go", "rest", "set", "done", "halfway"})
 CONDITIONS: dict[str, float | None] = {"quiet": None, "10 dB": 10.0, "0 dB": 0.0}
-# Spoken instead of "lower" (issue 12: it was heard 0 times in 111).
+# Spoken instead of "lower" (it was heard 0 times in 111).
 LOWER_CANDIDATES = (
     "lower",
     "down",
@@ -152,7 +152,7 @@ def espeak(voice: str | None, rate: int) -> Callable[[str], Clip]:
         engine.setProperty("rate", rate)
 
     def render(text: str) -> Clip:
-        # The espeak driver sometimes hands back no audio at all (issue 12):
+        # The espeak driver sometimes hands back no audio at all:
         # retry, as the app does, rather than score a silence.
         for _ in range(5):
             buf = io.BytesIO()

@@ -1,4 +1,4 @@
-"""Music under the coach (issue 14): duck depth, ducked-before-the-word lead, mixing CPU, RSS.
+"""Music under the coach: duck depth, ducked-before-the-word lead, mixing CPU, RSS.
 
     .venv/bin/python bench/run.py music
 

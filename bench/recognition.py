@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Recognition bench (issue 13, part 3): recall, false accepts and latency of spoken answers.
+"""Recognition bench: recall, false accepts and latency of spoken answers.
 
 Every command word ("zero" … "five", "done", "skip", "repeat", "pause", "go on")
 is rendered by several synthetic voices (espeak-ng variants at two speeds and

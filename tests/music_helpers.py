@@ -1,4 +1,4 @@
-"""Generated music for the music tests (issue 14): tones written with soundfile, and the
+"""Generated music for the music tests: tones written with soundfile, and the
 tone's level measured at its own frequency. No recorded music is shipped or needed."""
 
 from __future__ import annotations

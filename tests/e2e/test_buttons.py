@@ -1,5 +1,5 @@
 """End to end: a real ``voicecoach run`` in a pty is an MPRIS2 player on a private session
-bus, and stock D-Bus clients press its buttons (issue 13)."""
+bus, and stock D-Bus clients press its buttons."""
 
 from __future__ import annotations
 

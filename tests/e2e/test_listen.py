@@ -1,4 +1,4 @@
-"""End to end: spoken answers through a PulseAudio virtual microphone (issue 13).
+"""End to end: spoken answers through a PulseAudio virtual microphone.
 
 A second null sink, ``mic``, is the default source (its monitor); real
 espeak-ng speech of the command words is played into it while a real

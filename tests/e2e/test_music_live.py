@@ -1,4 +1,4 @@
-"""Music and other apps in a real run: the coach into a PulseAudio null sink (issue 14).
+"""Music and other apps in a real run: the coach into a PulseAudio null sink.
 
 What a listener hears is recorded from the sink's monitor; "another app" is
 ``paplay`` playing a generated tone into the same server, and its volume is

@@ -1,5 +1,5 @@
 """End to end: ``playerctl``, the MPRIS client a user or a desktop widget drives players
-with, drives a real ``voicecoach run`` in a pty on a private session bus (issue 13).
+with, drives a real ``voicecoach run`` in a pty on a private session bus.
 
 test_buttons.py presses the same buttons with ``dbus-send``; this checks that a stock
 client finds the player by name, reads its Metadata and PlaybackStatus the way it shows

@@ -3,7 +3,7 @@
 A second session says phrases the first never did ("Starting where you left
 off: ... one hundred five pounds"), so it must render them with the cache
 warm for everything else. That is where pyttsx3's espeak driver handed back
-zero bytes and the run died (issue 12). Real runs, real engines, a real
+zero bytes and the run died. Real runs, real engines, a real
 journal; the fault tests inject failures into the real engine processes.
 """
 

@@ -1,5 +1,5 @@
 """Keys from media buttons merged with the keyboard, through real pipes and threads, and
-finding the session bus (issue 13)."""
+finding the session bus."""
 
 from __future__ import annotations
 

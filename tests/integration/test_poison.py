@@ -1,4 +1,4 @@
-"""Poisoned imports, bad stored rows, formula injection, damaged and old journals (issue 15)."""
+"""Poisoned imports, bad stored rows, formula injection, damaged and old journals."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The button menu for "How many in reserve?" on the fake clock (issue 13)."""
+"""The button menu for "How many in reserve?" on the fake clock."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ def test_contract_catches_an_upward_import(tmp_path: Path) -> None:
 
 
 def test_no_module_is_over_450_lines() -> None:
-    """No module in src/ or bench/ is over 450 lines (issue 16: rooms small enough to read)."""
+    """No module in src/ or bench/ is over 450 lines (rooms small enough to read in one sitting)."""
     roots = [PACKAGE, PACKAGE.parents[1] / "bench"]
     big = [
         f"{p}: {n} lines"

@@ -1,4 +1,4 @@
-"""Music under the coach (issue 14), fast layer: the envelope, playlists, levels, keys."""
+"""Music under the coach, fast layer: the envelope, playlists, levels, keys."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The MPRIS player's state, followed from real engine events on the fake clock (issue 13)."""
+"""The MPRIS player's state, followed from real engine events on the fake clock."""
 
 from __future__ import annotations
 
