@@ -19,6 +19,16 @@ from voicecoach.routines.library import Library, read_library
 from voicecoach.routines.loads import LB_PER_KG, Load, describe
 
 MAX_UNKNOWN = 1000  # names listed in the summary; a hostile file of unique names stays bounded
+# The sets of one workout already in the journal that a row repeats: same exercise, kind
+# and reps, and the same weight to 0.05 kg whatever unit either was written in. The unary
+# + keeps SQLite on the session's key: by the exercise's index, each row of a re-imported
+# history read every set of that exercise ever written (a 20,000-row file took 50 s of CPU
+# the second time, 2 s the first), so the check must stay one session's sets.
+SAME_SETS = (
+    "SELECT COUNT(*) FROM sets WHERE session_id = ? AND +exercise = ? AND +kind = ?"
+    " AND reps IS ? AND ((? IS NULL AND weight IS NULL) OR abs(CASE unit WHEN 'lb'"
+    " THEN weight / ? ELSE weight END - ?) < 0.05)"
+)
 
 
 @dataclass
@@ -133,10 +143,7 @@ class Importer:
         in_kg = kg(load)
         sig = (exercise, kind, reps, None if in_kg is None else round(in_kg, 1))
         have = self.db.execute(
-            "SELECT COUNT(*) FROM sets WHERE session_id = ? AND exercise = ? AND kind = ?"
-            " AND reps IS ? AND ((? IS NULL AND weight IS NULL) OR abs(CASE unit WHEN 'lb'"
-            " THEN weight / ? ELSE weight END - ?) < 0.05)",
-            (w.sid, exercise, kind, reps, in_kg, LB_PER_KG, in_kg),
+            SAME_SETS, (w.sid, exercise, kind, reps, in_kg, LB_PER_KG, in_kg)
         ).fetchone()[0]
         if have > w.matched[sig]:
             w.matched[sig] += 1
