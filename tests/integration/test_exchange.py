@@ -105,6 +105,8 @@ def test_import_twice_adds_nothing(journal: Path, tmp_path: Path) -> None:
     r = run("import", out, "--db", target)
     assert "imported 0 sets in 0 new workouts" in r.output
     assert rows(target, "SELECT COUNT(*) FROM sessions") == [(1,)]
+    (sets,) = rows(target, "SELECT COUNT(*) FROM sets")[0]
+    assert f"; {sets} already in the journal;" in r.output and sets > 10
 
 
 # --- 1: the format is found from the header's names ---------------------------------------

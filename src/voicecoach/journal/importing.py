@@ -19,6 +19,11 @@ from voicecoach.routines.library import Library, read_library
 from voicecoach.routines.loads import LB_PER_KG, Load, describe
 
 MAX_UNKNOWN = 1000  # names listed in the summary; a hostile file of unique names stays bounded
+# A workout already in the journal that a row belongs to: one started in the same minute.
+SAME_WORKOUT = (
+    "SELECT id FROM sessions WHERE started_at >= ? AND started_at < ? AND dry_run = 0"
+    " ORDER BY id LIMIT 1"
+)
 # The sets of one workout already in the journal that a row repeats: same exercise, kind
 # and reps, and the same weight to 0.05 kg whatever unit either was written in. The unary
 # + keeps SQLite on the session's key: by the exercise's index, each row of a re-imported
@@ -105,11 +110,8 @@ class Importer:
         if found is not None:
             return found
         minute = key.strftime("%Y-%m-%dT%H:%M")
-        old = self.db.execute(
-            "SELECT id FROM sessions WHERE started_at >= ? AND started_at < ? AND dry_run = 0"
-            " ORDER BY id LIMIT 1",
-            (minute, minute + ";"),  # ';' sorts right after ':': every second of that minute
-        ).fetchone()
+        # ';' sorts right after ':': the range holds every second of that minute.
+        old = self.db.execute(SAME_WORKOUT, (minute, minute + ";")).fetchone()
         if old:
             sid = int(old[0])
             position = self.db.execute(
