@@ -1,4 +1,4 @@
-"""The journal's read paths as it grows: history with 1,000 and 100,000 sets."""
+"""The journal as it grows: history with 1,000 and 100,000 sets, and a history imported again."""
 
 from __future__ import annotations
 
@@ -89,5 +89,55 @@ def bench_journal(work: Path, report: dict) -> list[Figure]:
             out["1k"]["exercise"] * 1000,
             "(reported)",
             None,
+        ),
+        *bench_reimport(work, report),
+    ]
+
+
+def bench_reimport(work: Path, report: dict) -> list[Figure]:
+    """The same 100,000-row Strong export imported twice into one journal, each time by
+    ``voicecoach import`` in a fresh process: the second time every row is a duplicate.
+
+    CPU time, not wall time, is the figure: on a shared machine the wall clock measures
+    the neighbours. The journal must hold the same sets after both.
+    """
+    import os
+    import sqlite3
+
+    from journal_scale import make_csv, measure
+
+    n = 5_000 if QUICK else 100_000
+    env = dict(os.environ, VOICECOACH_HOME=str(work / "reimport-home"))
+    export, db = work / f"reimport-{n}.csv", work / f"reimport-{n}.sqlite3"
+    make_csv(export, n)
+    counts, runs = [], []
+    for _ in ("first", "again"):
+        runs.append(measure(["import", str(export), "--db", str(db)], env))
+        con = sqlite3.connect(db)
+        counts.append(con.execute("SELECT COUNT(*) FROM sets").fetchone()[0])
+        con.close()
+    if counts != [n, n]:
+        raise RuntimeError(f"the journal held {counts} sets after the two imports, not {n}")
+    first, again = runs
+    report["journal_reimport"] = {"rows": n, "first": first, "again": again}
+    size = f"{n // 1000}k rows"
+    return [
+        Figure(
+            f"import the same {size} again (all duplicates), CPU",
+            again["cpu_seconds"],
+            "s",
+            "first import, same file",
+            first["cpu_seconds"],
+            "≤ 2× the first",
+            again["cpu_seconds"] <= 2 * first["cpu_seconds"],
+        ),
+        Figure(
+            f"import the same {size} again, peak RSS",
+            again["rss_mb"],
+            "MB",
+            "first import, same file",
+            first["rss_mb"],
+            "≤ the first + 10 %",
+            again["rss_mb"] <= 1.1 * first["rss_mb"],
         ),
     ]

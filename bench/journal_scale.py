@@ -23,13 +23,15 @@ STRONG = (
     '"Workout #";"Date";"Workout Name";"Duration (sec)";"Exercise Name";"Set Order";'
     '"Weight (lbs)";"Reps";"RPE";"Distance (meters)";"Seconds";"Notes";"Workout Notes"\n'
 )
-# Runs one command as the only child and reports its wall time and peak RSS (KiB on Linux).
+# Runs one command as the only child and reports its wall time, CPU time and peak RSS
+# (KiB on Linux).
 _MEASURE = (
     "import resource, subprocess, sys, time, json\n"
     "t = time.perf_counter()\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
     "print(json.dumps({'code': code, 'seconds': time.perf_counter() - t,"
-    " 'rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))\n"
+    " 'cpu_seconds': use.ru_utime + use.ru_stime, 'rss_mb': use.ru_maxrss / 1024}))\n"
 )
 
 
