@@ -217,8 +217,8 @@ def test_the_journal_says_the_week_and_plan_shows_any_other(
 
 def test_a_deload_week_takes_weight_off_and_builds_back(runner: CliRunner, tmp_path: Path) -> None:
     routine, db = _write(tmp_path, WAVE), tmp_path / "j.sqlite3"
-    for _ in range(3):
-        _session(runner, routine, db, "2,2,5:1")  # on target: the working load stays 300
+    for answers in ("2,2,5:1", "2,2,3:1", "2,2,1:1"):  # each week's target, not beaten
+        _session(runner, routine, db, answers)  # on target: the working load stays 300
     out = _session(runner, routine, db, "2,2,5:1")  # week four: every: 4
     assert "Deload week: ten percent lighter, then build back up." in out
     assert [s[1] for s in _sets(db)][-3:] == [175, 200, 230]  # 65/75/85% of 270
@@ -307,3 +307,16 @@ def test_fixed_dumbbells_are_said_by_their_pair_and_loads_snap_to_them(
     assert [s[1] for s in _sets(db)] == [35, 40]  # 37 lb is no dumbbell: the 35s it is
     assert "Set one of two, the thirty-fives, eight reps." in out
     assert "Next set: up to the forties." in out
+
+
+def test_each_week_starts_where_the_week_before_ended_though_its_session_was_shorter(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # Week two (threes) is over sooner than week one (fives) on the virtual clock; the
+    # session after it must still start from week two's load, not week one's.
+    routine, db = _write(tmp_path, WAVE), tmp_path / "j.sqlite3"
+    _session(runner, routine, db, "2,2,9:0")  # 9 beats 5 + 2: 300 -> 310
+    _session(runner, routine, db, "2,2,6:0")  # 6 beats 3 + 2: 310 -> 320
+    out = _session(runner, routine, db, "2,2,5:0")
+    assert "Starting where you left off: Deadlift, three hundred twenty pounds." in out
+    assert [s[1] for s in _sets(db)][6:] == [240, 270, 305]  # 75/85/95% of 320

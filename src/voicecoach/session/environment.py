@@ -42,7 +42,7 @@ class Environment:
     answers: deque[Answer] = field(default_factory=deque)
     sounds: Callable[[str], Clip] = sound
     wallclock: Callable[[], datetime] = utc_now
-    virtual: bool = False  # a dry run: wall-clock times follow the virtual clock
+    virtual: bool = False  # a dry run: the journal stamps its sets when they are written
     status: Callable[[Status], None] | None = None  # the live status line, on a live terminal
     buttons: bool = False  # media buttons are connected: RIR has a spoken menu
     music: MusicKeys | None = None  # the music's live keys, when music plays

@@ -103,7 +103,15 @@ class Loop:
 
     def _wall(self, t: float) -> str:
         """The wall-clock time of engine time ``t`` (a set's start is when it started,
-        however late it is written)."""
+        however late it is written).
+
+        A dry run's hour passes in a second: on its virtual clock, one dry run after
+        another would overlap (a shorter week ending "before" a longer one), and the
+        journal finds where an exercise left off by when its sets ended. So a dry
+        run's sets are stamped with the real time they are written, in order.
+        """
+        if self.env.virtual:
+            return self.env.wallclock().isoformat(timespec="seconds")
         return (self._wall0 + timedelta(seconds=self._rel(t))).isoformat(timespec="seconds")
 
     def _emit(
