@@ -140,6 +140,21 @@ CASES = [
     ),
     ("bad-sides", BASE + "  - use: kroc-row\n    sides: left\n", 4, 12, ["list of distinct"]),
     (
+        "circuit-member-sets",
+        BASE + "  - circuit: C\n    exercises:\n      - {use: trx-y-raise}\n"
+        "      - use: trx-t-raise\n        sets: 3\n",
+        7,
+        9,
+        ["sets: is the circuit's", "rounds:"],
+    ),
+    (
+        "circuit-member-rest",
+        BASE + "  - superset: S\n    exercises:\n      - use: trx-y-raise\n        rest: 30s\n",
+        6,
+        9,
+        ["rest: is the circuit's", "transition:"],
+    ),
+    (
         "bad-rep-cue",
         BASE + "  - use: kroc-row\n    rep_cues: {first: go}\n",
         4,
@@ -216,3 +231,23 @@ def test_python_tag_file_constructs_nothing(tmp_path) -> None:  # type: ignore[n
     with pytest.raises(RoutineError):
         parse_routine_text(text, "evil.yaml")
     assert not marker.exists()
+
+
+def test_a_bad_default_is_reported_once_where_it_is_written() -> None:
+    """A wrong value in defaults: is one problem at its own line, not one per exercise."""
+    text = (
+        "name: T\ndefaults:\n  rir: 2-1\n  tempo: 3-1-X\n  rest: soon\n  sets: 0\n"
+        "exercises:\n  - use: kroc-row\n  - use: pull-up\n"
+        "  - circuit: C\n    exercises: [trx-y-raise]\n"
+    )
+    with pytest.raises(RoutineError) as info:
+        parse_routine_text(text, "bad.yaml")
+    rendered = [str(p) for p in info.value.problems]
+    assert [r.split(": ")[0] for r in rendered] == [
+        "bad.yaml:3:8",
+        "bad.yaml:4:10",
+        "bad.yaml:5:9",
+        "bad.yaml:6:9",
+    ], rendered
+    assert "upside down" in rendered[0] and "not a tempo" in rendered[1]
+    assert "'soon' is not a duration" in rendered[2] and "at least 1" in rendered[3]

@@ -128,7 +128,9 @@ class Checks:
 
     # --- helpers -------------------------------------------------------------
     def fail(self, path: tuple[Any, ...], message: str, *, key: bool = False) -> None:
-        self.problems.append(self.doc.problem(path, message, key=key))
+        problem = self.doc.problem(path, message, key=key)
+        if problem not in self.problems:  # a default every exercise inherits: said once
+            self.problems.append(problem)
 
     def check_keys(
         self, data: dict[str, Any], path: tuple[Any, ...], allowed: set[str], where: str

@@ -31,6 +31,18 @@ INLINE_KEYS = (ENTRY_KEYS - {"aliases"}) | {"id"}
 KG_PER_LB = 0.45359237
 
 
+# Keys of an exercise that a circuit decides for all of its exercises, and what to write.
+_NOT_IN_A_CIRCUIT = {
+    "sets": "is the circuit's, not an exercise's; write rounds: on the circuit",
+    "rest": "is the circuit's, after each round; write rest: (or transition:, between"
+    " exercises) on the circuit",
+    **{
+        k: "is not for an exercise in a circuit; give it to an exercise outside the circuit"
+        for k in ("warmup", "drop", "top", "backoff", "weeks")
+    },
+}
+
+
 class ExerciseSection(ProgressionSection):
     """An exercise entry, with its load, sides and per-rep cues."""
 
@@ -50,13 +62,17 @@ class ExerciseSection(ProgressionSection):
         def get(key: str, fallback: Any) -> Any:
             return data[key] if key in data else defaults.get(key, fallback)
 
+        def at(key: str) -> tuple[Any, ...]:
+            # A value taken from defaults: is wrong where it is written, once.
+            return ("defaults", key) if key not in data and key in defaults else (*path, key)
+
         name = data.get("name", lib.name)
         scheme: tuple[SetPlan, ...] = ()
         if isinstance(data.get("sets"), list):
             scheme = self.scheme(data["sets"], (*path, "sets"))
             sets: int | None = len(scheme) or 1
         else:
-            sets = 1 if in_circuit else self.positive_int(get("sets", 3), (*path, "sets"), "sets")
+            sets = 1 if in_circuit else self.positive_int(get("sets", 3), at("sets"), "sets")
         if "top" in data or "backoff" in data:
             if "sets" in data:
                 self.fail((*path, "top"), "give either sets: or top:/backoff:, not both", key=True)
@@ -80,15 +96,15 @@ class ExerciseSection(ProgressionSection):
                     Range(target, target) if target is not None else parse_range(raw_reps, "reps")
                 )
                 if reps.low < 1:
-                    self.fail((*path, "reps"), "reps must be at least 1")
+                    self.fail(at("reps"), "reps must be at least 1")
                 elif reps.high > self.limits["reps"]:
                     self.fail(
-                        (*path, "reps"),
+                        at("reps"),
                         f"{reps.high} reps is more than the limit of "
                         f"{self.limits['reps']}; use allow_long: true if you mean it",
                     )
             except ValueError as exc:
-                self.fail((*path, "reps"), str(exc))
+                self.fail(at("reps"), str(exc))
         load = self.load(data, path, lib)
         try:
             tempo = (
@@ -97,16 +113,16 @@ class ExerciseSection(ProgressionSection):
                 else lib.tempo
             )
         except ValueError as exc:
-            self.fail((*path, "tempo"), str(exc))
+            self.fail(at("tempo"), str(exc))
             tempo = lib.tempo
-        rest = 0.0 if in_circuit else self.duration(get("rest", "90s"), (*path, "rest"), "rest")
+        rest = 0.0 if in_circuit else self.duration(get("rest", "90s"), at("rest"), "rest")
         rir: Range | None = None
         try:
             rir = parse_range(get("rir", "1-2"), "RIR")
             if rir.high > 5:
-                self.fail((*path, "rir"), "an RIR target runs from 0 to 5")
+                self.fail(at("rir"), "an RIR target runs from 0 to 5")
         except ValueError as exc:
-            self.fail((*path, "rir"), str(exc))
+            self.fail(at("rir"), str(exc))
         sides = self.sides(data, path, lib)
         barbell = bool(set(lib.equipment) & BARS) or "bar" in data
         if "warmup" in data:
@@ -138,7 +154,7 @@ class ExerciseSection(ProgressionSection):
             base = Week(sets or 1, reps, amrap, rir, scheme)
             weeks = self.weeks(data["weeks"], (*path, "weeks"), base)
         bar = self.bar(data.get("bar"), (*path, "bar")) if "bar" in data else None
-        switch = self.duration(get("switch", "10s"), (*path, "switch"), "switch")
+        switch = self.duration(get("switch", "10s"), at("switch"), "switch")
         setup = self.text_list(data.get("setup"), (*path, "setup"), "setup")
         rep_cues = dict(lib.rep_cues)
         rep_cues.update(EntryReader(self).rep_cues(data.get("rep_cues"), (*path, "rep_cues")))
@@ -252,13 +268,15 @@ class ExerciseSection(ProgressionSection):
     ) -> LibraryExercise | None:
         """The library's exercise ``use:`` names, or the routine's own (``name:``, no ``use:``)."""
         where = "an exercise in a circuit" if in_circuit else "an exercise"
-        allowed = EXERCISE_KEYS - (
-            {"sets", "rest", "warmup", "drop", "top", "backoff", "weeks"} if in_circuit else set()
-        )
+        not_here = set(_NOT_IN_A_CIRCUIT) if in_circuit else set()
+        allowed = EXERCISE_KEYS - not_here
+        for k in not_here & set(data):
+            self.fail((*path, k), f"{k}: {_NOT_IN_A_CIRCUIT[k]}", key=True)
+        keys = {k: v for k, v in data.items() if k not in not_here}
         if "use" not in data and "name" in data:
-            self.check_keys(data, path, allowed | INLINE_KEYS, where)
+            self.check_keys(keys, path, allowed | INLINE_KEYS, where)
             return self.own_exercise(data, path)
-        self.check_keys(data, path, allowed, where)
+        self.check_keys(keys, path, allowed, where)
         use = data.get("use")
         if not isinstance(use, str):
             self.fail(

@@ -34,13 +34,21 @@ class ItemSection(ExerciseSection):
         if not isinstance(name, str) or not name.strip():
             self.fail((*path, kind), f"{kind}: needs a name, like '{kind}: TRX Y-T-W'")
             name = kind
-        rounds = self.positive_int(
-            data.get("rounds", defaults.get("sets", 3)), (*path, "rounds"), "rounds"
+
+        def at(key: str, default_key: str) -> tuple[Any, ...]:
+            # A value taken from defaults: is wrong where it is written, once.
+            if key not in data and default_key in defaults:
+                return ("defaults", default_key)
+            return (*path, key)
+
+        where = at("rounds", "sets")
+        rounds = self.positive_int(data.get("rounds", defaults.get("sets", 3)), where, where[-1])
+        rest = self.duration(
+            data.get("rest", defaults.get("rest", "90s")), at("rest", "rest"), "rest"
         )
-        rest = self.duration(data.get("rest", defaults.get("rest", "90s")), (*path, "rest"), "rest")
         transition = self.duration(
             data.get("transition", defaults.get("transition", "10s")),
-            (*path, "transition"),
+            at("transition", "transition"),
             "transition",
         )
         members = data.get("exercises")
