@@ -140,6 +140,21 @@ CASES = [
     ),
     ("bad-sides", BASE + "  - use: kroc-row\n    sides: left\n", 4, 12, ["list of distinct"]),
     (
+        "sets-times-reps-in-reps",
+        BASE + "  - use: kroc-row\n    reps: 5x5\n",
+        4,
+        11,
+        ["sets × reps", "sets: 5 and reps: 5"],
+    ),
+    ("amrap-as-a-word", BASE + "  - use: kroc-row\n    reps: AMRAP\n", 4, 11, ["like 5+"]),
+    (
+        "rir-not-whole",
+        BASE + "  - use: kroc-row\n    rir: 1.5\n",
+        4,
+        10,
+        ["not a RIR target", "0 to 5", "1-2"],
+    ),
+    (
         "circuit-member-sets",
         BASE + "  - circuit: C\n    exercises:\n      - {use: trx-y-raise}\n"
         "      - use: trx-t-raise\n        sets: 3\n",
@@ -251,3 +266,22 @@ def test_a_bad_default_is_reported_once_where_it_is_written() -> None:
     ], rendered
     assert "upside down" in rendered[0] and "not a tempo" in rendered[1]
     assert "'soon' is not a duration" in rendered[2] and "at least 1" in rendered[3]
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [
+        ("'1:30'", 90),
+        ("1:30", 90),
+        ("3 minutes", 180),
+        ("2 min", 120),
+        ("45 seconds", 45),
+        ("1 minute 30 seconds", 90),
+        ("90 secs", 90),
+        ("1m30s", 90),
+    ],
+)
+def test_rests_are_read_as_lifters_write_them(written: str, seconds: float) -> None:
+    """A rest written as a clock (1:30) or with the unit spelled out is the same rest."""
+    routine = parse_routine_text(BASE + f"  - {{use: kroc-row, rest: {written}}}\n", "r.yaml")
+    assert routine.items[0].rest == seconds  # type: ignore[union-attr]

@@ -92,6 +92,7 @@ LONG_LIMITS = {
 # The heaviest loads anyone lifts are well under these; a bigger number is a typo.
 MAX_LOAD = {"lb": 1500.0, "kg": 700.0}
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*$")
+_SETS_X_REPS = re.compile(r"^\s*(\d+)\s*[x×]\s*(\d+(?:-\d+)?\+?)\s*$", re.IGNORECASE)
 
 
 def parse_range(value: object, what: str) -> Range:
@@ -110,6 +111,21 @@ def parse_range(value: object, what: str) -> Range:
                     f"write the lower number first, like {high}-{low}"
                 )
             return Range(low, high)
+    if what == "RIR":
+        raise ValueError(
+            f"{value!r} is not a RIR target; write a whole number from 0 to 5 like 2,"
+            " or a range like 1-2"
+        )
+    if isinstance(value, str) and (sets_reps := _SETS_X_REPS.match(value)):
+        raise ValueError(
+            f"{value!r} is sets × reps; write sets: {sets_reps.group(1)}"
+            f" and reps: {sets_reps.group(2)}"
+        )
+    if isinstance(value, str) and value.strip().lower() in {"amrap", "max", "failure"}:
+        raise ValueError(
+            f"{value!r} is not a {what} count; for as many as possible write the target"
+            " with a plus, like 5+"
+        )
     raise ValueError(
         f"{value!r} is not a {what} count; write a number like 10 or a range like 8-12"
     )
