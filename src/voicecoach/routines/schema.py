@@ -25,9 +25,13 @@ from voicecoach.routines.section_exercise import INLINE_KEYS
 DURATION = {
     "oneOf": [
         {"type": "number", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*(h|m|min|s|sec)?\s*)+$"},
+        {
+            "type": "string",
+            "pattern": r"^\s*((\d+(\.\d+)?\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)?"
+            r"\s*)+|\d+:[0-5]\d\s*)$",
+        },
     ],
-    "description": "seconds, or text like 90s, 1m30s, 2m",
+    "description": "seconds, or text like 90s, 1m30s, 2m, 2 minutes, 1:30",
 }
 RANGE = {
     "oneOf": [
