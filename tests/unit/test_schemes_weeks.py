@@ -320,3 +320,35 @@ def test_each_week_starts_where_the_week_before_ended_though_its_session_was_sho
     out = _session(runner, routine, db, "2,2,5:0")
     assert "Starting where you left off: Deadlift, three hundred twenty pounds." in out
     assert [s[1] for s in _sets(db)][6:] == [240, 270, 305]  # 75/85/95% of 320
+
+
+TWICE = """\
+name: Bench and BBB
+count_in: 0
+exercises:
+  - use: bench-press
+    load: 200 lb
+    sets: ["5+ @ 85%"]
+    progression: {beat_by: 2}
+    rest: 30s
+    tempo: [down 1, up 1]
+  - use: bench-press
+    name: Bench BBB
+    load: 200 lb
+    sets: ["10 @ 50%", "10 @ 50%"]
+    rest: 30s
+    tempo: [down 1, up 1]
+"""
+
+
+def test_the_same_lift_twice_keeps_a_load_for_each_entry(runner: CliRunner, tmp_path: Path) -> None:
+    # The top set falls short (down a step); the volume sets, journaled after it, go up.
+    # Next time the top set starts from its own load, not from the volume sets' one.
+    routine, db = _write(tmp_path, TWICE), tmp_path / "j.sqlite3"
+    _session(runner, routine, db, "3:0,4,4")
+    out = _session(runner, routine, db, "5:1,2,2")
+    assert (
+        "Starting where you left off: Bench press, one hundred ninety-five pounds;"
+        " Bench BBB, two hundred five pounds." in out
+    )
+    assert [s[1] for s in _sets(db)][3:] == [165, 100, 100]  # 85% of 195; 50% of 205

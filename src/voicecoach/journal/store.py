@@ -253,11 +253,15 @@ class Journal:
         ).fetchone()
         return int(row[0]) if row else 0
 
-    def carried_load(self, exercise: str, *, include_dry_runs: bool) -> tuple[Load, int] | None:
+    def carried_load(
+        self, exercise: str, *, include_dry_runs: bool, name: str | None = None
+    ) -> tuple[Load, int] | None:
         """The load (and rep bonus) the last working set of ``exercise`` ended with.
 
         Warm-up, drop and failure sets never seed the next session: a warm-up
-        at 40 kg is not where the work starts.
+        at 40 kg is not where the work starts. With ``name``, only the sets
+        journaled under that name count (a routine that does the same lift
+        twice, as "Bench press" and "Bench BBB", keeps one load for each).
 
         A stored load that is not believable (NaN, negative, absurd)
         is skipped with a warning and the set before it is used.
@@ -270,8 +274,9 @@ class Journal:
             # An imported set written without a next load (a weighted or assisted variant
             # of a bodyweight exercise) is history, not a starting point.
             " AND (sets.next_load IS NOT NULL OR sessions.source = 'voicecoach')"
+            " AND (? IS NULL OR sets.exercise_name = ?)"
             " ORDER BY sets.ended_at DESC, sets.id DESC",
-            (exercise, int(include_dry_runs)),
+            (exercise, int(include_dry_runs), name, name),
         )
         for next_load, load, bonus, set_id in cur:
             try:

@@ -104,10 +104,22 @@ def carried_loads(
     if journal is None:
         return {}
     out: dict[int, tuple[Load, int]] = {}
-    for item in work_items(routine):
+    items = work_items(routine)
+    slots: dict[str, set[int]] = {}
+    for item in items:
+        slots.setdefault(item.spec.key, set()).add(item.slot)
+    for item in items:
         if item.slot in out:
             continue
-        found = journal.carried_load(item.spec.key, include_dry_runs=include_dry_runs)
+        found = None
+        if len(slots[item.spec.key]) > 1:
+            # The same lift twice (a top set, then "Bench BBB" for volume): each entry
+            # starts where its own sets left off, by the name it is journaled under.
+            found = journal.carried_load(
+                item.spec.key, include_dry_runs=include_dry_runs, name=item.spec.name
+            )
+        if found is None:
+            found = journal.carried_load(item.spec.key, include_dry_runs=include_dry_runs)
         if found is None or type(found[0]) is not type(item.spec.load):
             continue
         load = in_unit(found[0], getattr(item.spec.load, "unit", None), item.spec.progression.round)
