@@ -221,6 +221,18 @@ def test_rpe_nine_and_a_half_is_rir_one_half(tmp_path: Path) -> None:
     assert "RIR 0.5" in r.output
 
 
+def test_a_mistyped_history_exercise_says_what_the_journal_holds(tmp_path: Path) -> None:
+    from helpers import run_voicecoach, voicecoach_env
+
+    db = imported(tmp_path, "hevy_2026.csv")
+    env = voicecoach_env(tmp_path / "home")
+    typo = run_voicecoach(["history", "--exercise", "barbel-row", "--db", str(db)], env)
+    assert typo.returncode == 0, typo.stderr
+    assert typo.stdout == "No sets of 'barbel-row' yet; did you mean 'barbell-row'?\n"
+    far = run_voicecoach(["history", "--exercise", "zercher-carry", "--db", str(db)], env)
+    assert far.stdout == "No sets of 'zercher-carry' yet.\n"
+
+
 # --- 5: dates ------------------------------------------------------------------------------
 
 

@@ -77,7 +77,10 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
             dump_json(rows)
             return
         if not rows:
-            say_line(f"No sets of {exercise_name!r} yet.")
+            from voicecoach.routines.problems import did_you_mean
+
+            hint = did_you_mean(exercise_name, h.exercise_ids(journal))
+            say_line(f"No sets of {exercise_name!r} yet{hint or '.'}")
             return
         for r in rows:
             load = describe(from_record(r["load"]))

@@ -25,6 +25,12 @@ def sessions(journal: Journal, limit: int = 20) -> list[dict[str, Any]]:
     return rows
 
 
+def exercise_ids(journal: Journal) -> list[str]:
+    """Every exercise id real sessions hold: what a mistyped ``--exercise`` may have meant."""
+    rows = journal.query("SELECT DISTINCT exercise FROM set_summary WHERE dry_run = 0")
+    return [str(r["exercise"]) for r in rows if r["exercise"]]
+
+
 # One exercise (id or name) among a few sessions' sets: the unary + keeps SQLite off the
 # exercise's indexes (every set of it: 0.5 s at a million sets) and on the session's.
 _MATCH = "(+t.exercise = ? OR lower(+t.exercise_name) = lower(?))"
