@@ -132,6 +132,13 @@ CASES = [
     ),
     ("yaml-syntax", "name: T\nexercises:\n  - use: [kroc-row\n", 4, 1, ["YAML syntax error"]),
     (
+        "tab-indent",
+        BASE + "  - use: kroc-row\n\tsets: 3\n",
+        4,
+        1,
+        ["tab character", "indent with spaces, not tabs"],
+    ),
+    (
         "hold-and-reps",
         BASE + "  - use: dead-hang\n    reps: 5\n    hold: 30s\n",
         5,

@@ -200,15 +200,14 @@ def load_text(text: str, file: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
+        # An editor's tab is the commonest cause, and YAML's own words do not say the fix.
+        fix = (
+            "indent with spaces, not tabs"
+            if "tab" in what
+            else "check the indentation and quoting here"
+        )
         raise RoutineError(
-            [
-                Problem(
-                    file,
-                    line,
-                    col,
-                    f"YAML syntax error: {what}; check the indentation and quoting here",
-                )
-            ]
+            [Problem(file, line, col, f"YAML syntax error: {what}; {fix}")]
         ) from None
     except yaml.YAMLError as exc:
         raise RoutineError([Problem(file, 1, 1, f"YAML error: {exc}")]) from None
