@@ -87,6 +87,19 @@ def test_poisoned_csv_with_strict_adds_nothing(tmp_path: Path, case: str) -> Non
     assert _count(db) == 0
 
 
+def test_a_refused_value_names_its_column_once(tmp_path: Path) -> None:
+    db = tmp_path / "j.sqlite3"
+    csv_file = tmp_path / "strong.csv"
+    rows = [_row(reps="-3"), _row(weight="-500"), _row(rpe="nan"), _row(weight="abc")]
+    csv_file.write_text("\n".join([STRONG, *rows]) + "\n")
+    r = _invoke("import", str(csv_file), "--db", str(db))
+    assert r.exit_code == 0
+    assert f"{csv_file}:2: reps -3 is negative\n" in r.stderr
+    assert f"{csv_file}:3: weight -500 is negative" in r.stderr
+    assert f"{csv_file}:4: RPE: 'nan' is not a finite number\n" in r.stderr
+    assert f"{csv_file}:5: weight: 'abc' is not a number\n" in r.stderr
+
+
 def test_dry_run_works_after_a_refused_import(tmp_path: Path) -> None:
     """A refused NaN import leaves the journal usable: a dry run afterwards completes."""
     db = tmp_path / "j.sqlite3"

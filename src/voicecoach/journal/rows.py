@@ -156,7 +156,7 @@ def load_for(row: Row, named: Named) -> tuple[Load, str | None]:
     entry = named.entry
     bodyweight = entry is not None and "bodyweight" in entry.equipment
     if w < 0 and not bodyweight and "(assisted)" not in lower:
-        raise ValueError(f"weight: weight {w:g} is negative (only assistance on a bodyweight"
+        raise ValueError(f"weight {w:g} is negative (only assistance on a bodyweight"
                          " exercise can be)")  # fmt: skip
     if "(assisted)" in lower or "(weighted)" in lower:
         extra = -abs(w) if "(assisted)" in lower else w
@@ -180,7 +180,9 @@ def kg(load: Load) -> float | None:
 
 def check(problem: str | None, column: str) -> None:
     if problem:
-        raise ValueError(f"{column}: {problem}")
+        # "reps -3 is negative" names its column already; "reps: reps -3" said it twice.
+        named = problem.lower().startswith(column.lower() + " ")
+        raise ValueError(problem if named else f"{column}: {problem}")
 
 
 def _need(value: float | None, column: str) -> float:
