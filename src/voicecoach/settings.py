@@ -29,7 +29,7 @@ class Settings:
     """Everything a user may set once and forget."""
 
     engine: str = "auto"  # auto | piper | espeak (pyttsx3) | estimate (silent, for previews)
-    voice: str | None = None  # "engine:voice" (piper:joe, espeak:en-us) or an engine voice id
+    voice: str | None = None  # "engine:voice" (piper:joe, espeak:gmw/en-us) or an engine voice id
     rate: int = 175  # words per minute
     volume: float = 1.0  # 0.0 to 1.0
     audio: str = "auto"  # auto | stream | simpleaudio | wav | none

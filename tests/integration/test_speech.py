@@ -62,6 +62,23 @@ def test_unknown_voice_lists_close_matches() -> None:
     assert "gmw/en-us" in str(info.value)
 
 
+def test_every_espeak_voice_the_help_names_is_one_espeak_ng_has() -> None:
+    """The examples a lifter copies (--voice espeak:..., say --voice ...) name real voices."""
+    import re
+
+    from click.testing import CliRunner
+
+    from voicecoach.cli.main import cli
+    from voicecoach.speech.espeak_engine import espeak_voices
+
+    ids = {v["id"] for v in espeak_voices()}
+    named = set()
+    for command in ("run", "say", "voices"):
+        text = CliRunner().invoke(cli, [command, "--help"], terminal_width=200).output
+        named |= set(re.findall(r"espeak:([\w/-]+)", text))
+    assert named and named <= ids, named - ids
+
+
 def test_unwritable_cache_dir_keeps_clips_in_memory(tmp_path: Path) -> None:
     """A cache dir that can't be created gives one warning, and speech still works."""
     blocker = tmp_path / "not-a-folder"

@@ -158,7 +158,7 @@ def load_user_settings(**flags: Any) -> Settings:
 VOICE_OPTIONS = [
     click.option(
         "--voice",
-        help="ENGINE:VOICE, e.g. piper:joe or espeak:en-us (see 'voicecoach voices').",
+        help="ENGINE:VOICE, e.g. piper:joe or espeak:gmw/en-us (see 'voicecoach voices').",
     ),
     click.option("--rate", type=int, help="Speech rate in words per minute (80-400)."),
     click.option("--volume", type=float, help="Speech volume, 0.0 to 1.0."),

@@ -195,7 +195,7 @@ def say(
     \b
     Examples:
       voicecoach say "Rest ninety seconds"
-      voicecoach say --rate 150 --voice en-us "Three, two, one, go"
+      voicecoach say --rate 150 --voice espeak:gmw/en-us "Three, two, one, go"
       voicecoach say --record hello.wav hello
     """
     from voicecoach.session.speak import speak

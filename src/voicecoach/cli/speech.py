@@ -30,7 +30,7 @@ def voices(as_json: bool) -> None:
       voicecoach voices
       voicecoach voices --json
       voicecoach run pull-day --voice piper:joe
-      voicecoach run pull-day --voice espeak:en-us
+      voicecoach run pull-day --voice espeak:gmw/en-us
     """
     from voicecoach.speech.listing import all_voices
 

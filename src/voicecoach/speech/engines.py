@@ -100,7 +100,7 @@ class EngineSpec:
 
 
 def parse_voice(engine: str, voice: str | None) -> tuple[str, str | None]:
-    """Split ``--voice piper:joe`` / ``espeak:en-us``; a bare voice belongs to ``engine``.
+    """Split ``--voice piper:joe`` / ``espeak:gmw/en-us``; a bare voice belongs to ``engine``.
 
     ``engine`` "auto" picks the default engine (the one that scored best on the
     intelligibility bench and is installed).
