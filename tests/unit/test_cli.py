@@ -100,3 +100,22 @@ def test_dry_run_prints_transcript(runner: CliRunner) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.output.startswith('[00:00.0] SAY "TRX Y-T-W.')
+
+
+def test_plan_json_has_the_same_keys_for_every_routine_and_exercise(runner: CliRunner) -> None:
+    """A reader of plan --json finds every key on every routine and exercise (empty or null
+    when it does not apply): a program's week, a scheme, warm-ups and drops alike."""
+    from voicecoach.routines.catalog import builtin_paths
+
+    tops, exercises = set(), set()
+    for name in builtin_paths():
+        result = runner.invoke(cli, ["plan", name, "--json"])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        tops.add(tuple(data))
+        for item in data["items"]:
+            for ex in item.get("exercises", [item]):
+                exercises.add(tuple(sorted(ex)))
+    assert len(tops) == 1 and "week" in tops.pop()
+    assert len(exercises) == 1
+    assert {"scheme", "warmup", "drop"} <= set(exercises.pop())

@@ -126,7 +126,7 @@ def plan(
                 "description": r.description,
                 "units": r.units,
                 "estimated_seconds": round(seconds),
-                **({"week": asdict(wk)} if wk is not None else {}),
+                "week": asdict(wk) if wk is not None else None,  # every key, every routine
                 "items": data,
             }
         )

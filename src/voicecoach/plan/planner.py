@@ -406,17 +406,10 @@ def outline(routine: Routine) -> list[dict[str, typing.Any]]:
             "rir": None if ex.hold is not None else str(ex.rir),
             "sides": list(ex.sides),
             "progression": ex.progression.rule,
-            **({"scheme": [scheme_text(p) for p in ex.scheme]} if ex.scheme else {}),
-            **(
-                {
-                    "warmup": [
-                        f"{w.reps} @ {f'{w.share:.0%}' if w.share else 'bar'}" for w in ex.warmups
-                    ]
-                }
-                if ex.warmups
-                else {}
-            ),
-            **({"drop": [f"-{1 - d:.0%}" for d in ex.drops]} if ex.drops else {}),
+            # Always present (empty when the exercise has none): a reader needs no guessing.
+            "scheme": [scheme_text(p) for p in ex.scheme],
+            "warmup": [f"{w.reps} @ {f'{w.share:.0%}' if w.share else 'bar'}" for w in ex.warmups],
+            "drop": [f"-{1 - d:.0%}" for d in ex.drops],
         }
 
     out: list[dict[str, object]] = []
