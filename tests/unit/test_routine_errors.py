@@ -146,6 +146,9 @@ CASES = [
         ["either reps: or hold:"],
     ),
     ("bad-sides", BASE + "  - use: kroc-row\n    sides: left\n", 4, 12, ["list of distinct"]),
+    ("use-an-alias", BASE + "  - use: ohp\n", 3, 10, ["did you mean 'overhead-press'"]),
+    ("use-a-short-name", BASE + "  - use: squat\n", 3, 10, ["did you mean 'back-squat'"]),
+    ("use-a-name", BASE + "  - use: Bench Press\n", 3, 10, ["did you mean 'bench-press'"]),
     (
         "sets-times-reps-in-reps",
         BASE + "  - use: kroc-row\n    reps: 5x5\n",

@@ -200,7 +200,20 @@ def find_by_name(name: str, library: Library | None = None) -> LibraryExercise |
 
 
 def unknown_id_message(key: str, library: Mapping[str, LibraryExercise]) -> str:
-    """``no exercise 'x'``, with the closest id, for a ``use:`` that names none."""
+    """``no exercise 'x'``, with the closest id, for a ``use:`` that names none.
+
+    A name or alias written as the id (``use: OHP``, ``use: Squat``, ``use: Bench
+    Press``) points at the exercise it names before any id that merely looks alike
+    (``squat`` is spelt most like ``box-squat``, but a lifter means the back squat).
+    """
+    wanted = normalise_name(key)
+    named = [
+        ex.key
+        for ex in library.values()
+        if wanted and wanted in (normalise_name(n) for n in (ex.key, ex.name, *ex.aliases))
+    ]
+    if named:
+        return f"no exercise {key!r} in the library; did you mean {named[0]!r}?"
     return f"no exercise {key!r} in the library" + (
         did_you_mean(key, library) or "; run 'voicecoach exercises' to list them"
     )
