@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Terminal, start_in_terminal, voicecoach_env
+from helpers import Terminal, close_terminal, start_in_terminal, voicecoach_env
 
 DEST = "org.mpris.MediaPlayer2.voicecoach"
 PATH = "/org/mpris/MediaPlayer2"
@@ -309,8 +309,4 @@ def finish_run(proc: subprocess.Popen[bytes], term: Terminal, slave: int) -> Non
     try:
         assert proc.wait(60) == 0, term.text
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        term.drain(1)
-        os.close(term.master)
-        os.close(slave)
+        close_terminal(proc, term, slave, drain=1)

@@ -334,11 +334,21 @@ def in_terminal(
     try:
         yield proc, term
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-        os.close(term.master)
-        os.close(slave)
+        close_terminal(proc, term, slave)
+
+
+def close_terminal(
+    proc: subprocess.Popen[bytes], term: Terminal, slave: int, drain: float = 0.0
+) -> None:
+    """Kill the process if it still runs, read for ``drain`` seconds what it printed last,
+    and close both ends of its pty."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(10)
+    if drain:
+        term.drain(drain)
+    os.close(term.master)
+    os.close(slave)
 
 
 def run_voicecoach(

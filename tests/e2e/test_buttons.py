@@ -4,7 +4,6 @@ bus, and stock D-Bus clients press its buttons."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dbus_helpers import FAST, SessionBus, finish_run, need_tools, start_on_bus
-from helpers import PYTHON, mini_routine, voicecoach_env
+from helpers import PYTHON, close_terminal, mini_routine, voicecoach_env
 
 # A rest long enough that four button presses land inside it on a busy machine.
 LONG_REST = mini_routine(2, "3", "Buttons").replace("rest: 3s", "rest: 30s")
@@ -305,11 +304,7 @@ def test_presses_queued_across_the_end_of_the_workout_cannot_hold_it(
             pytest.fail(f"still running 15 s after the presses: {term.text[-1500:]}")
         ended_after = time.monotonic() - started
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        term.drain(1)
-        os.close(term.master)
-        os.close(slave)
+        close_terminal(proc, term, slave, drain=1)
     assert presses >= 3, presses  # some presses did land across the end
     assert code == 0, term.text
     assert ended_after < 15, ended_after
