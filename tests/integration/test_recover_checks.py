@@ -133,10 +133,11 @@ def test_a_hundred_thousand_lines_stream_in_flat_memory(
     memory stays far below what holding the parsed file would take."""
     db, file = tmp_path / "j.sqlite3", tmp_path / "j.sqlite3.recovery-1.jsonl"
     first = datetime(2026, 1, 1)
+    sets = [_set(p) for p in range(10)]  # built once: the file's lines differ by session
     with file.open("w") as f:
         for n in range(100_000):
             started = (first + timedelta(minutes=n // 10)).isoformat()
-            f.write(_line(_set(n % 10), started_at=started) + "\n")
+            f.write(_line(sets[n % 10], started_at=started) + "\n")
     script = (
         "import sys\n"
         "from voicecoach.cli.main import cli\n"
