@@ -10,10 +10,15 @@ the same wire protocol a desktop, ``mpris-proxy`` or ``playerctl`` uses; and
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+
+from helpers import Terminal, close_terminal, start_in_terminal, voicecoach_env
 
 DEST = "org.mpris.MediaPlayer2.voicecoach"
 PATH = "/org/mpris/MediaPlayer2"
@@ -268,3 +273,40 @@ def flood(address: str, method: str, count: int, dest: str = DEST) -> tuple[int,
     finally:
         sock.close()
     return counts[2] - 1, counts[3], took
+
+
+# --- a run on a private bus -----------------------------------------------------------------
+FAST = ["--audio", "none", "--engine", "estimate"]  # text only, estimated durations
+
+
+def need_tools(*tools: str) -> None:
+    """Skip without the stock D-Bus tools; under CI (``CI`` set) their absence fails."""
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{'/'.join(missing)} missing under CI: run scripts/install.sh --test")
+        pytest.skip(f"{' and '.join(missing)} needed for the media button tests")
+
+
+def start_on_bus(
+    folder: Path, home: Path, bus_env: dict[str, str], routine: str, *extra: str
+) -> tuple[subprocess.Popen[bytes], Terminal, int, Path]:
+    """``voicecoach run`` of ``routine`` (FAST, a JSONL transcript) in a pty on a bus.
+    Returns the process, its terminal, the pty's slave fd and the transcript's path."""
+    path = folder / "routine.yaml"
+    path.write_text(routine)
+    transcript = folder / "run.jsonl"
+    proc, term, slave, _ = start_in_terminal(
+        ["run", str(path), *FAST, "--transcript", str(transcript), *extra],
+        voicecoach_env(home, **bus_env),
+    )
+    return proc, term, slave, transcript
+
+
+def finish_run(proc: subprocess.Popen[bytes], term: Terminal, slave: int) -> None:
+    """The run exits 0 by itself (else it is killed); what it printed last is read; the
+    pty is closed."""
+    try:
+        assert proc.wait(60) == 0, term.text
+    finally:
+        close_terminal(proc, term, slave, drain=1)

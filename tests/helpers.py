@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 RATE = 16000
@@ -320,6 +322,33 @@ def start_in_terminal(
         start_new_session=True,
     )
     return proc, Terminal(master), slave, before
+
+
+@contextmanager
+def in_terminal(
+    args: list[str], env: dict[str, str], columns: int | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], Terminal]]:
+    """``start_in_terminal`` for a ``with``: the process is killed if the block leaves it
+    running, and both ends of the pty are closed."""
+    proc, term, slave, _ = start_in_terminal(args, env, columns)
+    try:
+        yield proc, term
+    finally:
+        close_terminal(proc, term, slave)
+
+
+def close_terminal(
+    proc: subprocess.Popen[bytes], term: Terminal, slave: int, drain: float = 0.0
+) -> None:
+    """Kill the process if it still runs, read for ``drain`` seconds what it printed last,
+    and close both ends of its pty."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(10)
+    if drain:
+        term.drain(drain)
+    os.close(term.master)
+    os.close(slave)
 
 
 def run_voicecoach(

@@ -76,31 +76,37 @@ class JsonlWriter:
 
 
 class LateSink:
-    """The sink of a part that joins later: events before it comes are handed to it, in
-    order, with the next event, always on the engine's thread (the only caller)."""
+    """The sink of a part that joins later: the events before it comes are handed to it, in
+    order, as it comes; every later event as it happens.
+
+    Handed over at once, not with the next event: the RIR question waits seconds with
+    no event at all, and a listener that came up during it would otherwise not know
+    the question is open until it is asked again. So a target is called from the
+    attaching thread too, and must be thread-safe (the listener and the media-button
+    player each hold a lock). One hand-over at a time keeps the order.
+    """
 
     def __init__(self) -> None:
         self._target: Callable[[Event], None] | None = None
         self._gone = False
         self._kept: list[Event] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while an event is handed over, or kept
 
     def attach(self, target: Callable[[Event], None] | None) -> None:
         """From any thread: the part is there (or, with None, will never be)."""
         with self._lock:
             self._target = target
             self._gone = target is None
+            kept, self._kept = self._kept, []
+            if target is not None:
+                for e in kept:
+                    target(e)
 
     def __call__(self, event: Event) -> None:
         with self._lock:
-            target, gone = self._target, self._gone
-        if gone:
-            self._kept.clear()
-            return
-        if target is None:
-            self._kept.append(event)
-            return
-        kept, self._kept = self._kept, []
-        for e in kept:
-            target(e)
-        target(event)
+            if self._gone:
+                return
+            if self._target is None:
+                self._kept.append(event)
+                return
+            self._target(event)

@@ -5,19 +5,15 @@ it for good, and has presses queued across the end of the workout."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dbus_helpers import SessionBus
-from helpers import Terminal, start_in_terminal, voicecoach_env
+from dbus_helpers import SessionBus, finish_run, need_tools, start_on_bus
+from helpers import Terminal
 from voicecoach.plan.wording import QUESTION
 
-FAST = ["--audio", "none", "--engine", "estimate"]
 # Two one-rep sets of an exercise with no set-up cues and a rest long enough for a flood.
 LONG_REST = (
     "name: Flood\ncount_in: 0\nexercises:\n"
@@ -28,10 +24,7 @@ PROBLEMS = ("Traceback", "Exception")
 
 @pytest.fixture
 def tools() -> None:
-    if shutil.which("dbus-daemon") is None or shutil.which("dbus-send") is None:
-        if os.environ.get("CI"):
-            pytest.fail("dbus-daemon/dbus-send missing under CI: run scripts/install.sh --test")
-        pytest.skip("dbus-daemon and dbus-send are needed for the media button tests")
+    need_tools("dbus-daemon", "dbus-send")
 
 
 @pytest.fixture
@@ -41,30 +34,6 @@ def bus(tools: None) -> Iterator[SessionBus]:
         yield daemon
     finally:
         daemon.stop()
-
-
-def _start(
-    tmp_path: Path, home: Path, bus_env: dict[str, str], routine: str
-) -> tuple[subprocess.Popen[bytes], Terminal, int, Path]:
-    path = tmp_path / "routine.yaml"
-    path.write_text(routine)
-    transcript = tmp_path / "run.jsonl"
-    proc, term, slave, _ = start_in_terminal(
-        ["run", str(path), *FAST, "--transcript", str(transcript)],
-        voicecoach_env(home, **bus_env),
-    )
-    return proc, term, slave, transcript
-
-
-def _finish(proc: subprocess.Popen[bytes], term: Terminal, slave: int) -> None:
-    try:
-        assert proc.wait(60) == 0, term.text
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        term.drain(1)
-        os.close(term.master)
-        os.close(slave)
 
 
 def _kinds(transcript: Path) -> list[str]:
@@ -98,7 +67,7 @@ def test_a_flood_of_playpause_collapses_and_the_player_stays(
     """20,000 PlayPause in one burst during the rest: every call is answered by the player
     (none finds its name gone), they reach the session as one press or a few, not
     thousands of pauses, and the next single press still works."""
-    proc, term, slave, transcript = _start(tmp_path, voicecoach_home, bus.env(), LONG_REST)
+    proc, term, slave, transcript = start_on_bus(tmp_path, voicecoach_home, bus.env(), LONG_REST)
     try:
         _to_the_rest(term, bus)
         answered, errors, took = bus.flood("PlayPause", 20_000)
@@ -117,7 +86,7 @@ def test_a_flood_of_playpause_collapses_and_the_player_stays(
         term.send(b"2")
     finally:
         if proc.poll() is None:
-            _finish(proc, term, slave)
+            finish_run(proc, term, slave)
     toggles = _kinds(transcript).count("pause") + _kinds(transcript).count("resume")
     assert 1 <= toggles <= 12, toggles  # unguarded, one burst made about 2,300 toggles
     assert not any(p in term.text for p in PROBLEMS), term.text
@@ -132,7 +101,7 @@ def test_a_lost_bus_is_joined_again_and_a_bus_gone_for_good_is_said_once(
     listen = f"unix:path={tmp_path / 'bus'}"
     first = SessionBus(listen)
     second: SessionBus | None = None
-    proc, term, slave, _ = _start(tmp_path, voicecoach_home, first.env(), LONG_REST)
+    proc, term, slave, _ = start_on_bus(tmp_path, voicecoach_home, first.env(), LONG_REST)
     try:
         _to_the_rest(term, first)
         first.stop()
@@ -153,7 +122,7 @@ def test_a_lost_bus_is_joined_again_and_a_bus_gone_for_good_is_said_once(
         if second is not None:
             second.stop()
         if proc.poll() is None:
-            _finish(proc, term, slave)
+            finish_run(proc, term, slave)
     assert term.text.count("media buttons stopped working") == 1, term.text
     assert "the keyboard still works" in term.text
     assert "Traceback" not in term.text

@@ -4,7 +4,6 @@ bus, and stock D-Bus clients press its buttons."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -13,47 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from dbus_helpers import SessionBus
-from helpers import PYTHON, mini_routine, start_in_terminal, voicecoach_env
+from dbus_helpers import FAST, SessionBus, finish_run, need_tools, start_on_bus
+from helpers import PYTHON, close_terminal, mini_routine, voicecoach_env
 
-FAST = ["--audio", "none", "--engine", "estimate"]
 # A rest long enough that four button presses land inside it on a busy machine.
 LONG_REST = mini_routine(2, "3", "Buttons").replace("rest: 3s", "rest: 30s")
 
 
 @pytest.fixture(scope="module")
 def bus() -> Iterator[SessionBus]:
-    if shutil.which("dbus-daemon") is None or shutil.which("dbus-send") is None:
-        if os.environ.get("CI"):
-            pytest.fail("dbus-daemon/dbus-send missing under CI: run scripts/install.sh --test")
-        pytest.skip("dbus-daemon and dbus-send are needed for the media button tests")
+    need_tools("dbus-daemon", "dbus-send")
     daemon = SessionBus()
     try:
         yield daemon
     finally:
         daemon.stop()
-
-
-def _start(tmp_path: Path, home: Path, bus: SessionBus, routine: str, *extra: str):  # type: ignore[no-untyped-def]
-    path = tmp_path / "routine.yaml"
-    path.write_text(routine)
-    transcript = tmp_path / "run.jsonl"
-    proc, term, slave, _ = start_in_terminal(
-        ["run", str(path), *FAST, "--transcript", str(transcript), *extra],
-        voicecoach_env(home, **bus.env()),
-    )
-    return proc, term, slave, transcript
-
-
-def _finish(proc, term, slave) -> None:  # type: ignore[no-untyped-def]
-    try:
-        assert proc.wait(60) == 0, term.text
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        term.drain(1)
-        os.close(term.master)
-        os.close(slave)
 
 
 def _events(transcript: Path) -> list[tuple[str, str]]:
@@ -73,7 +46,9 @@ def test_metadata_shows_the_set_and_changes_are_signalled(
     signals = tmp_path / "signals.txt"
     monitor = bus.monitor(signals)
     try:
-        proc, term, slave, _ = _start(tmp_path, voicecoach_home, bus, mini_routine(2, "3"))
+        proc, term, slave, _ = start_on_bus(
+            tmp_path, voicecoach_home, bus.env(), mini_routine(2, "3")
+        )
         assert term.expect(b"[set] Upright row set 1/2", 60), term.text
         assert bus.wait_for_player()
         meta = bus.get("Metadata")
@@ -86,7 +61,7 @@ def test_metadata_shows_the_set_and_changes_are_signalled(
         term.send(b"q")
         assert term.expect(b"quit?", 30), term.text
         term.send(b"q")
-        _finish(proc, term, slave)
+        finish_run(proc, term, slave)
     finally:
         monitor.terminate()
         monitor.wait(5)
@@ -100,7 +75,7 @@ def test_buttons_end_a_set_pause_repeat_and_skip(
 ) -> None:
     """PlayPause ends set 1 early; in the rest it pauses and resumes; Previous repeats;
     Next skips the rest, then skips the last set."""
-    proc, term, slave, transcript = _start(tmp_path, voicecoach_home, bus, LONG_REST)
+    proc, term, slave, transcript = start_on_bus(tmp_path, voicecoach_home, bus.env(), LONG_REST)
     assert term.expect("rep 2 · pull".encode(), 60), term.text
     bus.press("PlayPause")  # set done, at the start of rep two
     assert term.expect(b"How many in reserve?", 30), term.text
@@ -118,7 +93,7 @@ def test_buttons_end_a_set_pause_repeat_and_skip(
     assert term.expect(b"[set] Upright row set 2/2", 10), term.text
     bus.press("Next")
     assert term.expect(b"[skip] Upright row", 30), term.text
-    _finish(proc, term, slave)
+    finish_run(proc, term, slave)
     assert _sets(voicecoach_home) == [(1, 1, 2)]  # set 1: one rep; set 2 skipped
     kinds = [k for k, _ in _events(transcript)]
     assert kinds.count("skip") == 2 and "repeat" in kinds and "pause" in kinds
@@ -129,13 +104,15 @@ def test_rir_answered_with_play_only(
 ) -> None:
     """With only PlayPause, a press while the coach counts "four" is journaled as the
     number confirmed aloud (four, or three if the press beat the reaction allowance)."""
-    proc, term, slave, transcript = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1"))
+    proc, term, slave, transcript = start_on_bus(
+        tmp_path, voicecoach_home, bus.env(), mini_routine(1, "1")
+    )
     assert term.expect(b"How many in reserve?", 60), term.text
     assert term.expect(b"zero", 30), term.text  # the count, after the proposal
     assert term.expect(b"four", 30), term.text
     bus.press("PlayPause")
     assert term.expect(b"in reserve.", 10), term.text
-    _finish(proc, term, slave)
+    finish_run(proc, term, slave)
     events = _events(transcript)
     said = [t for k, t in events if k == "say"]
     answer = int(next(t for k, t in events if k == "answer"))
@@ -149,7 +126,7 @@ def test_rir_stepped_with_next_and_previous(
     bus: SessionBus, tmp_path: Path, voicecoach_home: Path
 ) -> None:
     """Next, Next, Previous from the proposed two, then PlayPause: three is journaled."""
-    proc, term, slave, _ = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1"))
+    proc, term, slave, _ = start_on_bus(tmp_path, voicecoach_home, bus.env(), mini_routine(1, "1"))
     assert term.expect(b"How many in reserve?", 60), term.text
     assert term.expect(b"Two?", 30), term.text
     for method, heard in (("Next", b"Three?"), ("Next", b"Four?"), ("Previous", b"Three?")):
@@ -157,7 +134,7 @@ def test_rir_stepped_with_next_and_previous(
         assert term.expect(heard, 10), term.text
     bus.press("PlayPause")
     assert term.expect(b"Three in reserve.", 10), term.text
-    _finish(proc, term, slave)
+    finish_run(proc, term, slave)
     assert _sets(voicecoach_home) == [(1, 1, 3)]
 
 
@@ -165,7 +142,7 @@ def test_undo_within_seconds_reopens_the_question(
     bus: SessionBus, tmp_path: Path, voicecoach_home: Path
 ) -> None:
     """Previous right after "Two in reserve." takes it back; the next answer is journaled."""
-    proc, term, slave, _ = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1"))
+    proc, term, slave, _ = start_on_bus(tmp_path, voicecoach_home, bus.env(), mini_routine(1, "1"))
     assert term.expect(b"How many in reserve?", 60), term.text
     assert term.expect(b"Two?", 30), term.text
     bus.press("PlayPause")
@@ -176,7 +153,7 @@ def test_undo_within_seconds_reopens_the_question(
     assert term.expect(b"One?", 10), term.text
     bus.press("PlayPause")
     assert term.expect(b"One in reserve.", 10), term.text
-    _finish(proc, term, slave)
+    finish_run(proc, term, slave)
     assert _sets(voicecoach_home) == [(1, 1, 1)]
 
 
@@ -275,14 +252,16 @@ def test_bus_gone_mid_session_the_run_goes_on(tmp_path: Path, voicecoach_home: P
         pytest.skip("dbus-daemon is needed")
     own = SessionBus()  # this test kills its bus, so not the module's
     try:
-        proc, term, slave, _ = _start(tmp_path, voicecoach_home, own, mini_routine(1, "3"))
+        proc, term, slave, _ = start_on_bus(
+            tmp_path, voicecoach_home, own.env(), mini_routine(1, "3")
+        )
         assert term.expect(b"[set] Upright row set 1/1", 60), term.text
         assert own.wait_for_player()
         own.stop()
         assert term.expect(b"How many in reserve?", 60), term.text
         term.send(b"2")
         assert term.expect(b"Workout done", 60), term.text
-        _finish(proc, term, slave)
+        finish_run(proc, term, slave)
     finally:
         own.stop()
     assert "Traceback" not in term.text and "Exception" not in term.text
@@ -298,7 +277,9 @@ def test_presses_queued_across_the_end_of_the_workout_cannot_hold_it(
     which then marked the finished session aborted.)"""
     import time
 
-    proc, term, slave, _ = _start(tmp_path, voicecoach_home, bus, mini_routine(1, "1", "End"))
+    proc, term, slave, _ = start_on_bus(
+        tmp_path, voicecoach_home, bus.env(), mini_routine(1, "1", "End")
+    )
     try:
         assert term.expect(b"[set] Upright row set 1/1", 60), term.text
         assert bus.wait_for_player()
@@ -323,11 +304,7 @@ def test_presses_queued_across_the_end_of_the_workout_cannot_hold_it(
             pytest.fail(f"still running 15 s after the presses: {term.text[-1500:]}")
         ended_after = time.monotonic() - started
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        term.drain(1)
-        os.close(term.master)
-        os.close(slave)
+        close_terminal(proc, term, slave, drain=1)
     assert presses >= 3, presses  # some presses did land across the end
     assert code == 0, term.text
     assert ended_after < 15, ended_after

@@ -7,7 +7,6 @@ espeak-ng speech of the command words is played into it while a real
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -19,11 +18,11 @@ from helpers import (
     PYTHON,
     PulseServer,
     add_mic,
-    mini_routine,
+    in_terminal,
     remove_mic,
-    start_in_terminal,
     voicecoach_env,
 )
+from mic_helpers import LISTEN, listening_run, play_into_mic, say_into_mic, wait_capturing
 
 pytest.importorskip("pocketsphinx")
 
@@ -36,64 +35,18 @@ def mic(pulse: PulseServer) -> PulseServer:
     remove_mic(pulse, loaded)
 
 
-def _play_into_mic(pulse: PulseServer, raw: Path, rate: int) -> None:
-    subprocess.run(
-        [
-            "pacat",
-            "--playback",
-            "--raw",
-            "--format=s16le",
-            f"--rate={rate}",
-            "--channels=1",
-            "--device=mic",
-            str(raw),
-        ],
-        env=dict(os.environ, **pulse.env()),
-        check=True,
-        timeout=30,
-    )
-
-
-def _say_into_mic(pulse: PulseServer, text: str, folder: Path) -> None:
-    """Render ``text`` with voicecoach's own espeak-ng voice and play it into the mic sink."""
-    from voicecoach.settings import Settings
-    from voicecoach.speech import make_voice
-
-    voice = make_voice(Settings(engine="espeak"), None)
-    try:
-        clip = voice.clip(text)
-    finally:
-        voice.close()
-    raw = folder / f"{text.replace(' ', '_')}.raw"
-    # A quarter second of silence first: on a loaded machine paplay's stream can start
-    # late and lose its first ~60 ms (seen: "done" arrived without its "d"), which
-    # should cost silence, not the word. Half a second after lets the detector close it.
-    raw.write_bytes(bytes(2 * (clip.rate // 4)) + clip.pcm + bytes(clip.rate))
-    _play_into_mic(pulse, raw, clip.rate)
-
-
 def test_spoken_three_answers_and_done_ends_the_set(
     mic: PulseServer, tmp_path: Path, voicecoach_home: Path
 ) -> None:
     """ "done" ends the set early and "three" answers the RIR question: journal rir=3."""
-    routine = tmp_path / "listen.yaml"
-    routine.write_text(mini_routine(1, "10", "Listen E2E"))
-    proc, term, slave, _ = start_in_terminal(
-        ["run", str(routine), "--audio", "none", "--engine", "espeak", "--listen"],
-        voicecoach_env(voicecoach_home, **mic.env()),
-    )
-    try:
+    with listening_run(mic, voicecoach_home, tmp_path, "10", "Listen E2E", *LISTEN) as (proc, term):
         assert term.expect("rep 2 · pull".encode(), 60), term.text
-        _say_into_mic(mic, "done", tmp_path)
+        assert wait_capturing(mic), term.text  # the listener is up, in the set's window
+        say_into_mic(mic, "done", tmp_path)
         assert term.expect(b"How many in reserve?", 30), term.text
-        _say_into_mic(mic, "three", tmp_path)
+        say_into_mic(mic, "three", tmp_path)
         assert term.expect(b"Three in reserve.", 30), term.text
         assert proc.wait(60) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(term.master)
-        os.close(slave)
     db = voicecoach_home / "data" / "journal.sqlite3"
     rows = sqlite3.connect(db).execute("SELECT reps, rir FROM sets").fetchall()
     assert len(rows) == 1
@@ -107,28 +60,20 @@ def test_spoken_three_then_no_takes_it_back_and_asks_again(
 ) -> None:
     """ "three", confirmed aloud, then "no" within 3 s: the question is asked again, and
     the key typed then is the answer the journal keeps."""
-    routine = tmp_path / "listen.yaml"
-    routine.write_text(mini_routine(1, "2", "Listen undo"))
-    proc, term, slave, _ = start_in_terminal(
-        ["run", str(routine), "--audio", "none", "--engine", "espeak", "--listen"],
-        voicecoach_env(voicecoach_home, **mic.env()),
-    )
-    try:
+    with listening_run(mic, voicecoach_home, tmp_path, "2", "Listen undo", *LISTEN) as (proc, term):
         assert term.expect(b"[set]", 60), term.text
-        os.write(term.master, b"\n")  # the set ends at once: straight to the question
+        term.send(b"\n")  # the set ends at once: straight to the question
         assert term.expect(b"How many in reserve?", 30), term.text
-        _say_into_mic(mic, "three", tmp_path)
+        # The listener starts beside the session: speak once it captures, in the question's
+        # window (it may come up after the question is asked), not after a guessed delay.
+        assert wait_capturing(mic), term.text
+        say_into_mic(mic, "three", tmp_path)
         assert term.expect(b"Three in reserve.", 30), term.text
-        _say_into_mic(mic, "no", tmp_path)
+        say_into_mic(mic, "no", tmp_path)
         assert term.expect(b"How many in reserve?", 10), term.text  # asked again
-        os.write(term.master, b"1")
+        term.send(b"1")
         assert term.expect(b"One in reserve.", 30), term.text
         assert proc.wait(60) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(term.master)
-        os.close(slave)
     db = voicecoach_home / "data" / "journal.sqlite3"
     assert sqlite3.connect(db).execute("SELECT rir FROM sets").fetchall() == [(1,)]
 
@@ -142,31 +87,12 @@ def test_the_coach_never_answers_itself(
     the listener hears every cue, "How many in reserve? Press zero to five." included.
     Nobody answers: the set runs its three reps and the RIR stays unknown.
     """
-    routine = tmp_path / "listen.yaml"
-    routine.write_text(mini_routine(1, "3", "Listen Self"))
-    env = voicecoach_env(voicecoach_home, **{**mic.env(), "PULSE_SINK": "mic"})
-    proc, term, slave, _ = start_in_terminal(
-        [
-            "run",
-            str(routine),
-            "--audio",
-            "stream",
-            "--engine",
-            "espeak",
-            "--listen",
-            "--rir-timeout",
-            "12",
-        ],
-        env,
-    )
-    try:
+    options = ("--audio", "stream", "--engine", "espeak", "--listen", "--rir-timeout", "12")
+    with listening_run(
+        mic, voicecoach_home, tmp_path, "3", "Listen Self", *options, PULSE_SINK="mic"
+    ) as (proc, term):
         assert term.expect(b"sets saved", 120), term.text  # reading drains the pty
         assert proc.wait(30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(term.master)
-        os.close(slave)
     assert "not listening" not in term.text  # the listener was on, hearing the mic sink
     assert "[answer] -" in term.text  # the question timed out: nothing was heard as an answer
     db = voicecoach_home / "data" / "journal.sqlite3"
@@ -178,21 +104,14 @@ def test_mic_test_shows_the_level_and_the_word_heard(
     mic: PulseServer, tmp_path: Path, voicecoach_home: Path
 ) -> None:
     """``voicecoach mic-test`` draws a level meter and names the command said into the mic."""
-    proc, term, slave, _ = start_in_terminal(
-        ["mic-test", "--seconds", "8"], voicecoach_env(voicecoach_home, **mic.env())
-    )
-    try:
+    env = voicecoach_env(voicecoach_home, **mic.env())
+    with in_terminal(["mic-test", "--seconds", "8"], env) as (proc, term):
         assert term.expect(b"listening on", 30), term.text
         assert term.expect(b"dBFS", 10), term.text  # the live meter, on a terminal
-        _say_into_mic(mic, "done", tmp_path)
+        say_into_mic(mic, "done", tmp_path)
         assert term.expect(b"heard: done", 15), term.text
         assert term.expect(b"heard 1 command", 20), term.text
         assert proc.wait(30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(term.master)
-        os.close(slave)
 
 
 def test_mic_test_without_that_microphone_says_so(mic: PulseServer, voicecoach_home: Path) -> None:
@@ -215,31 +134,21 @@ def test_listening_is_off_unless_asked(
 ) -> None:
     """With a microphone present but no --listen, a spoken "done" changes nothing.
 
-    The screen says once how to turn voice answers on; the set runs its ten reps
-    and the key answers the question.
+    The screen says once how to turn voice answers on; the set runs all its six reps
+    (a "done" taken at rep 2 would end it by rep 4) and the key answers the question.
     """
-    routine = tmp_path / "listen.yaml"
-    routine.write_text(mini_routine(1, "10", "Listen off E2E"))
-    proc, term, slave, _ = start_in_terminal(
-        ["run", str(routine), "--audio", "none", "--engine", "espeak"],
-        voicecoach_env(voicecoach_home, **mic.env()),
-    )
-    try:
+    options = ("--audio", "none", "--engine", "espeak")
+    with listening_run(mic, voicecoach_home, tmp_path, "6", "Listen off", *options) as (proc, term):
         assert term.expect(b"voice answers are off: run with --listen", 60), term.text
         assert term.expect("rep 2 · pull".encode(), 60), term.text
-        _say_into_mic(mic, "done", tmp_path)
+        say_into_mic(mic, "done", tmp_path)
         assert term.expect(b"How many in reserve?", 60), term.text
-        _say_into_mic(mic, "three", tmp_path)
-        os.write(term.master, b"1")
+        say_into_mic(mic, "three", tmp_path)
+        term.send(b"1")
         assert term.expect(b"One in reserve.", 30), term.text
         assert proc.wait(60) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(term.master)
-        os.close(slave)
     db = voicecoach_home / "data" / "journal.sqlite3"
-    assert sqlite3.connect(db).execute("SELECT reps, rir FROM sets").fetchall() == [(10, 1)]
+    assert sqlite3.connect(db).execute("SELECT reps, rir FROM sets").fetchall() == [(6, 1)]
 
 
 def _clip_16k(voice: object, text: str) -> bytes:
@@ -256,7 +165,7 @@ def _clip_16k(voice: object, text: str) -> bytes:
 def _enrol_the_lifter(folder: Path) -> Path:
     """Save an enrolment of the lifter, and render the neighbour's "fine" (16 kHz raw).
 
-    The lifter is voicecoach's default espeak-ng voice, the one _say_into_mic speaks
+    The lifter is voicecoach's default espeak-ng voice, the one say_into_mic speaks
     with, enrolled from renders of it slower and faster than it will answer (150, 185
     and 220 words a minute against 175: a synthetic voice varies less than a person);
     the neighbour is espeak's Scottish English voice.
@@ -297,25 +206,18 @@ def test_with_an_enrolment_a_neighbours_fine_changes_nothing(
     # Without the enrolment this "fine" would be an answer: the grammar hears "five".
     heard = Recogniser().decode(fine.read_bytes(), WINDOWS["answer"])
     assert heard.word == "five"
-    routine = tmp_path / "listen.yaml"
-    routine.write_text(mini_routine(1, "2", "Listen neighbour"))
-    proc, term, slave, _ = start_in_terminal(
-        ["run", str(routine), "--audio", "none", "--engine", "espeak", "--listen"],
-        voicecoach_env(voicecoach_home, **mic.env()),
-    )
-    try:
+    with listening_run(mic, voicecoach_home, tmp_path, "2", "Listen neighbour", *LISTEN) as (
+        proc,
+        term,
+    ):
         assert term.expect(b"[set]", 60), term.text
-        os.write(term.master, b"\n")  # the set ends at once: straight to the question
+        term.send(b"\n")  # the set ends at once: straight to the question
         assert term.expect(b"How many in reserve?", 30), term.text
-        _play_into_mic(mic, fine, MIC_RATE)
-        _say_into_mic(mic, "three", tmp_path)
+        assert wait_capturing(mic), term.text  # the listener is up, in the question's window
+        play_into_mic(mic, fine, MIC_RATE)
+        say_into_mic(mic, "three", tmp_path)
         assert term.expect(b"Three in reserve.", 30), term.text
         assert proc.wait(60) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(term.master)
-        os.close(slave)
     assert "Five in reserve." not in term.text  # the neighbour's "fine" was not taken
     assert "voice enrolment not used" not in term.text
     db = voicecoach_home / "data" / "journal.sqlite3"

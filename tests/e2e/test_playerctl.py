@@ -9,17 +9,14 @@ them, and that its commands mean what the manual (docs/manual.md) says they do.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dbus_helpers import SessionBus
-from helpers import mini_routine, start_in_terminal, voicecoach_env
+from dbus_helpers import SessionBus, finish_run, need_tools, start_on_bus
+from helpers import mini_routine
 
-FAST = ["--audio", "none", "--engine", "estimate"]
 # A rest long enough that the presses in it land inside it on a busy machine.
 LONG_REST = mini_routine(2, "3", "Playerctl").replace("rest: 3s", "rest: 30s")
 META = "{{title}}|{{artist}}"
@@ -27,11 +24,7 @@ META = "{{title}}|{{artist}}"
 
 @pytest.fixture(scope="module")
 def bus() -> Iterator[SessionBus]:
-    needed = ("dbus-daemon", "playerctl")
-    if any(shutil.which(tool) is None for tool in needed):
-        if os.environ.get("CI"):
-            pytest.fail("dbus-daemon/playerctl missing under CI: run scripts/install.sh --test")
-        pytest.skip("dbus-daemon and playerctl are needed for the playerctl tests")
+    need_tools("dbus-daemon", "playerctl")
     daemon = SessionBus()
     try:
         yield daemon
@@ -43,13 +36,7 @@ def test_playerctl_drives_a_run(bus: SessionBus, tmp_path: Path, voicecoach_home
     """metadata and status show the set; play-pause ends it; next and play-pause answer
     reps in reserve; in the rest play-pause pauses and resumes, previous repeats and next
     skips; next skips the last set."""
-    routine = tmp_path / "routine.yaml"
-    routine.write_text(LONG_REST)
-    transcript = tmp_path / "run.jsonl"
-    proc, term, slave, _ = start_in_terminal(
-        ["run", str(routine), *FAST, "--transcript", str(transcript)],
-        voicecoach_env(voicecoach_home, **bus.env()),
-    )
+    proc, term, slave, transcript = start_on_bus(tmp_path, voicecoach_home, bus.env(), LONG_REST)
     try:
         assert term.expect(b"[set] Upright row set 1/2", 60), term.text
         assert bus.wait_for_player()
@@ -86,13 +73,8 @@ def test_playerctl_drives_a_run(bus: SessionBus, tmp_path: Path, voicecoach_home
         assert second.startswith("Upright row|Set 2 of 2 · ")
         bus.playerctl("next")
         assert term.expect(b"[skip] Upright row", 30), term.text
-        assert proc.wait(60) == 0, term.text
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        term.drain(1)
-        os.close(term.master)
-        os.close(slave)
+        finish_run(proc, term, slave)
     events = [(e["kind"], e["text"]) for e in map(json.loads, transcript.read_text().splitlines())]
     kinds = [k for k, _ in events]
     assert ("answer", "3") in events  # the RIR chosen with playerctl

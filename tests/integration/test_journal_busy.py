@@ -12,19 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from voicecoach.cli.main import cli
+from journal_helpers import ALL_FOUR, dry_run_four_sets, saved_sets
 from voicecoach.journal.safe import SafeJournal
 from voicecoach.journal.store import Journal, SetRecord
 from voicecoach.routines.loads import Weight
-
-ROUTINE = """\
-name: Busy
-exercises:
-  - {use: barbell-row, sets: 4, reps: 3-5, load: 100 lb, rest: 30s, tempo: [pull 1, lower 1]}
-"""
-ALL_FOUR = [(1, 100.0), (2, 105.0), (3, 110.0), (4, 115.0)]
 
 
 class _Lock:
@@ -68,27 +60,6 @@ def _hold_lock_from(monkeypatch: pytest.MonkeyPatch, lock: _Lock, first: int, la
     monkeypatch.setattr(SafeJournal, "record", record)
 
 
-def _run(tmp_path: Path, db: Path) -> tuple[int, str, str]:
-    routine = tmp_path / "busy.yaml"
-    routine.write_text(ROUTINE)
-    r = CliRunner().invoke(
-        cli,
-        [
-            *("run", str(routine), "--dry-run", "--engine", "estimate"),
-            *("--answers", "2,2,2,2", "--db", str(db)),
-        ],
-    )
-    return r.exit_code, r.stdout, r.stderr
-
-
-def _sets(db: Path) -> list[tuple[int, float]]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute("SELECT set_no, weight FROM sets ORDER BY id").fetchall()
-    finally:
-        con.close()
-
-
 def test_a_set_written_while_an_import_holds_the_lock_is_saved_when_it_frees(
     tmp_path: Path, journal: tuple[Path, _Lock], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -96,13 +67,13 @@ def test_a_set_written_while_an_import_holds_the_lock_is_saved_when_it_frees(
     and set two is in the journal once (with its answer) after the lock frees at set three."""
     db, lock = journal
     _hold_lock_from(monkeypatch, lock, 2, 2)
-    code, out, err = _run(tmp_path, db)
+    code, out, err = dry_run_four_sets(tmp_path, db, "Busy")
     assert code == 0, err
     assert "Saving failed" not in out and "Saving failed" not in err
     assert "fail" not in out.lower()
     assert err.count("is busy (an import?)") == 1, err
     assert "can be written again" not in err  # one line for the whole episode
-    assert _sets(db) == ALL_FOUR
+    assert saved_sets(db) == ALL_FOUR
     con = sqlite3.connect(db)
     rir = con.execute("SELECT rir FROM sets WHERE set_no = 2").fetchall()
     con.close()
@@ -118,21 +89,21 @@ def test_a_lock_held_past_the_end_keeps_the_sets_for_the_next_run_without_a_word
     saying the journal was busy, and the next run (lock freed) takes them in once."""
     db, lock = journal
     _hold_lock_from(monkeypatch, lock, 3, 99)
-    code, out, err = _run(tmp_path, db)
+    code, out, err = dry_run_four_sets(tmp_path, db, "Busy")
     assert code == 0, err
     assert "Saving failed" not in out and "Saving failed" not in err
     assert "free some space" not in err
     assert err.count("is busy (an import?)") == 1, err
     assert err.count("was still busy (an import?): 2 sets are kept in") == 1, err
-    assert _sets(db) == ALL_FOUR[:2]
+    assert saved_sets(db) == ALL_FOUR[:2]
     files = list(tmp_path.glob("journal.sqlite3.recovery-*.jsonl"))
     assert len(files) == 1 and len(files[0].read_text().splitlines()) == 3  # 2 sets + finish
     lock.free()
     monkeypatch.undo()
-    code, _out, err = _run(tmp_path, db)
+    code, _out, err = dry_run_four_sets(tmp_path, db, "Busy")
     assert code == 0, err
     assert "recovered 2 unsaved sets" in err
-    sets = _sets(db)
+    sets = saved_sets(db)
     assert sets[:4] == ALL_FOUR and len(sets) == 8  # each kept set once, then this run's four
     assert not list(tmp_path.glob("*.recovery-*.jsonl"))
 
@@ -179,4 +150,4 @@ def test_while_the_lock_is_held_a_set_waits_a_moment_not_the_full_timeout(
     assert j.pending == [] and wait_ms(j) == 300
     j.close()
     assert len(said) == 1 and "is busy (an import?)" in said[0]
-    assert _sets(db) == [(1, 100.0)]
+    assert saved_sets(db) == [(1, 100.0)]

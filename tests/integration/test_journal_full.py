@@ -1,8 +1,10 @@
 """A journal write that fails (a full disk) loses no set: it is kept, retried and recovered.
 
-Issue 15, finding 1. The failure is injected at the journal's one write path
-(``Connection.execute`` of the real SQLite connection) with the error SQLite
-raises on a full disk; tests/e2e/test_full_disk.py fills a real tmpfs.
+A full disk must never cost a lifter a set they did: the sets are the point of
+the journal, and the disk fills mid-workout, not at a convenient moment. The
+failure is injected at the journal's one write path (``Connection.execute`` of
+the real SQLite connection) with the error SQLite raises on a full disk;
+tests/e2e/test_data_safety.py fills a real tmpfs.
 """
 
 from __future__ import annotations
@@ -14,14 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from journal_helpers import ALL_FOUR, dry_run_four_sets, saved_sets
 from voicecoach.cli.main import cli
 from voicecoach.journal import store as journal_module
-
-ROUTINE = """\
-name: Full
-exercises:
-  - {use: barbell-row, sets: 4, reps: 3-5, load: 100 lb, rest: 30s, tempo: [pull 1, lower 1]}
-"""
 
 
 class _Disk:
@@ -54,39 +51,18 @@ def disk(monkeypatch: pytest.MonkeyPatch) -> type[_Disk]:
     return _Disk
 
 
-def _run(tmp_path: Path, db: Path) -> tuple[int, str, str]:
-    routine = tmp_path / "full.yaml"
-    routine.write_text(ROUTINE)
-    r = CliRunner().invoke(
-        cli,
-        [
-            *("run", str(routine), "--dry-run", "--engine", "estimate"),
-            *("--answers", "2,2,2,2", "--db", str(db)),
-        ],
-    )
-    return r.exit_code, r.stdout, r.stderr
-
-
-def _sets(db: Path) -> list[tuple[int, float]]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute("SELECT set_no, weight FROM sets ORDER BY set_no").fetchall()
-    finally:
-        con.close()
-
-
 def test_disk_full_mid_session_exits_0_and_keeps_sets_in_a_recovery_file(
     tmp_path: Path, disk: type[_Disk]
 ) -> None:
     """The disk fills after set one: exit 0, said aloud once, sets 2-4 in a recovery file."""
     db = tmp_path / "journal.sqlite3"
     disk.full_after = 1
-    code, out, err = _run(tmp_path, db)
+    code, out, err = dry_run_four_sets(tmp_path, db, "Full")
     assert code == 0, err
     assert out.count('SAY "Saving failed; your sets are kept."') == 1
     assert err.count("Saving failed") == 1 and "disk is full" in err
     assert "voicecoach journal recover" in err
-    assert _sets(db) == [(1, 100.0)]
+    assert saved_sets(db, "set_no") == [(1, 100.0)]
     files = list(tmp_path.glob("journal.sqlite3.recovery-*.jsonl"))
     assert len(files) == 1 and len(files[0].read_text().splitlines()) == 4  # 3 sets + finish
 
@@ -95,12 +71,12 @@ def test_journal_recover_takes_the_kept_sets_in(tmp_path: Path, disk: type[_Disk
     """After space is freed, 'journal recover' adds every kept set and marks the file done."""
     db = tmp_path / "journal.sqlite3"
     disk.full_after = 1
-    assert _run(tmp_path, db)[0] == 0
+    assert dry_run_four_sets(tmp_path, db, "Full")[0] == 0
     disk.full_after = None
     r = CliRunner().invoke(cli, ["journal", "recover", "--db", str(db)])
     assert r.exit_code == 0, r.stderr
     assert "3 sets recovered" in r.stdout
-    assert _sets(db) == [(1, 100.0), (2, 105.0), (3, 110.0), (4, 115.0)]
+    assert saved_sets(db, "set_no") == ALL_FOUR
     status = sqlite3.connect(db).execute("SELECT COUNT(*), MAX(status) FROM sessions").fetchone()
     assert status == (1, "completed")
     assert not list(tmp_path.glob("*.recovery-*.jsonl"))
@@ -112,12 +88,12 @@ def test_next_run_takes_the_kept_sets_in(tmp_path: Path, disk: type[_Disk]) -> N
     """The next run takes the recovery file in by itself, and says so."""
     db = tmp_path / "journal.sqlite3"
     disk.full_after = 1
-    assert _run(tmp_path, db)[0] == 0
+    assert dry_run_four_sets(tmp_path, db, "Full")[0] == 0
     disk.full_after = None
-    code, _out, err = _run(tmp_path, db)
+    code, _out, err = dry_run_four_sets(tmp_path, db, "Full")
     assert code == 0
     assert "recovered 3 unsaved sets" in err
-    assert len(_sets(db)) == 8
+    assert len(saved_sets(db, "set_no")) == 8
 
 
 def test_a_write_that_works_again_saves_the_kept_sets_at_the_next_set(
@@ -134,10 +110,10 @@ def test_a_write_that_works_again_saves_the_kept_sets_at_the_next_set(
         real_record(self, session_id, s)
 
     monkeypatch.setattr(SafeJournal, "record", record)
-    code, _out, err = _run(tmp_path, db)
+    code, _out, err = dry_run_four_sets(tmp_path, db, "Full")
     assert code == 0
     assert "can be written again" in err
-    assert _sets(db) == [(1, 100.0), (2, 105.0), (3, 110.0), (4, 115.0)]
+    assert saved_sets(db, "set_no") == ALL_FOUR
     assert not list(tmp_path.glob("*.recovery-*.jsonl"))
 
 
@@ -162,13 +138,13 @@ def test_unsaved_sets_are_on_disk_at_once_and_survive_a_kill(
     monkeypatch.setattr(SafeJournal, "record", record)
     monkeypatch.setattr(SafeJournal, "close", lambda self: None)
     disk.full_after = 1
-    _run(tmp_path, db)
+    dry_run_four_sets(tmp_path, db, "Full")
     # Each set is written before its question and again with its answer. Set one is
     # saved; set two is on disk the moment its first write failed, its answer replaces
     # it there; set three is on disk before its question (the kill comes there).
     assert seen == [0, 0, 1, 1, 2]
     disk.full_after = None
     monkeypatch.undo()
-    code, _out, err = _run(tmp_path, db)
+    code, _out, err = dry_run_four_sets(tmp_path, db, "Full")
     assert code == 0, err
     assert "recovered 2 unsaved sets" in err

@@ -130,28 +130,33 @@ def test_a_hundred_thousand_lines_stream_in_flat_memory(
     tmp_path: Path, voicecoach_home: Path
 ) -> None:
     """100,000 sets (positions kept apart by session): taken in, and the process's peak
-    memory stays far below what holding the parsed file would take (610 MB before)."""
+    memory stays far below what holding the parsed file would take."""
     db, file = tmp_path / "j.sqlite3", tmp_path / "j.sqlite3.recovery-1.jsonl"
     first = datetime(2026, 1, 1)
+    sets = [_set(p) for p in range(10)]  # built once: the file's lines differ by session
     with file.open("w") as f:
         for n in range(100_000):
             started = (first + timedelta(minutes=n // 10)).isoformat()
-            f.write(_line(_set(n % 10), started_at=started) + "\n")
+            f.write(_line(sets[n % 10], started_at=started) + "\n")
     script = (
-        "import resource, sys\n"
+        "import sys\n"
         "from voicecoach.cli.main import cli\n"
         "try:\n"
         f"    cli(['journal', 'recover', '--db', {str(db)!r}, {str(file)!r}])\n"
         "except SystemExit as e:\n"
         "    code = e.code\n"
-        "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, code)\n"
+        "hwm = [n for n in open('/proc/self/status') if n.startswith('VmHWM:')][0]\n"
+        "print('peak', hwm.split()[1], code)\n"
     )
     done = subprocess.run(
         [PYTHON, "-c", script], env=voicecoach_env(voicecoach_home), capture_output=True, text=True
     )
     assert "100000 sets recovered" in done.stdout, done.stdout + done.stderr
     peak_kb = int(done.stdout.split("peak ")[1].split()[0])
-    # Holding the parsed file took 610 MB; streamed, the whole process peaked at 49 MB
-    # alone and 162 MB beside a loaded suite. A bound on memory, not on time.
-    assert peak_kb < 400_000, peak_kb
+    # The process's own peak (VmHWM), not ru_maxrss: subprocess starts the child with
+    # vfork, and Linux carries the parent's peak over into the child's ru_maxrss, so it
+    # reported this pytest worker's peak (473 MB on a busy worker) instead. Streamed,
+    # recover peaks at ~26 MB; the parsed file alone, held as dicts, takes ~466 MB.
+    # A bound on memory, not on time.
+    assert peak_kb < 100_000, peak_kb
     assert _rows(db, "SELECT COUNT(*) FROM sets") == [(100_000,)]

@@ -205,12 +205,13 @@ class _Mic:
         import threading
 
         self.chunks: queue.Queue[tuple[bytes, float]] = queue.Queue()
-        self.capturing = True
+        self.capturing = False
         self.paused = threading.Event()
         self.resumed = threading.Event()
+        self.opened = False
 
-    def start(self) -> None:
-        pass
+    def open(self) -> None:
+        self.opened = True  # open, not capturing: the listener resumes it for a window
 
     def pause(self) -> None:
         self.capturing = False
@@ -227,7 +228,7 @@ class _Mic:
 
 
 def test_capture_pauses_while_no_word_can_be_taken() -> None:
-    """Idle (a rest), the microphone is paused; a set resumes it; the rest pauses it again."""
+    """Opened idle, the microphone is not captured from; a set resumes it; a rest pauses it."""
     from voicecoach.inputs.listener import ListeningThread
 
     clock = FakeClock()
@@ -236,13 +237,36 @@ def test_capture_pauses_while_no_word_can_be_taken() -> None:
     thread = ListeningThread(listener, mic, segmenter=_Seg())  # type: ignore[arg-type]
     thread.start()
     try:
-        assert mic.paused.wait(5)
+        assert mic.opened and not mic.capturing
         listener(Event(0.0, 0.0, "set", ""))
         assert mic.resumed.wait(5)
         listener(Event(0.0, 0.0, "rest", ""))
         assert mic.paused.wait(5)
     finally:
         thread.close()
+
+
+def test_a_listener_that_comes_up_during_the_question_hears_the_answer_at_once() -> None:
+    """The events before the listener came are handed to it as it comes, not with the next
+    event: the question waits seconds with none, and "three" said then must count."""
+    from voicecoach.events import LateSink
+
+    clock = FakeClock()
+    listener, keys, _ = _listener("three", clock)
+    late = LateSink()
+    for e in (_ev("set"), _ev("ask", "RIR"), _ev("say", "How many in reserve?")):
+        late(e)
+    assert not listener.open
+    late.attach(listener)
+    assert listener.open and listener.windows.phase == "answer"
+    at = clock.now() + 1
+    assert listener.utterance(Utterance(at, at + 0.4, b"")) == SPOKEN_NUMBER[3]
+    late(_ev("answer", "3"))  # later events as they happen
+    assert not listener.open and keys == [SPOKEN_NUMBER[3]]
+    gone = LateSink()
+    gone(_ev("set"))
+    gone.attach(None)
+    gone(_ev("rest"))  # a part that never comes costs nothing
 
 
 class _Seg:

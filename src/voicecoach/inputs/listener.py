@@ -112,7 +112,7 @@ class ListeningThread:
         self._thread = threading.Thread(target=self._run, name="voicecoach-listen", daemon=True)
 
     def start(self) -> None:
-        self.mic.start()
+        self.mic.open()  # captured from only once a window opens (the loop resumes it)
         self._thread.start()
 
     def _run(self) -> None:

@@ -97,6 +97,13 @@ class Microphone:
         self._device: Any = None
 
     def start(self) -> None:
+        """Open the device and capture at once (mic-test, mic-train)."""
+        self.open()
+        self.resume()
+
+    def open(self) -> None:
+        """Open the device without capturing: the listener resumes it when a window opens,
+        so nothing is captured before a word can count."""
         import miniaudio
 
         try:
@@ -112,7 +119,6 @@ class Microphone:
             raise MicrophoneUnavailable(
                 f"the microphone {self.name!r} did not open ({exc})"
             ) from None
-        self.resume()
 
     @property
     def capturing(self) -> bool:
