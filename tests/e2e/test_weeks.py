@@ -115,7 +115,11 @@ def _children(pid: int) -> list[str]:
 def test_sigterm_while_speech_is_prepared_is_a_clean_143(
     tmp_path: Path, voicecoach_home: Path
 ) -> None:
-    """SIGTERM while the speech worker loads its model: exit 143, no traceback: the model load is the slowest start-up step, where a signal is most likely to land."""
+    """SIGTERM while the speech worker loads its model: exit 143, no traceback.
+
+    The model load is the slowest step of start-up, so it is where a signal is most
+    likely to land.
+    """
     import signal
     import subprocess
     import sys
