@@ -58,6 +58,26 @@ def test_piper_session_plans_no_memory_per_shape() -> None:
     assert 2.0 < clip.seconds < 8.0
 
 
+def test_the_arena_is_shrunk_only_after_a_long_inference() -> None:
+    """A short clause reuses the arena as it is (no pages faulted in again); a long one,
+    which is what grows it, gives its memory back."""
+    import numpy as np
+
+    from voicecoach.speech.piper_engine import SHRINK_AFTER, _Shrinking
+
+    passed: list[object] = []
+
+    class Session:
+        def run(self, outputs: object, feed: object, options: object = None) -> list[str]:
+            passed.append(options)
+            return ["audio"]
+
+    session = _Shrinking(Session(), "shrink")
+    for ids in (SHRINK_AFTER - 1, SHRINK_AFTER, 3):
+        assert session.run(None, {"input": np.zeros((1, ids), dtype=np.int64)}) == ["audio"]
+    assert passed == [None, "shrink", None]
+
+
 def test_the_piper_worker_maps_big_blocks_apart_and_a_users_setting_wins(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
