@@ -18,11 +18,6 @@ from typing import Any
 
 from voicecoach import paths, safetext
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - 3.10
-    import tomli as tomllib
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -219,6 +214,12 @@ def load_settings(
     values: dict[str, Any] = {}
     names = {f.name for f in fields(Settings)}
     if config_file.exists():
+        # Imported only when there is a file to read: most runs have none, and the TOML
+        # parser's patterns cost more to compile than the rest of the settings.
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - 3.10
+            import tomli as tomllib
         try:
             data = tomllib.loads(paths.read_text(config_file, paths.CONFIG_LIMIT))
         except OSError as exc:

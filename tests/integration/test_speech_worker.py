@@ -44,16 +44,62 @@ def test_each_engine_renders_real_speech(engine: str, tmp_path: Path) -> None:
 
 def test_piper_session_plans_no_memory_per_shape() -> None:
     """The loaded voice's ONNX session has memory patterns off (the worker's peak RSS),
-    the CPU arena on and its threads not spinning (CPU wasted between operators), and
-    still speaks."""
+    the CPU arena on, shrunk after each render, and its threads not spinning (CPU
+    wasted between operators), and still speaks."""
     from voicecoach.speech.piper_engine import PiperEngine
 
     engine = PiperEngine(None, 175, 1.0)
     options = engine._voice.session.get_session_options()
     assert options.enable_mem_pattern is False and options.enable_cpu_mem_arena is True
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    run = engine._voice.session.run_options
+    assert run.get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
     clip = engine.render("Total volume twelve thousand seven hundred fifty-five pounds.")
     assert 2.0 < clip.seconds < 8.0
+
+
+def test_the_arena_is_shrunk_only_after_a_long_inference() -> None:
+    """A short clause reuses the arena as it is (no pages faulted in again); a long one,
+    which is what grows it, gives its memory back."""
+    import numpy as np
+
+    from voicecoach.speech.piper_engine import SHRINK_AFTER, _Shrinking
+
+    passed: list[object] = []
+
+    class Session:
+        def run(self, outputs: object, feed: object, options: object = None) -> list[str]:
+            passed.append(options)
+            return ["audio"]
+
+    session = _Shrinking(Session(), "shrink")
+    for ids in (SHRINK_AFTER - 1, SHRINK_AFTER, 3):
+        assert session.run(None, {"input": np.zeros((1, ids), dtype=np.int64)}) == ["audio"]
+    assert passed == [None, "shrink", None]
+
+
+def test_the_piper_worker_maps_big_blocks_apart_and_a_users_setting_wins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The shrunk arena's blocks leave the process only if glibc maps them apart; the
+    worker's environment says so, unless the user set the variable."""
+    from voicecoach.speech.engines import EngineSpec
+
+    def worker_env() -> str:
+        renderer = worker_client.WorkerRenderer(EngineSpec("piper", "joe"))
+        try:
+            renderer.start()
+            pid = renderer._proc.pid  # type: ignore[union-attr]
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        finally:
+            renderer.close()
+        found = [e for e in environ if e.startswith(b"MALLOC_MMAP_THRESHOLD_=")]
+        return found[0].decode().partition("=")[2] if found else ""
+
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    assert worker_env() == str(1 << 20)
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "262144")
+    assert worker_env() == "262144"
 
 
 def test_piper_phrase_is_cached_under_its_own_key(tmp_path: Path) -> None:

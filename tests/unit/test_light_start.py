@@ -221,3 +221,44 @@ def test_by_the_first_clip_a_run_has_loaded_no_whole_library_radio_client_or_met
         timeout=60,
     )
     assert run.stdout.split() == ["-", "0"], run.stderr
+
+
+def test_a_run_without_a_config_file_or_a_rack_loads_no_toml_parser_or_fractions() -> None:
+    probe = (
+        "import sys; from pathlib import Path; "
+        "from voicecoach.settings import load_settings; "
+        "from voicecoach.routines.catalog import load; "
+        "import voicecoach.session.runner; "
+        "load_settings(Path('/nonexistent/config.toml'), {}); load('pull-day'); "
+        "print(' '.join(m for m in ['tomllib', 'tomli', 'fractions'] if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == []
+
+
+def test_a_built_in_name_is_found_without_listing_the_folder(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from voicecoach.routines import catalog
+    from voicecoach.routines.problems import RoutineError
+
+    listed = catalog.builtin_paths()
+    calls: list[int] = []
+
+    def listing() -> dict:  # type: ignore[type-arg]
+        calls.append(1)
+        return listed
+
+    monkeypatch.setattr(catalog, "builtin_paths", listing)
+    assert catalog.resolve("pull-day") == listed["pull-day"]
+    assert catalog.resolve("pull-day.yaml") == listed["pull-day"]
+    assert calls == []
+    # Anything else is looked up in the listing, and an unknown name lists the built-ins.
+    for name in ("../routines/pull-day", "no-such-routine"):
+        try:
+            catalog.resolve(name)
+        except RoutineError as exc:
+            assert "pull-day" in str(exc)
+        else:
+            raise AssertionError(name)
+    assert len(calls) == 2

@@ -107,6 +107,19 @@ def test_clip_checks() -> None:
     assert clip_problem(speech(1.2), text) is None
 
 
+def test_a_hum_just_under_or_over_the_bounds_gets_the_verdict_of_every_sample() -> None:
+    """The check looks at a quarter of the samples; near its bounds it says what looking
+    at all of them says."""
+    import array
+
+    text = "Rest ninety seconds."
+    n = 22050
+    quiet = array.array("h", [90 if (i // 55) % 2 else -90 for i in range(n)])
+    assert clip_problem(from_samples(quiet), text) == "silence"  # RMS 90 < 100
+    soft = array.array("h", [1100 if (i // 55) % 2 else -1100 for i in range(n)])
+    assert clip_problem(from_samples(soft), text) is None
+
+
 def test_render_ahead_runs_in_order_in_the_background() -> None:
     """want() renders on another thread, first phrase first; clip() then finds them ready."""
     r = Scripted("a")

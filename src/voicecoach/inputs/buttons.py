@@ -12,14 +12,16 @@ normal).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from importlib.util import find_spec
+from typing import TYPE_CHECKING
 
 from voicecoach.events import Event, LateSink
 from voicecoach.inputs.bus import ENABLE, session_bus_address
-from voicecoach.inputs.button_keys import ButtonKeys
-from voicecoach.inputs.keys import KeySource
-from voicecoach.inputs.player_state import PlayerState, set_lengths
-from voicecoach.routines.model import Routine
+
+if TYPE_CHECKING:  # imported where used: a run with no session bus needs none of them
+    from voicecoach.inputs.button_keys import ButtonKeys
+    from voicecoach.inputs.keys import KeySource
+    from voicecoach.inputs.player_state import PlayerState
+    from voicecoach.routines.model import Routine
 
 
 class Buttons:
@@ -100,15 +102,24 @@ def open_buttons(
     if wanted is False:
         return None
     address, why = session_bus_address(environ)
-    if address is None or find_spec("dbus_fast") is None:
+    if address is None or not _installed("dbus_fast"):
         if wanted:
             reason = (
                 why if address is None else "dbus-fast is not installed (pip install dbus-fast)"
             )
             warn(f"media buttons are off: {reason}. To enable them: {ENABLE}")
         return None
+    from voicecoach.inputs.button_keys import ButtonKeys
+    from voicecoach.inputs.player_state import PlayerState, set_lengths
+
     keys = ButtonKeys(keyboard)
     return Buttons(keys, PlayerState(routine.name, set_lengths(routine)), address, wanted, warn)
+
+
+def _installed(module: str) -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(module) is not None
 
 
 def check(environ: Mapping[str, str] | None = None) -> tuple[bool, str, str]:
@@ -121,6 +132,7 @@ def check(environ: Mapping[str, str] | None = None) -> tuple[bool, str, str]:
     except ImportError:
         return False, "off: dbus-fast is not installed", "pip install dbus-fast"
     from voicecoach.inputs.mpris import others_line
+    from voicecoach.inputs.player_state import PlayerState
 
     player = MprisPlayer(PlayerState("doctor"), lambda key: None)
     try:

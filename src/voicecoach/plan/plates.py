@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
 
 from voicecoach.plan import spoken
@@ -108,6 +107,8 @@ class Loading:
 
 def _grain(kinds: list[float]) -> float:
     """The step every combination of the plates is a multiple of (their common divisor)."""
+    from fractions import Fraction  # only with a rack: its import costs a run without one
+
     fracs = [Fraction(p).limit_denominator(1000) for p in kinds]
     g = fracs[0]
     for f in fracs[1:]:

@@ -21,8 +21,13 @@ def resolve(name: str) -> Path:
     path = Path(name).expanduser()
     if path.exists():
         return path
-    builtins = builtin_paths()
     stem = name[:-5] if name.endswith(".yaml") else name[:-4] if name.endswith(".yml") else name
+    # A built-in name is one file to look at: listing the folder (a glob) comes only
+    # with the error, which names them all.
+    builtin = data_dir("routines") / f"{stem}.yaml"
+    if Path(stem).name == stem and stem not in ("", ".", "..") and builtin.is_file():
+        return builtin
+    builtins = builtin_paths()
     if stem in builtins:
         return builtins[stem]
     names = ", ".join(builtins)

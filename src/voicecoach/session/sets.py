@@ -17,7 +17,7 @@ from voicecoach.routines.loads import Load, Unloaded, Weight, describe
 from voicecoach.routines.model import ExerciseSpec
 from voicecoach.session.asking import Asking
 from voicecoach.session.loop import Played, QuitRequested
-from voicecoach.session.summary import summary_lines
+from voicecoach.session.summary import possible_summaries, summary_lines
 
 AMRAP_BEYOND = 20  # reps counted past the target of an AMRAP or drop set before it stops
 
@@ -225,7 +225,7 @@ class SetRunner(Asking):
             target_top = item.reps
         rep_count = min(target_top, stop_at) if stop_at is not None else target_top
         sides: list[str | None] = list(spec.sides) or [None]
-        records = []
+        records: list[tuple[str | None, int | None, float | None, float, float]] = []
         loading = self._loading(spec, load, item.slot)
         self._emit("set", item.label + f" · {describe(load)}")
         for k, side in enumerate(sides):
@@ -257,6 +257,12 @@ class SetRunner(Asking):
             if k == 0 and working:  # the answer's phrases are due when the last side ends
                 whole = planner.work_length(spec, work)
                 self._foresee(item, nxt, rep_count, started + whole * len(sides))
+            if nxt is None and not working and not env.virtual:
+                # Nothing is said between this last set's end and the summary, so every
+                # summary it can lead to renders while it is lifted, the fewest reps first.
+                so_far = sum(r[1] or 0 for r in records)
+                counts = range(so_far, so_far + rep_count + 1)
+                env.voice.want(possible_summaries(self, load, len(sides), counts), due=started)
             if intro:
                 heard = self._play(header, header_end, ends)
                 if heard.reason == "skip":
@@ -392,24 +398,29 @@ class SetRunner(Asking):
         """Render, during the set, what every possible answer would make the coach say.
 
         RIR 0 to 5 (and no answer) can give up to six next loads; each one's
-        confirmation and the next set's preview are queued first, so the
-        answer is confirmed at once whatever it is.
+        confirmation and the next set's preview (after the last set: the
+        summary, with the set done as planned) are queued first, so the answer
+        is confirmed at once whatever it is.
         """
         if self.env.virtual:
             return  # a dry run knows its answers: nothing to foresee
         st = self.state[item.slot]
         texts = [QUESTION, "No answer. The load stays."]
         load = self._set_load(item)
+        sides = len(item.spec.sides) or 1
+        done = 0 if item.spec.hold is not None else reps * sides  # a hold adds no volume
         for rir in (None, 0, 1, 2, 3, 4, 5):
             d = self._decide(item, load, reps, rir)
             texts += self._decision_lines(item, st.load, d, rir)[0]
-            if nxt is not None:
-                saved = st.load, st.rep_bonus
-                st.load, st.rep_bonus = d.load, d.rep_bonus
-                try:
+            saved = st.load, st.rep_bonus
+            st.load, st.rep_bonus = d.load, d.rep_bonus
+            try:
+                if nxt is not None:
                     texts += self._preview(item, nxt)
-                finally:
-                    st.load, st.rep_bonus = saved
+                else:
+                    texts += possible_summaries(self, load, sides, range(done, done + 1))
+            finally:
+                st.load, st.rep_bonus = saved
         if nxt is not None and item.rest_after <= 0 and nxt.kind == "drop":
             # A drop set follows at once: its announcement is due with the answer. Its
             # load is a share of this set's, which is what it is lighter than by then.

@@ -25,6 +25,8 @@ class EngineInfo:
     licence: str
     installed: Callable[[], bool]
     install_hint: str
+    # Set in its worker's environment (unless already set): read once, as it starts.
+    worker_env: tuple[tuple[str, str], ...] = ()
 
 
 def _espeak_installed() -> bool:
@@ -48,6 +50,9 @@ ENGINES: dict[str, EngineInfo] = {
         licence="piper-tts: GPL-3.0-or-later",
         installed=_piper_installed,
         install_hint="pip install 'voicecoach[neural]'",
+        # glibc maps blocks of 1 MB and more apart, so onnxruntime's arena, shrunk after
+        # each render, hands them back to the system (see piper_engine._load).
+        worker_env=(("MALLOC_MMAP_THRESHOLD_", str(1 << 20)),),
     ),
     "espeak": EngineInfo(
         name="espeak",

@@ -21,6 +21,9 @@ NATURAL_RATE = 175  # words per minute that a length scale of 1.0 is taken to me
 MAX_CLAUSE = 48  # characters; longer clauses are cut at their commas
 SENTENCE_PAUSE = 0.25  # seconds between sentences or clauses
 COMMA_PAUSE = 0.1
+# Phoneme ids in one inference from which the arena is shrunk after it: the longest
+# tenth of the built-ins' clauses (the median is 47, the longest 149).
+SHRINK_AFTER = 100
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,20 @@ def _load(voice_class: Any, package: Any) -> Any:
     Memory patterns off: onnxruntime plans one buffer per input shape and keeps it,
     so every new clause length left a plan behind. Rendering the 30 longest clauses
     of the built-ins peaked at 254-298 MB with them and 229-231 MB without (VmHWM,
-    same runs). The CPU arena stays on: without it glibc's heap grew to 278 MB.
+    same runs). The CPU arena stays on: without it glibc's heap grew to 278 MB, and
+    with every big block mapped apart (no arena, ``MALLOC_MMAP_THRESHOLD_``) each
+    tensor's pages are faulted in afresh: 211 MB, but 178 s of CPU for the set
+    below where the arena takes 105 s.
+
+    The arena is shrunk after each long inference instead (``_Shrinking``): what it
+    grew by is given back, so the next render starts from the loaded model, not
+    from the worst mix of the renders before it. Its blocks are mapped apart (the
+    worker's environment sets ``MALLOC_MMAP_THRESHOLD_``, see ``engines.ENGINES``),
+    so a block given back leaves the process. The 200 longest phrases of the
+    built-ins, through the worker, same hour, loaded machine: 240 MB at the peak
+    and 105 s of CPU as before; 232 MB and 125 s shrunk after every inference;
+    234 MB and 122 s after the long ones only (nearly every clause of that set is
+    long: over all phrases, a tenth are).
 
     Spinning off: onnxruntime's worker threads otherwise busy-wait between operators,
     which on a busy two-core machine (music, a browser, a test suite) is pure waste:
@@ -123,7 +139,29 @@ def _load(voice_class: Any, package: Any) -> Any:
     session = onnxruntime.InferenceSession(
         str(package.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
     )
-    return voice_class(config=config, session=session)
+    shrink = onnxruntime.RunOptions()
+    shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+    return voice_class(config=config, session=_Shrinking(session, shrink))
+
+
+class _Shrinking:
+    """The ONNX session as ``PiperVoice`` calls it, ``run(outputs, feeds)``, with the run
+    options that give the arena's memory back after a long inference.
+
+    Only after a long one: those are what grow the arena, and a shrunk arena's pages
+    are faulted in again by the next render (CPU). A short clause reuses what is there.
+    """
+
+    def __init__(self, session: Any, run_options: Any):
+        self._session = session
+        self.run_options = run_options
+
+    def run(self, output_names: Any, input_feed: Any) -> Any:
+        long = input_feed["input"].shape[-1] >= SHRINK_AFTER
+        return self._session.run(output_names, input_feed, self.run_options if long else None)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
 
 
 def split_clauses(text: str, longest: int = MAX_CLAUSE) -> list[tuple[str, float]]:

@@ -19,7 +19,7 @@ import weakref
 from typing import IO, Any
 
 from voicecoach.audio.clips import Clip
-from voicecoach.speech.engines import EngineSpec
+from voicecoach.speech.engines import ENGINES, EngineSpec
 from voicecoach.speech.renderer import Renderer
 
 START_TIMEOUT = 30.0  # loading a neural model on a busy 2-core machine takes ~1-2 s
@@ -73,6 +73,8 @@ class WorkerRenderer(Renderer):
         self._starts += 1
         env = dict(os.environ)
         env.setdefault("OMP_NUM_THREADS", "1")  # onnxruntime: leave a core for the session
+        for name, value in ENGINES[self.spec.engine].worker_env:
+            env.setdefault(name, value)
         # A session of its own: Ctrl-C, Ctrl-\ and Ctrl-Z at the terminal reach us, not it.
         # When we die, its stdin closes and it exits.
         self._proc = subprocess.Popen(
