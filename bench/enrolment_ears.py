@@ -27,12 +27,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from recognition_report import OPEN_WINDOWS  # noqa: E402
 from voicecoach.inputs.enrolled_ear import Ear  # noqa: E402
-from voicecoach.inputs.enrolment import Scores  # noqa: E402
+from voicecoach.inputs.enrolment import (  # noqa: E402
+    TAKES,
+    WORDS,
+    Scores,
+)
 
 # A rule: (the grammar's word or None, the scores or None when not scored, live words) → word
 Rule = Callable[[str | None, Scores | None, Collection[str]], str | None]
@@ -71,3 +78,46 @@ RULES: dict[str, Rule] = {
     "templates, second 1.1, room 1.0": _ear(Ear(1.1, 1.0), grammar=False),
 }
 SCORED = tuple(name for name in RULES if name != "today")  # the rules that need the scores
+
+
+def table(s: dict[str, Any]) -> str:
+    pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
+    ls = s["listeners"]
+    lines = [
+        f"{len(s['speakers'])} speakers, each enrolled with {TAKES} takes of {len(WORDS)} words; "
+        f"{s['today']['answers']['quiet']} answers per condition; chosen before measuring: "
+        f"{s['chosen_before_measuring']}",
+        "",
+        "| listener | recall quiet | recall pink 10 dB | recall pink 0 dB | false accepts, "
+        "worst window | latency p95 | goals met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, m in ls.items():
+        met = sum(m["goals"].values())
+        lines.append(
+            f"| {name} | {pct(m['recall']['quiet'])} | {pct(m['recall']['pink 10 dB'])} | "
+            f"{pct(m['recall']['pink 0 dB'])} | {pct(m['false_worst_window'])} | "
+            f"{1000 * m['latency_p95_s']:.0f} ms | {met} of {len(m['goals'])} |"
+        )
+    lines += [
+        "",
+        "| listener | false accepts | " + " | ".join(OPEN_WINDOWS) + " |",
+        "|---|---|" + "---|" * len(OPEN_WINDOWS),
+    ]
+    for name, m in ls.items():
+        for label, key in (
+            ("same speaker, non-answers", "false_same_speaker"),
+            ("the neighbour, anything", "false_neighbour"),
+        ):
+            row = m[key]
+            cells = " | ".join(
+                f"{pct(row[w]['rate'])} ({row[w]['accepted']}/{row[w]['n']})" for w in OPEN_WINDOWS
+            )
+            lines.append(f"| {name} | {label} | {cells} |")
+    lines += [
+        "",
+        f"scoring one utterance against an enrolment ({s['scored_utterances']} scored): "
+        f"wall mean {s['check_ms_mean']:.1f} ms, p95 {s['check_ms_p95']:.1f} ms; "
+        f"CPU mean {s['check_cpu_ms_mean']:.1f} ms, p95 {s['check_cpu_ms_p95']:.1f} ms",
+    ]
+    return "\n".join(lines)
