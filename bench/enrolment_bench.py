@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Enrolment bench: today's listener against the listener with a personal enrolment check.
+"""Enrolment bench: today's listener, the enrolment as a check, and the enrolment as an ear.
 
 The same synthetic voices, words, conditions and held-out non-answers as
 bench/recognition.py (its rendering, mixing, segmenting and trial building
@@ -13,19 +13,22 @@ wpm against 140/175/220), the third with pink noise at 30 dB SNR.
 
 Every clip goes once through the real detector and the real grammar
 (inputs.listener.Listener with inputs.recogniser.Recogniser), in its
-window(s), and every word the grammar proposes is then put to the real
-check (inputs.enrolment.Enrolment.verdict) of:
+window(s), and every utterance of a command's length is scored once
+(inputs.enrolment.Enrolment.scores) against the enrolment of:
 
 - its own speaker (the lifter): recall of answers, false accepts of the
   lifter's own non-answers;
 - another speaker (the lifter is the next family in the list, the clip's
   speaker is the neighbour): any word taken, answer or not, is a false accept.
 
+Each listener of bench/enrolment_ears.py (the grammar alone, the check, the
+ear and its variants) then decides from the same decodes and scores.
 Latency: end of word → key, as bench/recognition.py measures it, plus the
-time the check took.
+time the scoring took (none for the grammar alone).
 
     .venv/bin/python bench/enrolment_bench.py            # the full table (~10 min on 2 cores)
     .venv/bin/python bench/enrolment_bench.py --quick    # a small subset: the smoke test
+    .venv/bin/python bench/enrolment_bench.py --every 2 --conditions "quiet,pink 10 dB"
     .venv/bin/python bench/enrolment_bench.py --json
     .venv/bin/python bench/run.py enrolment              # as a suite of the whole bench
 
@@ -322,13 +325,14 @@ def measure(
 
 
 def bench_enrolment(report: dict, figure: type, quick: bool) -> list:  # type: ignore[type-arg]
-    """Figures for bench/run.py: each goal with the check against today's listener."""
+    """Figures for bench/run.py: each goal with the ear (the run's path with an enrolment)
+    against today's listener."""
     s = measure(quick)
     report["enrolment"] = s
-    own, today = s["own"], s["today"]
+    own, today = s["listeners"][EAR], s["today"]
     return [
         figure(
-            "enrolment check: answers recognised, quiet",
+            "enrolment ear: answers recognised, quiet",
             100 * own["recall"]["quiet"],
             "%",
             "today's listener",
@@ -337,7 +341,7 @@ def bench_enrolment(report: dict, figure: type, quick: bool) -> list:  # type: i
             own["goals"]["recall quiet ≥ 95 %"],
         ),
         figure(
-            "enrolment check: answers recognised, pink 10 dB",
+            "enrolment ear: answers recognised, pink 10 dB",
             100 * own["recall"]["pink 10 dB"],
             "%",
             "today's listener",
@@ -346,7 +350,7 @@ def bench_enrolment(report: dict, figure: type, quick: bool) -> list:  # type: i
             own["goals"]["recall pink 10 dB ≥ 90 %"],
         ),
         figure(
-            "enrolment check: false accepts, worst window (own or neighbour)",
+            "enrolment ear: false accepts, worst window (own or neighbour)",
             100 * own["false_worst_window"],
             "%",
             "today's listener",
@@ -355,7 +359,7 @@ def bench_enrolment(report: dict, figure: type, quick: bool) -> list:  # type: i
             own["goals"]["false accepts ≤ 2 % every window"],
         ),
         figure(
-            "enrolment check: end of word to key, p95",
+            "enrolment ear: end of word to key, p95",
             1000 * own["latency_p95_s"],
             "ms",
             "today's listener",

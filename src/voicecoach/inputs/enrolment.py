@@ -1,4 +1,5 @@
-"""A lifter's own voice, enrolled once, as a second check on every word the grammar proposes.
+"""A lifter's own voice, enrolled once: a check on the words the grammar proposes, and the
+scores an ear of its own decides from (:mod:`.enrolled_ear`, the run's path).
 
 The grammar (:mod:`.recogniser`) always names *some* live word, so a
 neighbour's "fine" comes out as "five". The enrolment holds three takes of
