@@ -14,7 +14,8 @@ extra decoding:
   the grammar's word when the takes agree, else the takes' word when it is
   clearly the nearest (``second``: the margin to the second-nearest word;
   ``room``: the share of the threshold it must be within; ``fill``: only when
-  the grammar proposed nothing, never over a grammar word);
+  the grammar proposed nothing, never over a grammar word; ``agree``: the share
+  of its threshold the grammar's word must be within, 1 being the check's);
 - ``templates …``: the takes alone, the grammar ignored.
 
 ``EAR`` names the rule chosen before measuring (the runtime's defaults); the
@@ -74,6 +75,9 @@ RULES: dict[str, Rule] = {
     "ear, second 1.2, room 0.85": _ear(Ear(1.2, 0.85)),
     "ear, second 1.1, room 0.85": _ear(Ear(1.1, 0.85)),
     "ear fill, second 1.2, room 1.0": _ear(Ear(1.2, 1.0, override=False)),
+    "ear tight, second 1.2, room and agree 0.85": _ear(Ear(1.2, 0.85, agree=0.85)),
+    "ear tight, second 1.2, room and agree 0.75": _ear(Ear(1.2, 0.75, agree=0.75)),
+    "ear tight, second 1.3, room and agree 0.85": _ear(Ear(1.3, 0.85, agree=0.85)),
     "templates, second 1.2, room 1.0": _ear(Ear(1.2, 1.0), grammar=False),
     "templates, second 1.1, room 1.0": _ear(Ear(1.1, 1.0), grammar=False),
 }

@@ -107,3 +107,11 @@ def test_a_sound_like_neither_word_is_not_named(glides: Enrolment) -> None:
     pcm = np.concatenate([pad, hum, pad]).astype(np.int16).tobytes()
     s = glides.scores(voiceprint.analyse(pcm))
     assert Ear().word(s, None, ANSWER) is None
+
+
+def test_agree_tightens_the_threshold_the_grammars_word_must_meet() -> None:
+    s = scores(five=0.9, three=3.0)
+    assert Ear().word(s, "five", ANSWER) == "five"  # within the check's threshold, 1.0
+    tight = Ear(room=0.85, agree=0.85)
+    assert tight.word(s, "five", ANSWER) is None  # 0.9 is past 0.85 of it
+    assert tight.word(scores(five=0.8, three=3.0), "five", ANSWER) == "five"

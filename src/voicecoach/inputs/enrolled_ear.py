@@ -41,6 +41,7 @@ class Ear:
     second: float = SECOND
     room: float = ROOM
     override: bool = True  # also over a grammar word the takes disagree with
+    agree: float = 1.0  # the grammar's word within this share of its threshold (1: the check)
 
     def clear(self, scores: Scores, allowed: Collection[str]) -> str | None:
         """The takes' nearest word if it is clearly the nearest and live now, else None."""
@@ -56,8 +57,10 @@ class Ear:
 
     def word(self, scores: Scores, proposed: str | None, allowed: Collection[str]) -> str | None:
         """The word taken from one utterance, given what the grammar proposed for it."""
-        if proposed is not None and scores.verdict(proposed).accepted:
-            return proposed
+        if proposed is not None:
+            v = scores.verdict(proposed)
+            if v.accepted and v.distance <= self.agree * v.threshold:
+                return proposed
         if proposed is not None and not self.override:
             return None
         return self.clear(scores, allowed)
