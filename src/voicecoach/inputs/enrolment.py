@@ -1,4 +1,5 @@
-"""A lifter's own voice, enrolled once, as a second check on every word the grammar proposes.
+"""A lifter's own voice, enrolled once: a check on the words the grammar proposes, and the
+scores an ear of its own decides from (:mod:`.enrolled_ear`, the run's path).
 
 The grammar (:mod:`.recogniser`) always names *some* live word, so a
 neighbour's "fine" comes out as "five". The enrolment holds three takes of
@@ -132,6 +133,26 @@ class Verdict:
     threshold: float  # at the utterance's signal-to-noise ratio
 
 
+@dataclass(frozen=True)
+class Scores:
+    """One utterance against every enrolled word: computed once, then judged by any rule."""
+
+    distance: dict[str, float]  # to each word's nearest take
+    limit: dict[str, float]  # each word's threshold at the utterance's signal-to-noise ratio
+
+    def ranked(self) -> list[str]:
+        """The enrolled words, nearest first."""
+        return sorted(self.distance, key=lambda w: self.distance[w])
+
+    def verdict(self, word: str) -> Verdict:
+        """The check on a proposed word (see the module docstring)."""
+        if word not in self.distance:
+            return Verdict(False, word, "", float("inf"), 0.0)
+        closest = min(self.distance, key=lambda w: self.distance[w])
+        mine, threshold = self.distance[word], self.limit[word]
+        return Verdict(closest == word and mine <= threshold, word, closest, mine, threshold)
+
+
 @dataclass
 class Enrolment:
     """Clean takes (mel frames, :func:`.voiceprint.template`) per word and their thresholds."""
@@ -152,6 +173,17 @@ class Enrolment:
         templates = {w: [voiceprint.template(pcm) for pcm in pcms] for w, pcms in takes.items()}
         return cls(templates, calibrate(takes, templates), microphone)
 
+    def scores(self, heard: voiceprint.Heard) -> Scores:
+        """An analysed utterance (:func:`.voiceprint.analyse`) against every word's takes,
+        each take with the utterance's noise added."""
+        cep = voiceprint.cepstra(heard.mel)
+        d = voiceprint.distances(cep, [voiceprint.adapt(t, heard) for t in self._flat])
+        best: dict[str, float] = {}
+        for owner, x in zip(self._owner, d, strict=True):
+            best[owner] = min(best.get(owner, float("inf")), float(x))
+        limit = {w: th.at(heard.snr_db) for w, th in self.thresholds.items()}
+        return Scores(best, limit)
+
     def verdict(self, pcm: bytes, word: str) -> Verdict:
         """Is this utterance the lifter saying ``word``? (see the module docstring)"""
         return self.judge(voiceprint.analyse(pcm), word)
@@ -160,15 +192,7 @@ class Enrolment:
         """The verdict on an analysed utterance (:func:`.voiceprint.analyse`)."""
         if word not in self.templates:
             return Verdict(False, word, "", float("inf"), 0.0)
-        threshold = self.thresholds[word].at(heard.snr_db)
-        cep = voiceprint.cepstra(heard.mel)
-        d = voiceprint.distances(cep, [voiceprint.adapt(t, heard) for t in self._flat])
-        best: dict[str, float] = {}
-        for owner, x in zip(self._owner, d, strict=True):
-            best[owner] = min(best.get(owner, float("inf")), float(x))
-        closest = min(best, key=lambda w: best[w])
-        mine = best[word]
-        return Verdict(closest == word and mine <= threshold, word, closest, mine, threshold)
+        return self.scores(heard).verdict(word)
 
     def accepts(self, pcm: bytes, word: str) -> bool:
         return self.verdict(pcm, word).accepted

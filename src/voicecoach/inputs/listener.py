@@ -3,8 +3,10 @@
 It is also an event sink of the session: the events say which words are live
 (:class:`~voicecoach.inputs.commands.Windows`) and when the coach is speaking,
 so it never takes the coach's own voice for an answer. With a voice enrolment
-(``voicecoach mic-train``), a word the grammar proposes is taken only if it
-sounds like the lifter saying that word (:mod:`.enrolment`). A word it takes is
+(``voicecoach mic-train``), the lifter's takes have the last word
+(:mod:`.enrolled_ear`): the grammar's word stands when it sounds like the
+lifter saying it, and the takes may name a word the grammar missed when it is
+clearly the nearest of them. A word it takes is
 injected as the key a keyboard would send; the engine then confirms it aloud
 the same way ("Two in reserve.").
 """
@@ -18,10 +20,12 @@ from collections.abc import Callable
 
 from voicecoach.events import Event
 from voicecoach.inputs.commands import WINDOWS, Windows, key_for
+from voicecoach.inputs.enrolled_ear import Ear
 from voicecoach.inputs.enrolment import Enrolment
 from voicecoach.inputs.microphone import Microphone, MicrophoneUnavailable
-from voicecoach.inputs.recogniser import Heard, Recogniser
+from voicecoach.inputs.recogniser import MAX_SECONDS, MIN_SECONDS, Heard, Recogniser
 from voicecoach.inputs.segments import Segmenter, Utterance
+from voicecoach.inputs.voiceprint import analyse
 
 
 class Listener:
@@ -39,6 +43,7 @@ class Listener:
         self.inject = inject
         self.recogniser = recogniser
         self.enrolment = enrolment
+        self.ear = Ear()
         self.now = now
         self.heard = heard
         # Muting is for a coach the microphone can hear; with no audio output there is none.
@@ -74,19 +79,29 @@ class Listener:
                 return None
             allowed = WINDOWS[self.windows.phase]
         result: Heard = self.recogniser.decode(utt.pcm, allowed, utt.voiced)
-        if result.word is None:
+        word = result.word
+        if self.enrolment is not None:
+            word = self._enrolled(self.enrolment, utt, result, allowed)
+        if word is None:
             return None
-        if self.enrolment is not None and not self.enrolment.accepts(utt.pcm, result.word):
-            return None  # not the lifter's voice, or nearer another word than this one
         with self._lock:
             # The window may have closed while decoding (an answer came by key).
-            if not self.windows.accepts(result.word):
+            if not self.windows.accepts(word):
                 return None
-        key = key_for(result.word)
+        key = key_for(word)
         if self.heard is not None:
-            self.heard(result.word)
+            self.heard(word)
         self.inject(key)
         return key
+
+    def _enrolled(
+        self, enrolment: Enrolment, utt: Utterance, result: Heard, allowed: frozenset[str]
+    ) -> str | None:
+        """The word the lifter's takes make of the utterance, given the grammar's: a
+        neighbour's voice or a word nearer another word's takes is refused."""
+        if not MIN_SECONDS <= result.voiced <= MAX_SECONDS:
+            return None  # a sentence or a click, whatever the takes say: no command
+        return self.ear.word(enrolment.scores(analyse(utt.pcm)), result.word, allowed)
 
 
 IDLE_POLL = 0.1  # seconds a wait for the next chunk lasts while a window is open

@@ -80,8 +80,10 @@ def _dct() -> np.ndarray:
     return np.sqrt(2.0 / MELS) * np.cos(np.pi * k * (2 * n + 1) / (2 * MELS))
 
 
-_BANK = _filterbank()
-_DCT = _dct()
+# Stored transposed and contiguous: ``x @ bank.T`` on the transposed *view* takes a slow
+# path in OpenBLAS that, on a loaded two-core machine, cost 6-13 ms a word instead of 0.03.
+_BANK_T = np.ascontiguousarray(_filterbank().T)
+_DCT_T = np.ascontiguousarray(_dct().T)
 _HAMMING = np.hamming(WINDOW)
 _SILENT = np.zeros(MELS)
 
@@ -95,7 +97,7 @@ def mel_frames(pcm: bytes) -> np.ndarray:
     count = 1 + (len(a) - WINDOW) // HOP
     idx = np.arange(WINDOW)[None, :] + HOP * np.arange(count)[:, None]
     power = np.abs(np.fft.rfft(a[idx] * _HAMMING, FFT)) ** 2
-    return np.asarray(power @ _BANK.T)
+    return np.asarray(power @ _BANK_T)
 
 
 def trim(mel: np.ndarray, noise: np.ndarray) -> np.ndarray:
@@ -157,7 +159,7 @@ def cepstra(mel: np.ndarray) -> np.ndarray:
     if len(mel) == 0:
         return np.zeros((0, CEPSTRA))
     floored = np.maximum(mel, mel.max() * 10 ** (-FLOOR_DB / 10) + 1e-15)
-    cep = np.log(floored) @ _DCT.T
+    cep = np.log(floored) @ _DCT_T
     return np.asarray(cep - cep.mean(axis=0))
 
 
@@ -216,7 +218,7 @@ def distances(word: np.ndarray, templates: list[np.ndarray]) -> np.ndarray:
     for k, t in enumerate(templates):
         stack[k, : len(t)] = t
     # local[k, i, j]: distance of the word's frame i to template k's frame j
-    cross = np.einsum("id,kjd->kij", word, stack)
+    cross = np.matmul(stack, word.T).transpose(0, 2, 1)  # a batched product: 7x einsum's speed
     square = (word**2).sum(axis=1)[None, :, None] + (stack**2).sum(axis=2)[:, None, :]
     local = np.sqrt(np.maximum(square - 2 * cross, 0.0))
     pad = np.arange(longest)[None, :] >= lengths[:, None]
