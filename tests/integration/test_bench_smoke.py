@@ -94,7 +94,7 @@ def test_intelligibility_strong_ear_decodes_a_session_group() -> None:
 def test_session_score_splits_only_a_pair_said_in_that_order() -> None:
     """ "downslow" is "down slow" where the coach said those two words in a row; nothing else."""
     spelled = _bench_module("session_score").spelled
-    said = "one pull down slow two pull".split()
+    said = ["one", "pull", "down", "slow", "two", "pull"]
     assert spelled(["one", "pull", "downslow"], said) == ["one", "pull", "down", "slow"]
     assert spelled(["one", "pull", "downslow"], said, split=False) == ["one", "pull", "downslow"]
     # Said in the other order, or not side by side: a different sound sequence, left alone.
