@@ -31,7 +31,7 @@ INITIALISMS = ("trx",)
 def spelled(heard: list[str], reference: list[str], split: bool = True) -> list[str]:
     """``heard`` in the reference's spelling, where only the spelling differs.
 
-    Three folds, none of which can turn a wrong sound into a right word:
+    Folds of spelling, none of which can turn a wrong sound into a right word:
 
     - a name said as letters: a run of single letters spelling an initialism
       ("t", "r", "x") is the name; so is a word that starts with the name and
