@@ -11,6 +11,7 @@ import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -27,10 +28,10 @@ WATCHED = ("go", "hold", "slow", "down", "pull", "last", "rest")
 INITIALISMS = ("trx",)
 
 
-def spelled(heard: list[str], reference: list[str]) -> list[str]:
+def spelled(heard: list[str], reference: list[str], split: bool = True) -> list[str]:
     """``heard`` in the reference's spelling, where only the spelling differs.
 
-    Three folds, none of which can turn a wrong sound into a right word:
+    Folds of spelling, none of which can turn a wrong sound into a right word:
 
     - a name said as letters: a run of single letters spelling an initialism
       ("t", "r", "x") is the name; so is a word that starts with the name and
@@ -38,7 +39,12 @@ def spelled(heard: list[str], reference: list[str]) -> list[str]:
       together), which is the name and those letters;
     - a compound written in two ("up right" for "upright"): two heard words
       whose letters together are a word of the reference, and are not both
-      words of the reference themselves, are that word.
+      words of the reference themselves, are that word;
+    - two words written as one ("downslow" for "down slow"), if ``split``: a
+      heard word that is no word of the reference but whose letters are two
+      words the reference says one after the other is those two words. The
+      sounds were heard in their order; only the space is missing, as the
+      dots are in "T.R.X.".
     """
     out: list[str] = []
     for w in heard:
@@ -58,6 +64,13 @@ def spelled(heard: list[str], reference: list[str]) -> list[str]:
         joined.append(out[i])
         i += 1
     vocabulary = set(reference)
+    if split:
+        pairs = {a + b: [a, b] for a, b in pairwise(reference)}
+        joined = [
+            part
+            for w in joined
+            for part in (pairs[w] if w in pairs and w not in vocabulary else [w])
+        ]
     folded: list[str] = []
     i = 0
     while i < len(joined):
@@ -90,6 +103,12 @@ class Tally:
 class Cell:
     numbers: Tally = field(default_factory=Tally)
     commands: Tally = field(default_factory=Tally)
+    # All words again, scored without splitting "downslow" into "down slow":
+    # kept beside the folded score so that the fold's effect is in plain view.
+    unsplit: Tally = field(default_factory=Tally)
+    # Heard words that match no word said: recall alone would not show a
+    # decoder looping over a set's words, this does.
+    extra: int = 0
 
 
 def match(reference: list[str], heard: list[str], scored: frozenset[str] | None) -> Counter[str]:
@@ -254,6 +273,9 @@ def run_session(
             cell.commands.add(sum(every.values()), len(reference))
             numbers = match(reference, got, NUMBER_WORDS)
             cell.numbers.add(sum(numbers.values()), sum(w in NUMBER_WORDS for w in reference))
+            unsplit = match(reference, spelled(words(hyp), reference, split=False), None)
+            cell.unsplit.add(sum(unsplit.values()), len(reference))
+            cell.extra += len(got) - sum(every.values())
             words_heard.setdefault(key, Counter()).update(every)
             words_said.setdefault(key, Counter()).update(reference)
             if lines is not None:
@@ -282,6 +304,8 @@ def run_session(
                     cell = cells[voice, chain, condition]
                     row[f"words {condition}"] = cell.commands.recall
                     row[f"numbers {condition}"] = cell.numbers.recall
+                    row[f"words {condition} unsplit"] = cell.unsplit.recall
+                    row[f"extra {condition}"] = cell.extra
                     row["words"] = cell.commands.total
                     row["number_words"] = cell.numbers.total
                 rows.append(row)
@@ -342,6 +366,22 @@ def session_markdown(result: dict[str, object], misses: bool = False) -> str:
             + " | ".join(f"{100 * float(r[col]):.1f} %" for col in cols)
             + " |"
         )
+    lines.append(
+        '\nAll words without splitting a run-together pair ("downslow"): '
+        + "; ".join(
+            f"{r['ear']} | {r['voice']} | {r['chain']}: "
+            + " / ".join(f"{100 * float(r[f'words {c} unsplit']):.1f} %" for c in conditions)
+            for r in result["rows"]  # type: ignore[attr-defined]
+        )
+    )
+    lines.append(
+        "Words heard that match no word said (a looping decoder would show here): "
+        + "; ".join(
+            f"{r['ear']} | {r['voice']} | {r['chain']}: "
+            + " / ".join(str(r[f"extra {c}"]) for c in conditions)
+            for r in result["rows"]  # type: ignore[attr-defined]
+        )
+    )
     first = result["rows"][0]  # type: ignore[index]
     lines.append(
         f"\n{result['routine']} (talk {result['talk']}): {result['lines']} lines in "

@@ -103,6 +103,17 @@ class WhisperEar:
             vad_filter=False,  # the groups are already cut at the transcript's times
             condition_on_previous_text=False,  # one group's words never prime the next
             without_timestamps=True,
+            # Whisper's guard against a decoder stuck in a loop takes any text
+            # that gzip shrinks more than 2.4 times for one, and decodes again,
+            # sampling at rising temperatures. A coach is repetitive by design:
+            # a right transcript of a set ("1 pull down slow 2 pull down slow
+            # ...") shrinks about 3 times, so every set was decoded up to six
+            # times and the answer kept could be a sample that was not
+            # repetitive, that is, a wrong one ("two. one. one. program start.
+            # do not pause." over a count-in and ten reps). The guard is off; a real
+            # loop would show as words heard beyond those said, which the
+            # score reports.
+            compression_ratio_threshold=None,
         )
         return " ".join(s.text.strip() for s in segments)
 

@@ -87,6 +87,24 @@ def test_intelligibility_strong_ear_decodes_a_session_group() -> None:
     assert row["numbers quiet"] >= 0.5
     for condition in ("quiet", "10 dB", "0 dB"):
         assert 0.0 <= row[f"words {condition}"] <= 1.0
+        assert row[f"words {condition} unsplit"] <= row[f"words {condition}"]
+        assert row[f"extra {condition}"] >= 0
+
+
+def test_session_score_splits_only_a_pair_said_in_that_order() -> None:
+    """ "downslow" is "down slow" where the coach said those two words in a row; nothing else."""
+    spelled = _bench_module("session_score").spelled
+    said = ["one", "pull", "down", "slow", "two", "pull"]
+    assert spelled(["one", "pull", "downslow"], said) == ["one", "pull", "down", "slow"]
+    assert spelled(["one", "pull", "downslow"], said, split=False) == ["one", "pull", "downslow"]
+    # Said in the other order, or not side by side: a different sound sequence, left alone.
+    assert spelled(["slowdown"], said) == ["slowdown"]
+    assert spelled(["onedown"], said) == ["onedown"]
+    # A heard word that is itself a word said is never cut up.
+    assert spelled(["upright"], ["up", "right", "upright"]) == ["upright"]
+    # The folds already there still apply: letters back into a name, two words into one.
+    assert spelled(["t", "r", "x", "y"], ["trx", "y"]) == ["trx", "y"]
+    assert spelled(["up", "right"], ["stand", "upright"]) == ["upright"]
 
 
 def _recognition(*args: str) -> dict:  # type: ignore[type-arg]
