@@ -191,3 +191,46 @@ def test_a_slow_sound_server_delays_no_cue_and_ducks_only_once_it_answers(
     assert slow.spans[4] in apps.spans
     assert set(apps.spans) <= set(slow.spans[3:])
     assert apps.closed  # and the volumes were put back at the end
+
+
+class _SlowAhead(Voice):
+    """A voice whose first phrase is cached, and whose render ahead never finishes in time.
+
+    On the background thread nothing is cached, and each phrase asked for there waits
+    for ``release``: the render ahead is still busy when the (short) session ends.
+    """
+
+    def __init__(self, release: threading.Event) -> None:
+        super().__init__(_Audible())
+        self.release = release
+
+    def cached(self, text: str) -> bool:
+        return threading.current_thread().name != "voicecoach-background"
+
+    def want(self, texts, due=float("inf")) -> None:  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "voicecoach-background":
+            self.release.wait(WAIT)
+            return
+        super().want(texts, due)
+
+
+def test_volumes_a_killed_run_left_lowered_come_back_even_if_the_render_ahead_is_slow(
+    tmp_path: Path,
+) -> None:
+    """What is queued behind an unfinished task is skipped at the end, so the restore
+    goes first: a short run must still put the lifter's music back up."""
+    calls: list[str] = []
+    release = threading.Event()
+    try:
+        code = _run(
+            tmp_path,
+            calls,
+            _Output(calls),
+            build_voice=lambda settings, cache, warn, phrases: (
+                calls.append("voice") or _SlowAhead(release)
+            ),
+        )
+    finally:
+        release.set()
+    assert code == 0
+    assert "restore stale" in calls, calls

@@ -222,15 +222,15 @@ def _run(
     settings, voice, journal, keys = opts.settings, started.voice, started.journal, started.keys
     session_id, done, carried = started.session_id, started.done, started.carried
     caps = caps_for(out)
-    # What the first word does not need starts once it is handed to the output, here,
-    # in this order: the phrases to render ahead (if the first was cached), then other
-    # apps' volumes a killed run left lowered come back up, before any is lowered.
+    # What the first word does not need starts once it is handed to the output. First,
+    # volumes a killed run left lowered come back up: what has not started when a run
+    # ends is skipped, and a dry run can end before the render ahead does.
     background = Background(_say_err)
-    if started.ahead is not None:
-        background.add("rendering ahead", started.ahead)
     if opts.duck_state is not None:
         state = opts.duck_state
         background.add("restoring other apps", lambda: parts.restore_stale(state, _say_err))
+    if started.ahead is not None:
+        background.add("rendering ahead", started.ahead)
     sinks: list[Sink] = []
     transcript_file = opts.transcript.open("w", encoding="utf-8") if opts.transcript else None
     if transcript_file:
