@@ -3,7 +3,7 @@
 Each figure is measured in a fresh ``voicecoach`` process (so peak RSS is that
 command's own, from ``getrusage(RUSAGE_CHILDREN)`` of a one-child wrapper), on
 a CSV generated here in a second or two, and reported as a ratio against the
-same figure at a tenth of the size in the same run. Issue 15's targets at 1 M
+same figure at a tenth of the size in the same run. The targets at 1 M
 sets: peak RSS ≤ 150 MB, ``history --exercise`` ≤ 0.3 s (it was 1 s).
 
     .venv/bin/python bench/run.py journal_scale     # or: python bench/journal_scale.py
