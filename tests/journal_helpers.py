@@ -1,10 +1,30 @@
-"""A dry run that journals four answered sets, and the sets it left: for the tests of a
-journal write that fails (a full disk) or waits (another program's lock)."""
+"""Journal test helpers: the CLI in this process, a querys rows from a real SQLite
+file, and a dry run that journals four answered sets (for the tests of a journal
+write that fails, a full disk, or waits, another program's lock)."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+
+def run(*args: str | Path) -> Result:
+    """``voicecoach ARGS`` through click's runner, in this process."""
+    from voicecoach.cli.main import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    """Every row ``sql`` selects from the journal file ``db``, on a connection of its own."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
 
 FOUR_SETS = """\
 name: {name}

@@ -7,9 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from helpers import journal_of_one_session
+from journal_helpers import rows, run
 from voicecoach.cli.main import cli
 from voicecoach.journal.store import Journal
 
@@ -30,18 +31,6 @@ KEPT_SQL = (
     " t.hold_done, t.distance, t.notes FROM sets t JOIN sessions s ON s.id = t.session_id"
     " ORDER BY s.started_at, t.id"
 )
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def imported(tmp_path: Path, *files: str, name: str = "j.sqlite3") -> Path:

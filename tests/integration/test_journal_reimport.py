@@ -14,9 +14,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from voicecoach.cli.main import cli
+from journal_helpers import rows, run
 from voicecoach.journal.importer import import_file
 from voicecoach.journal.importing import SAME_SETS, SAME_WORKOUT
 from voicecoach.journal.store import Journal
@@ -34,18 +33,6 @@ KEPT_SQL = (
     " t.reps, t.rir, t.notes FROM sets t JOIN sessions s ON s.id = t.session_id"
     " ORDER BY s.started_at, t.position"
 )
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def strong_export(path: Path, workouts: int, first: int = 0) -> int:

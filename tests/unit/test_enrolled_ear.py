@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from glides import glide
 from voicecoach.inputs import voiceprint
 from voicecoach.inputs.commands import WINDOWS
 from voicecoach.inputs.enrolled_ear import Ear
@@ -67,15 +68,6 @@ def test_unalignable_or_empty_scores_take_nothing() -> None:
 
 
 # --- on real features: rising and falling harmonic glides stand in for two words ----------
-def glide(rising: bool, seconds: float, base: float) -> bytes:
-    t = np.arange(int(16000 * seconds)) / 16000
-    f0 = base * (1 + 0.8 * (t / seconds if rising else 1 - t / seconds))
-    phase = 2 * np.pi * np.cumsum(f0) / 16000
-    a = sum(np.sin(k * phase) / k for k in range(1, 12)) * np.hanning(len(t)) ** 0.3
-    quiet = np.zeros(int(0.3 * 16000))
-    pcm = np.concatenate([quiet, 6000 * a / np.abs(a).max(), quiet])
-    noise = np.random.default_rng(int(base)).normal(0, 3, len(pcm))
-    return (pcm + noise).astype(np.int16).tobytes()
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from glides import glide
 from voicecoach.inputs import enrolment, voiceprint
 from voicecoach.inputs.enrolment import (
     MARGIN,
@@ -117,15 +118,6 @@ def test_a_word_not_enrolled_is_refused() -> None:
 
 
 # --- on real audio: rising and falling harmonic glides stand in for two words -------------
-def glide(rising: bool, seconds: float, base: float) -> bytes:
-    t = np.arange(int(16000 * seconds)) / 16000
-    f0 = base * (1 + 0.8 * (t / seconds if rising else 1 - t / seconds))
-    phase = 2 * np.pi * np.cumsum(f0) / 16000
-    a = sum(np.sin(k * phase) / k for k in range(1, 12)) * np.hanning(len(t)) ** 0.3
-    quiet = np.zeros(int(0.3 * 16000))
-    pcm = np.concatenate([quiet, 6000 * a / np.abs(a).max(), quiet])
-    noise = np.random.default_rng(int(base)).normal(0, 3, len(pcm))  # a quiet room's hiss
-    return (pcm + noise).astype(np.int16).tobytes()
 
 
 def glides() -> Enrolment:
