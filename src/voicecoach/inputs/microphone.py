@@ -14,9 +14,12 @@ from collections.abc import Generator
 from typing import Any
 
 RATE = 16000
-# Three of the detector's 32 ms frames a period: ten wake-ups a second instead of 33,
-# which is most of what capture costs (bench/listen_cpu.py), for ~70 ms more latency.
-CHUNK_MS = 96
+# One of the detector's 32 ms frames a period, so a word's end is seen as soon as the
+# detector can see it. Longer periods (96 ms were used) cut wake-ups, which were most of
+# what capture cost while it ran through rests; capture is paused outside a window now,
+# so the wake-ups cost only in sets and answers, and the longer period cost up to
+# 64 ms more from the end of a word to its key (bench/README.md).
+CHUNK_MS = 32
 
 
 class MicrophoneUnavailable(RuntimeError):
