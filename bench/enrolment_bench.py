@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import random
 import sys
 import time
@@ -55,14 +56,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 import numpy as np  # noqa: E402
 
 from enrolment_ears import EAR, RULES, table  # noqa: E402
+from enrolment_judge import Proposed, judge, scores_of, share  # noqa: E402
 from recognition_audio import mix  # noqa: E402
 from recognition_clips import build_trials, to_16k  # noqa: E402
 from recognition_decode import segment  # noqa: E402
 from recognition_report import CONDITIONS, OPEN_WINDOWS, Trial, rate  # noqa: E402
-from voicecoach.inputs.commands import WINDOWS  # noqa: E402
-from voicecoach.inputs.enrolment import TAKES, WORDS, Enrolment, Scores  # noqa: E402
-from voicecoach.inputs.recogniser import MAX_SECONDS, MIN_SECONDS, Heard  # noqa: E402
-from voicecoach.inputs.voiceprint import analyse  # noqa: E402
+from voicecoach.inputs.enrolment import ENROLLED, TAKES, WORDS, Enrolment  # noqa: E402
+from voicecoach.inputs.recogniser import Heard  # noqa: E402
 
 GOAL_QUIET, GOAL_TEN, GOAL_FALSE, GOAL_P95 = 0.95, 0.90, 0.02, 0.5
 ESPEAK_TAKES = ((160, 45), (185, 55), (205, 40))  # (wpm, pitch) per take
@@ -79,18 +79,18 @@ def _render_takes(families: tuple[str, ...]) -> dict[str, dict[str, list[bytes]]
     espeak = EspeakEngine(None, 175, 1.0)
     lib = espeak._lib
     for family in families:
-        takes: dict[str, list[bytes]] = {w: [] for w in WORDS}
+        takes: dict[str, list[bytes]] = {w: [] for w in ENROLLED}
         if family == "piper joe":
             for wpm in PIPER_TAKES:
                 piper = PiperEngine(None, wpm, 1.0)
-                for w in WORDS:
+                for w in ENROLLED:
                     takes[w].append(to_16k(piper.render(w).pcm))
         else:
             lib.SetVoiceByName(family.encode())
             for wpm, pitch in ESPEAK_TAKES:
                 lib.SetParameter(lib.RATE, wpm, 0)
                 lib.SetParameter(lib.PITCH, pitch, 0)
-                for w in WORDS:
+                for w in ENROLLED:
                     takes[w].append(to_16k(espeak.render(w).pcm))
         out[family] = takes
     return out
@@ -110,12 +110,14 @@ def cut(pcm: bytes, condition: str, seed: int) -> bytes:
     return max(utts, key=lambda u: len(u.pcm)).pcm
 
 
-def enrol(takes: dict[str, dict[str, list[bytes]]]) -> dict[str, Enrolment]:
+def enrol(takes: dict[str, dict[str, list[bytes]]], near: bool = True) -> dict[str, Enrolment]:
+    """Each speaker's enrolment, as mic-train makes it (``near``: with the near words)."""
     out = {}
     for i, (family, words) in enumerate(takes.items()):
         cuts = {
             w: [cut(p, TAKE_CONDITIONS[k], 1000 * i + 10 * j + k) for k, p in enumerate(pcms)]
             for j, (w, pcms) in enumerate(words.items())
+            if near or w in WORDS
         }
         assert all(len(v) == TAKES for v in cuts.values())
         out[family] = Enrolment.from_takes(cuts, microphone=f"bench {family}")
@@ -167,69 +169,48 @@ def proposals(utterances: list[tuple[Any, float]], window: str) -> list[dict[str
     return out
 
 
-def score_all(
-    utterances: list[tuple[Any, float]], enrolment: Enrolment | None
-) -> list[tuple[Scores | None, float, float]]:
-    """Each utterance against one enrolment, once: (scores, wall s, CPU s); None for an
-    utterance of no command's length, which neither the grammar nor the ear takes."""
-    out: list[tuple[Scores | None, float, float]] = []
-    for utt, _ in utterances:
-        if enrolment is None or not MIN_SECONDS <= utt.voiced <= MAX_SECONDS:
-            out.append((None, 0.0, 0.0))
-            continue
-        t0, c0 = time.perf_counter(), time.process_time()
-        scores = enrolment.scores(analyse(utt.pcm))
-        out.append((scores, time.perf_counter() - t0, time.process_time() - c0))
-    return out
-
-
 def run_trial(job: tuple[int, Trial, bytes]) -> tuple[int, dict[tuple[str, str], Trial], list]:  # type: ignore[type-arg]
     seed, trial, pcm = job
     samples, speech_end = mix(pcm, trial.condition, seed)
     utterances = segment(samples)
-    speakers = {
-        "own": _STATE["enrolments"].get(trial.family),
-        "neighbour": _STATE["neighbour"].get(trial.family),
+    scored = scores_of(trial.family, utterances)
+    proposed: Proposed = {
+        w: [(p["word"], p["at"]) for p in proposals(utterances, w)] for w in trial.windows
     }
-    scored = {who: score_all(utterances, e) for who, e in speakers.items()}
-    out = {
-        (name, who): replace(trial, heard={}, utterances=[], decode_s=[])
-        for name in RULES
-        for who in speakers
-    }
-    for window in trial.windows:
-        proposed = proposals(utterances, window)
-        allowed = WINDOWS[window]
-        for (name, who), t in out.items():
-            rule, taken = RULES[name], []
-            for p, (scores, wall, _) in zip(proposed, scored[who], strict=True):
-                word = rule(p["word"], scores, allowed)
-                if word is None:
-                    continue
-                at = p["at"] + (wall if name != "today" else 0.0)
-                taken.append(word)
-                if t.kind == "command" and word == t.text:
-                    t.latency = at - speech_end
-                break  # the first word taken answers; the window closes
-            t.heard[window] = taken
-    costs = [(wall, cpu) for who in speakers for s, wall, cpu in scored[who] if s is not None]
+    out = judge(trial, proposed, scored, speech_end)
+    costs: list = [  # type: ignore[type-arg]
+        (wall, cpu) for who in ("own", "neighbour") for s, wall, cpu in scored[who, False] if s
+    ]
+    if _STATE.get("dump"):
+        # Everything a replay needs to judge other rules or other scoring without decoding
+        # again: the utterances, and what the grammar proposed for each in each window.
+        costs.append(
+            {
+                "trial": replace(trial, heard={}, utterances=[], decode_s=[]),
+                "speech_end": speech_end,
+                "utterances": [(u.pcm, u.voiced, end) for u, end in utterances],
+                "proposed": proposed,
+            }
+        )
     return seed, out, costs
 
 
 def decode_all(
-    jobs: list[tuple[Trial, bytes]], enrolments: dict[str, Enrolment], processes: int
+    jobs: list[tuple[Trial, bytes]],
+    enrolments: dict[str, Enrolment],
+    plain: dict[str, Enrolment],
+    processes: int,
+    dump: bool = False,
 ) -> tuple[dict[tuple[str, str], list[Trial]], list[tuple[float, float]]]:
-    families = list(enrolments)
-    _STATE["enrolments"] = enrolments
-    # The neighbour of a clip's speaker is the lifter enrolled next in the list.
-    _STATE["neighbour"] = {
-        f: enrolments[families[(i + 1) % len(families)]] for i, f in enumerate(families)
-    }
+    share(enrolments, plain)
+    _STATE["dump"] = dump
     with get_context("fork").Pool(processes, initializer=_init_worker) as pool:
         done = pool.map(run_trial, [(k, t, p) for k, (t, p) in enumerate(jobs)], chunksize=8)
     done.sort(key=lambda x: x[0])
     keys = list(done[0][1]) if done else []
-    return {k: [d[1][k] for d in done] for k in keys}, [c for d in done for c in d[2]]
+    costs = [c for d in done for c in d[2] if isinstance(c, tuple)]
+    _STATE["raw"] = [c for d in done for c in d[2] if isinstance(c, dict)]
+    return {k: [d[1][k] for d in done] for k in keys}, costs
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -286,7 +267,8 @@ def summarise(
     s: dict[str, Any] = {
         "listeners": {n: _listener(trials[n, "own"], trials[n, "neighbour"]) for n in RULES}
     }
-    s["today"], s["own"] = s["listeners"]["today"], s["listeners"]["check"]
+    s["today"], s["own"] = s["listeners"]["today"], s["listeners"]["check with near words"]
+    s["ear"] = s["listeners"][EAR]
     wall = [w for w, _ in costs]
     cpu = [c for _, c in costs]
     s["check_ms_mean"] = 1000 * float(np.mean(wall)) if wall else float("nan")
@@ -294,16 +276,21 @@ def summarise(
     s["check_cpu_ms_mean"] = 1000 * float(np.mean(cpu)) if cpu else float("nan")
     s["check_cpu_ms_p95"] = 1000 * float(np.percentile(cpu, 95)) if cpu else float("nan")
     s["scored_utterances"] = len(costs)
-    s["chosen_before_measuring"] = EAR
+    s["the_runs_path"] = EAR
     s["speakers"] = sorted({t.family for t in trials["today", "own"] if t.kind == "command"})
     return s
 
 
 def measure(
-    quick: bool, processes: int = 2, every: int = 1, conditions: tuple[str, ...] = CONDITIONS
+    quick: bool,
+    processes: int = 2,
+    every: int = 1,
+    conditions: tuple[str, ...] = CONDITIONS,
+    dump: Path | None = None,
 ) -> dict[str, Any]:
     """``every``: only every n-th clip after a seeded shuffle (the same one as
-    bench/recognition.py's), every listener the same clips; ``conditions``: those only."""
+    bench/recognition.py's), every listener the same clips; ``conditions``: those only;
+    ``dump``: a pickle of the takes, utterances and proposals, for a replay."""
     t = time.perf_counter()
     jobs = build_trials(quick, conditions)
     if every > 1:
@@ -311,9 +298,10 @@ def measure(
         random.Random(26).shuffle(order)
         jobs = [jobs[k] for k in sorted(order[::every])]
     families = tuple(dict.fromkeys(t.family for t, _ in jobs if t.kind == "command"))
-    enrolments = enrol(render_takes(families))
+    takes = render_takes(families)
+    enrolments, plain = enrol(takes), enrol(takes, near=False)
     prepared = time.perf_counter() - t
-    trials, costs = decode_all(jobs, enrolments, processes)
+    trials, costs = decode_all(jobs, enrolments, plain, processes, dump is not None)
     s = summarise(trials, costs)
     s["every"], s["conditions"] = every, list(conditions)
     s["thresholds"] = {
@@ -321,6 +309,9 @@ def measure(
         for f, e in enrolments.items()
     }
     s["seconds"] = {"render and enrol": prepared, "total": time.perf_counter() - t}
+    if dump is not None:
+        with open(dump, "wb") as f:
+            pickle.dump({"takes": takes, "trials": _STATE["raw"], "summary": s}, f)
     return s
 
 
@@ -388,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(CONDITIONS),
         help=f"comma-separated, of: {', '.join(CONDITIONS)} (default all)",
     )
+    parser.add_argument(
+        "--dump", type=Path, help="also save the takes, utterances and proposals (a pickle)"
+    )
     args = parser.parse_args(argv)
     conditions = tuple(c.strip() for c in args.conditions.split(",") if c.strip())
     if args.every < 1 or not conditions or any(c not in CONDITIONS for c in conditions):
@@ -404,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     os.nice(10)
-    s = measure(args.quick, args.processes, args.every, conditions)
+    s = measure(args.quick, args.processes, args.every, conditions, args.dump)
     print(json.dumps(s, indent=2) if args.json else table(s))
     return 0
 

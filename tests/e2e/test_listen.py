@@ -170,17 +170,17 @@ def _enrol_the_lifter(folder: Path) -> Path:
     and 220 words a minute against 175: a synthetic voice varies less than a person);
     the neighbour is espeak's Scottish English voice.
     """
-    from voicecoach.inputs.enrolment import WORDS, Enrolment
+    from voicecoach.inputs.enrolment import ENROLLED, Enrolment
     from voicecoach.paths import user_paths
     from voicecoach.settings import Settings
     from voicecoach.speech import make_voice
 
     quiet = bytes(2 * MIC_RATE * 3 // 10)  # the 0.3 s the detector keeps either side
-    takes: dict[str, list[bytes]] = {w: [] for w in WORDS}
+    takes: dict[str, list[bytes]] = {w: [] for w in ENROLLED}  # near words too, as mic-train
     for wpm in (150, 185, 220):
         voice = make_voice(Settings(engine="espeak", rate=wpm), None)
         try:
-            for w in WORDS:
+            for w in ENROLLED:
                 takes[w].append(quiet + _clip_16k(voice, w) + quiet)
         finally:
             voice.close()
@@ -222,3 +222,53 @@ def test_with_an_enrolment_a_neighbours_fine_changes_nothing(
     assert "voice enrolment not used" not in term.text
     db = voicecoach_home / "data" / "journal.sqlite3"
     assert sqlite3.connect(db).execute("SELECT rir FROM sets").fetchall() == [(3,)]
+
+
+def test_with_near_words_enrolled_the_lifters_own_fine_in_noise_changes_nothing(
+    mic: PulseServer, tmp_path: Path, voicecoach_home: Path
+) -> None:
+    """The lifter's own "fine" in pink noise at 10 dB SNR, after the question: three takes
+    of "five" in the same voice cannot refuse it (the enrolment without its near words
+    takes it as five), the lifter's takes of the near word "fine" do. The lifter's "two"
+    then answers."""
+    import numpy as np
+
+    from voicecoach.inputs import voiceprint
+    from voicecoach.inputs.commands import WINDOWS
+    from voicecoach.inputs.enrolled_ear import Ear
+    from voicecoach.inputs.enrolment import WORDS, Enrolment, load
+    from voicecoach.paths import user_paths
+    from voicecoach.settings import Settings
+    from voicecoach.speech import make_voice
+
+    _enrol_the_lifter(tmp_path)
+    voice = make_voice(Settings(engine="espeak"), None)  # the voice say_into_mic speaks with
+    try:
+        fine = voiceprint.with_noise(_clip_16k(voice, "fine"), 10.0, np.random.default_rng(3))
+    finally:
+        voice.close()
+    saved = load(user_paths().enrolment)
+    assert saved is not None and "fine" in saved.near_words
+    plain = Enrolment(
+        {w: saved.templates[w] for w in WORDS}, {w: saved.thresholds[w] for w in WORDS}
+    )
+    heard = voiceprint.analyse(fine)
+    assert Ear().word(plain.scores(heard), None, WINDOWS["answer"]) == "five"
+    assert Ear().word(saved.scores(heard), None, WINDOWS["answer"]) is None
+    noisy = tmp_path / "own-fine-10dB.raw"
+    noisy.write_bytes(fine)
+    with listening_run(mic, voicecoach_home, tmp_path, "2", "Listen own fine", *LISTEN) as (
+        proc,
+        term,
+    ):
+        assert term.expect(b"[set]", 60), term.text
+        term.send(b"\n")
+        assert term.expect(b"How many in reserve?", 30), term.text
+        assert wait_capturing(mic), term.text
+        play_into_mic(mic, noisy, MIC_RATE)
+        say_into_mic(mic, "two", tmp_path)
+        assert term.expect(b"Two in reserve.", 30), term.text
+        assert proc.wait(60) == 0
+    assert "Five in reserve." not in term.text
+    db = voicecoach_home / "data" / "journal.sqlite3"
+    assert sqlite3.connect(db).execute("SELECT rir FROM sets").fetchall() == [(2,)]

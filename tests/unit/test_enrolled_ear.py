@@ -107,3 +107,43 @@ def test_agree_tightens_the_threshold_the_grammars_word_must_meet() -> None:
     tight = Ear(room=0.85, agree=0.85)
     assert tight.word(s, "five", ANSWER) is None  # 0.9 is past 0.85 of it
     assert tight.word(scores(five=0.8, three=3.0), "five", ANSWER) == "five"
+
+
+# --- near words: enrolled non-answers ("fine" beside "five") -------------------------------
+
+
+def test_an_utterance_nearest_a_near_word_is_refused_even_with_the_grammars_word() -> None:
+    # the grammar hears "five" (it hears the lifter's "fine" so); the takes put it nearer
+    # the lifter's own "fine"
+    s = scores(fine=0.5, five=0.6, three=2.0)
+    assert s.verdict("five").accepted is False
+    assert Ear().word(s, "five", ANSWER) is None
+    assert Ear().word(s, None, ANSWER) is None
+
+
+def test_near_words_are_left_out_of_the_margin_to_the_second_word() -> None:
+    # "five" nearest; "fine" close behind (within 1.2 times) is a near word, not a rival:
+    # five is taken. Were "fine" an answer word, the same distances would be a near tie.
+    s = scores(five=0.5, fine=0.55, three=1.4)
+    assert Ear().word(s, None, ANSWER) == "five"
+    tie = scores(five=0.5, four=0.55, three=1.4)
+    assert Ear().word(tie, None, ANSWER) is None
+
+
+def test_a_near_word_enrolled_on_real_features_takes_its_sound_away(glides: Enrolment) -> None:
+    """A falling glide said as "three" is taken; enrolled as a near word instead, the same
+    sound is refused, by the check and by the ear."""
+    takes = ((0.45, 150), (0.5, 155), (0.55, 145))
+    near = Enrolment.from_takes(
+        {
+            "two": [glide(True, s, b) for s, b in takes],
+            "fine": [glide(False, s, b) for s, b in takes],
+        }
+    )
+    assert near.near_words == ["fine"]
+    falling = voiceprint.analyse(glide(False, 0.5, 152))
+    assert Ear().word(glides.scores(falling), None, ANSWER) == "three"
+    s = near.scores(falling)
+    assert s.ranked()[0] == "fine"
+    assert Ear().word(s, "two", ANSWER) is None
+    assert Ear().word(s, None, ANSWER) is None

@@ -156,11 +156,12 @@ def test_analyse_measures_the_noise_it_was_heard_in() -> None:
     assert 4.0 < ten < 16.0  # the word's level over its noise, as with_noise set it
 
 
-def full() -> Enrolment:
-    words = enumerate(enrolment.WORDS)
+def full(enrolled: tuple[str, ...] = enrolment.ENROLLED) -> Enrolment:
+    """Every word mic-train asks for (or only ``enrolled``), two takes each."""
+    words = enumerate(enrolled)
     return Enrolment(
         {w: [mel(30, i / 40), mel(31, i / 40 + 0.005)] for i, w in words},
-        {w: Threshold(1.5 + i / 100, 2.5) for i, w in enumerate(enrolment.WORDS)},
+        {w: Threshold(1.5 + i / 100, 2.5) for i, w in enumerate(enrolled)},
     )
 
 
@@ -170,10 +171,12 @@ def test_the_file_round_trips_with_its_version(tmp_path: Path) -> None:
     e.save(path)
     doc = json.loads(path.read_text())
     assert doc["version"] == enrolment.VERSION and doc["format"] == enrolment.FORMAT
+    assert doc["near_words"] == list(enrolment.NEAR_WORDS)
     back = load(path)
     assert back is not None
-    assert set(back.templates) == set(enrolment.WORDS)
-    for w in enrolment.WORDS:
+    assert set(back.templates) == set(enrolment.ENROLLED)
+    assert back.near_words == list(enrolment.NEAR_WORDS)
+    for w in enrolment.ENROLLED:
         assert back.thresholds[w].quiet == pytest.approx(e.thresholds[w].quiet, abs=1e-4)
         assert back.thresholds[w].noisy == pytest.approx(e.thresholds[w].noisy, abs=1e-4)
         for a, b in zip(back.templates[w], e.templates[w], strict=True):
@@ -182,6 +185,38 @@ def test_the_file_round_trips_with_its_version(tmp_path: Path) -> None:
     assert back.judge(heard(30, 0.1), w).distance == pytest.approx(
         e.judge(heard(30, 0.1), w).distance, abs=1e-2
     )
+
+
+def test_an_enrolment_made_before_near_words_still_loads_and_says_how_to_add_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "e.json"
+    doc = full(enrolment.WORDS).to_json()
+    del doc["near_words"]  # the file as the version before near words wrote it
+    path.write_text(json.dumps(doc))
+    back = load(path)
+    assert back is not None and back.near_words == []
+    assert set(back.templates) == set(enrolment.WORDS)
+    ok, line = enrolment.status(path)
+    assert ok and "no near words" in line and "mic-train" in line
+
+
+def test_a_near_word_without_takes_or_that_is_an_answer_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "e.json"
+    doc = full().to_json()
+    del doc["words"]["fine"]
+    path.write_text(json.dumps(doc))
+    with pytest.raises(EnrolmentError, match="near word 'fine' is not enrolled"):
+        load(path)
+    doc = full().to_json()
+    doc["near_words"] = ["five"]  # an answer can never be a word a run refuses
+    path.write_text(json.dumps(doc))
+    with pytest.raises(EnrolmentError, match="near word 'five'"):
+        load(path)
+    doc["near_words"] = "fine"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(EnrolmentError, match="not a list of words"):
+        load(path)
 
 
 def test_no_file_is_no_enrolment(tmp_path: Path) -> None:
@@ -238,7 +273,8 @@ def test_status_says_whether_an_enrolment_exists(tmp_path: Path) -> None:
     assert ok and "no voice enrolment" in line
     full().save(path)
     ok, line = enrolment.status(path)
-    assert ok and f"{len(enrolment.WORDS)} words" in line
+    near = len(enrolment.NEAR_WORDS)
+    assert ok and f"{len(enrolment.WORDS)} words and {near} near words" in line
     path.write_text("[]")
     ok, line = enrolment.status(path)
     assert not ok and "not a voicecoach enrolment" in line

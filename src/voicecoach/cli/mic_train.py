@@ -75,12 +75,14 @@ def mic_train(
     """Enrol your voice: say each answer word three times, once.
 
     The coach asks for every word a run can take (zero to five, done, skip,
-    repeat, pause, go on, yes, no, undo), aloud and on screen; a take that is
-    silent, clipped, too quiet or too long is asked for again. The takes are
-    kept as sound features (not recordings) in the data dir. From then on a
-    run with --listen takes a word only if it sounds like you saying it: a
-    neighbour's "fine" is not your "five". Run it again to enrol anew (another
-    microphone, a cold voice); delete the file to stop the check.
+    repeat, pause, go on, yes, no, undo), then six near words a run never
+    takes (fine, fight, floor, door, gone, hero), aloud and on screen; a take
+    that is silent, clipped, too quiet or too long is asked for again. The
+    takes are kept as sound features (not recordings) in the data dir. From
+    then on a run with --listen takes a word only if it sounds like you saying
+    it: a neighbour's "five" is not yours, and your "fine" is not "five". Run
+    it again to enrol anew (another microphone, a cold voice); delete the file
+    to stop the check.
 
     \b
     Examples:
@@ -121,7 +123,9 @@ def mic_train(
     if as_json:
         dump_json(_summary(target, enrolment, done.redone))
     else:
-        click.echo(f"enrolled {len(enrolment.templates)} words in {target}")
+        near = len(enrolment.near_words)
+        words = len(enrolment.templates) - near
+        click.echo(f"enrolled {words} words and {near} near words in {target}")
 
 
 def _summary(target: Path, enrolment: Any, redone: dict[str, list[str]]) -> dict[str, Any]:
@@ -131,6 +135,7 @@ def _summary(target: Path, enrolment: Any, redone: dict[str, list[str]]) -> dict
         "file": str(target),
         "version": VERSION,
         "microphone": enrolment.microphone,
+        "near_words": enrolment.near_words,
         "words": {
             w: {
                 "takes": len(enrolment.templates[w]),

@@ -6,9 +6,9 @@ neighbour's "fine" comes out as "five". The enrolment holds three takes of
 each word the listener knows, said by the lifter (``voicecoach mic-train``),
 as features (:mod:`.voiceprint`). A proposed word is kept only when
 
-- of all the enrolled words, it is the proposed one whose takes are nearest
-  to the utterance (so "fine", nearer to nothing in particular, or to "nine"
-  had it been enrolled, loses to whatever it resembles more), and
+- of all the enrolled words, near words included, it is the proposed one
+  whose takes are nearest to the utterance (so the lifter's "fine", nearer
+  their takes of "fine" than of "five", is refused), and
 - it is within that word's threshold, calibrated from the takes themselves:
   each take is compared with the other takes of its word (leave one out),
   and the threshold is ``MARGIN`` times the farthest of those, never less
@@ -26,6 +26,19 @@ drowned deeper is refused rather than guessed.
 Another voice saying the right word is farther from the lifter's takes than
 the lifter's own repeats are, so it fails the threshold: the check is also
 a speaker check.
+
+Near words: three takes of "five" cannot tell it from the same voice's
+"fine", which the grammar also hears as five (its coverage is full). So
+mic-train also asks for a few words one sound away from an answer
+(``NEAR_WORDS``: "fine", "fight", "floor", "door", "gone", "hero"), which a
+run never takes. An utterance nearer one of those than to any answer is
+refused, by the check and by the ear alike: the near word gives a non-answer
+somewhere else to go. They were chosen as common one-phone neighbours of the
+numbers and of "done", none of them a word the bench holds out. "free" was
+tried and left out: in noise it is nearer the lifter's own "three" about as
+often as "three" itself, so it cost more answers than the false ones it
+saved. An enrolment made before near words existed still works, without
+them.
 
 Why features and not audio: the file is a few hundred kB instead of a few
 MB, it cannot be played back (it is a voice, kept on the lifter's disk),
@@ -61,6 +74,8 @@ FEATURES = {
     "cepstra": voiceprint.CEPSTRA,
 }
 WORDS: tuple[str, ...] = LISTENED  # every word a run can take
+NEAR_WORDS: tuple[str, ...] = ("fine", "fight", "floor", "door", "gone", "hero")
+ENROLLED: tuple[str, ...] = WORDS + NEAR_WORDS  # what mic-train asks for
 TAKES = 3
 MARGIN = 1.3  # how far past the farthest repeat a word may be and still be the lifter's
 QUIET_SNR = 30.0  # dB: at or above this a word is heard as in quiet
@@ -163,6 +178,11 @@ class Enrolment:
     _flat: list[np.ndarray] = field(init=False, repr=False)
     _owner: list[str] = field(init=False, repr=False)
 
+    @property
+    def near_words(self) -> list[str]:
+        """The enrolled words a run never takes (see the module docstring)."""
+        return [w for w in self.templates if w not in WORDS]
+
     def __post_init__(self) -> None:
         self._flat = [t for w in self.templates for t in self.templates[w]]
         self._owner = [w for w in self.templates for _ in self.templates[w]]
@@ -204,6 +224,7 @@ class Enrolment:
             "version": VERSION,
             "features": FEATURES,
             "microphone": self.microphone,
+            "near_words": self.near_words,
             "words": {
                 w: {
                     "threshold": [
@@ -246,6 +267,13 @@ def _positive(x: object) -> bool:
     return not isinstance(x, bool) and isinstance(x, (int, float)) and 0 < x < 1e6
 
 
+def _thresholds(path: Path, word: str, entry: dict[str, Any]) -> Threshold:
+    th = entry.get("threshold")
+    if not isinstance(th, list) or len(th) != 2 or not all(_positive(x) for x in th):
+        raise EnrolmentError(f"{path}: the word {word!r} has no valid thresholds; {REDO}")
+    return Threshold(float(th[0]), float(th[1]))
+
+
 def parse(path: Path, text: str) -> Enrolment:
     """An enrolment from its file's text, every field checked; EnrolmentError otherwise."""
     try:
@@ -272,10 +300,16 @@ def parse(path: Path, text: str) -> Enrolment:
         if not isinstance(entry, dict):
             raise EnrolmentError(f"{path}: the word {w!r} is not an object; {REDO}")
         templates[w] = _takes(path, w, entry.get("takes"))
-        th = entry.get("threshold")
-        if not isinstance(th, list) or len(th) != 2 or not all(_positive(x) for x in th):
-            raise EnrolmentError(f"{path}: the word {w!r} has no valid thresholds; {REDO}")
-        thresholds[w] = Threshold(float(th[0]), float(th[1]))
+        thresholds[w] = _thresholds(path, w, entry)
+    near = doc.get("near_words", [])
+    if not isinstance(near, list) or not all(isinstance(w, str) for w in near):
+        raise EnrolmentError(f"{path}: near_words is not a list of words; {REDO}")
+    for w in near:
+        entry = words.get(w)
+        if w in WORDS or not isinstance(entry, dict):
+            raise EnrolmentError(f"{path}: the near word {w!r} is not enrolled; {REDO}")
+        templates[w] = _takes(path, w, entry.get("takes"))
+        thresholds[w] = _thresholds(path, w, entry)
     mic = doc.get("microphone", "")
     return Enrolment(templates, thresholds, mic if isinstance(mic, str) else "")
 
@@ -302,10 +336,18 @@ def status(path: Path) -> tuple[bool, str]:
         return (
             True,
             "no voice enrolment: any voice's word the grammar matches is taken; "
-            "'voicecoach mic-train' enrols yours (about two minutes)",
+            "'voicecoach mic-train' enrols yours (about three minutes)",
         )
     takes = sum(len(t) for t in enrolment.templates.values())
+    near = len(enrolment.near_words)
+    words = len(enrolment.templates) - near
+    if not near:
+        return True, (
+            f"voice enrolment: {words} words, {takes} takes ({path}); only your voice's words "
+            "are taken; it has no near words ('fine' for five): run 'voicecoach mic-train' "
+            "again to add them"
+        )
     return True, (
-        f"voice enrolment: {len(enrolment.templates)} words, {takes} takes ({path}); "
+        f"voice enrolment: {words} words and {near} near words, {takes} takes ({path}); "
         "only your voice's words are taken"
     )

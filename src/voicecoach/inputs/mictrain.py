@@ -1,5 +1,9 @@
 """``voicecoach mic-train``: three good takes of every word, prompted aloud and on screen.
 
+Every word a run can take, then the near words (:data:`.enrolment.NEAR_WORDS`:
+"fine", "floor", ...), which a run never takes but which teach the enrolment
+what the lifter's non-answers next to an answer sound like.
+
 The microphone runs the whole time; what it captured before a prompt ended
 (plus the echo tail) is dropped by the capture times, so the coach's own
 "Say: three" is never a take. Each take is cut by the listener's own
@@ -23,7 +27,7 @@ import numpy as np
 
 from voicecoach.inputs import voiceprint
 from voicecoach.inputs.commands import TAIL
-from voicecoach.inputs.enrolment import TAKES, WORDS, Enrolment
+from voicecoach.inputs.enrolment import ENROLLED, TAKES, WORDS, Enrolment
 from voicecoach.inputs.microphone import MicrophoneUnavailable
 from voicecoach.inputs.recogniser import MAX_SECONDS, MIN_SECONDS
 from voicecoach.inputs.segments import Segmenter, Utterance
@@ -115,7 +119,7 @@ def train(
     show: Callable[[str], None],
     wall: Callable[[], float],
     segmenter: Segmenter | None = None,
-    words: tuple[str, ...] = WORDS,
+    words: tuple[str, ...] = ENROLLED,
 ) -> tuple[Enrolment, Training]:
     """Prompt for and record ``TAKES`` good takes of each word; the enrolment they make.
 
@@ -131,7 +135,8 @@ def train(
             done.redone[word] = []
             while len(done.takes[word]) < TAKES:
                 k = len(done.takes[word])
-                show(f"[{n}/{len(words)}] say {word!r} (take {k + 1} of {TAKES})")
+                near = "" if word in WORDS else ", not an answer: so the coach can tell them apart"
+                show(f"[{n}/{len(words)}] say {word!r} (take {k + 1} of {TAKES}{near})")
                 ended = say(prompt(word, k))
                 utt = record_take(mic, segmenter, ended + TAIL, wall)
                 problem = take_problem(utt)
