@@ -254,7 +254,12 @@ class Journal:
         return int(row[0]) if row else 0
 
     def carried_load(
-        self, exercise: str, *, include_dry_runs: bool, name: str | None = None
+        self,
+        exercise: str,
+        *,
+        include_dry_runs: bool,
+        name: str | None = None,
+        routine: str | None = None,
     ) -> tuple[Load, int] | None:
         """The load (and rep bonus) the last working set of ``exercise`` ended with.
 
@@ -262,6 +267,10 @@ class Journal:
         at 40 kg is not where the work starts. With ``name``, only the sets
         journaled under that name count (a routine that does the same lift
         twice, as "Bench press" and "Bench BBB", keeps one load for each).
+
+        With ``routine``, only this app's own sessions of that routine count: a
+        training max is carried by the program that moves it, and a working set's
+        load from another routine or an import is no training max.
 
         A stored load that is not believable (NaN, negative, absurd)
         is skipped with a warning and the set before it is used.
@@ -275,8 +284,9 @@ class Journal:
             # of a bodyweight exercise) is history, not a starting point.
             " AND (sets.next_load IS NOT NULL OR sessions.source = 'voicecoach')"
             " AND (? IS NULL OR sets.exercise_name = ?)"
+            " AND (? IS NULL OR (sessions.routine_name = ? AND sessions.source = 'voicecoach'))"
             " ORDER BY sets.ended_at DESC, sets.id DESC",
-            (exercise, int(include_dry_runs), name, name),
+            (exercise, int(include_dry_runs), name, name, routine, routine),
         )
         for next_load, load, bonus, set_id in cur:
             try:

@@ -100,7 +100,12 @@ def build_voice(
 def carried_loads(
     journal: Journal | None, routine: Routine, include_dry_runs: bool
 ) -> dict[int, tuple[Load, int]]:
-    """Per exercise slot, the load its last session ended with (if the kind matches)."""
+    """Per exercise slot, the load its last session ended with (if the kind matches).
+
+    A training max (every set of a week a share of ``load:``) is carried only from
+    this routine's own sessions: a working set lifted elsewhere, or imported, is a
+    share of some max already, and taking it as the max makes every set lighter.
+    """
     if journal is None:
         return {}
     out: dict[int, tuple[Load, int]] = {}
@@ -112,14 +117,17 @@ def carried_loads(
         if item.slot in out:
             continue
         found = None
+        own = routine.name if item.spec.training_max else None
         if len(slots[item.spec.key]) > 1:
             # The same lift twice (a top set, then "Bench BBB" for volume): each entry
             # starts where its own sets left off, by the name it is journaled under.
             found = journal.carried_load(
-                item.spec.key, include_dry_runs=include_dry_runs, name=item.spec.name
+                item.spec.key, include_dry_runs=include_dry_runs, name=item.spec.name, routine=own
             )
         if found is None:
-            found = journal.carried_load(item.spec.key, include_dry_runs=include_dry_runs)
+            found = journal.carried_load(
+                item.spec.key, include_dry_runs=include_dry_runs, routine=own
+            )
         if found is None or type(found[0]) is not type(item.spec.load):
             continue
         load = in_unit(found[0], getattr(item.spec.load, "unit", None), item.spec.progression.round)

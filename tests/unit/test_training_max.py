@@ -1,0 +1,117 @@
+"""A program's training max and what ``plan`` says the next ``run`` will lift.
+
+Through the command line (click's runner) against a real SQLite journal in a
+temporary folder: a Strong export is imported, sessions are dry-run, and the
+sets journaled are read back.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from voicecoach.cli.main import cli
+
+WAVE = """\
+name: Bench wave
+units: kg
+count_in: 0
+program:
+  per_week: 1
+exercises:
+  - use: bench-press
+    load: 100 kg   # the training max
+    warmup: none
+    rest: 30s
+    tempo: [down 1, up 1]
+    progression: {beat_by: 2, add: 2.5 kg, drop: 2.5 kg}
+    weeks:
+      - ["5 @ 65%", "5 @ 75%", "5+ @ 85%"]
+      - ["3 @ 70%", "3 @ 80%", "3+ @ 90%"]
+"""
+
+PLAIN = """\
+name: Bench plain
+units: kg
+count_in: 0
+exercises:
+  - use: bench-press
+    sets: 1
+    reps: 5
+    load: 60 kg
+    warmup: none
+    rest: 30s
+    tempo: [down 1, up 1]
+"""
+
+STRONG = """\
+Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE
+2026-11-20 18:02:11,Push,1h,Bench Press (Barbell),1,82.5,5,0,0,,,8
+2026-11-20 18:02:11,Push,1h,Bench Press (Barbell),2,82.5,5,0,0,,,8
+"""
+
+
+@pytest.fixture
+def runner(voicecoach_home: Path) -> CliRunner:
+    return CliRunner()
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _invoke(runner: CliRunner, *args: str) -> str:
+    result = runner.invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _dry_run(runner: CliRunner, routine: Path, db: Path, answers: str) -> str:
+    return _invoke(
+        runner,
+        *("run", str(routine), "--dry-run", "--audio", "none", "--engine", "estimate"),
+        *("--db", str(db), "--answers", answers),
+    )
+
+
+def _loads(db: Path, routine: str) -> list[float]:
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute(
+            "SELECT sets.load FROM sets JOIN sessions ON sessions.id = sets.session_id"
+            " WHERE sessions.routine_name = ? ORDER BY sets.id",
+            (routine,),
+        ).fetchall()
+    finally:
+        con.close()
+    return [json.loads(load)["amount"] for (load,) in rows]
+
+
+def test_an_imported_working_set_is_no_training_max(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "j.sqlite3"
+    wave, plain = _write(tmp_path, "wave.yaml", WAVE), _write(tmp_path, "plain.yaml", PLAIN)
+    strong = _write(tmp_path, "strong.csv", STRONG)
+    _invoke(runner, "import", str(strong), "--unit", "kg", "--db", str(db))
+    # A routine whose load is lifted as written starts where the import left off.
+    _dry_run(runner, plain, db, "2")
+    assert _loads(db, "Bench plain") == [82.5]
+    out = _dry_run(runner, wave, db, "2,2,5:1")
+    # 65/75/85 % of the routine's 100 kg, not of the 82.5 kg the export's sets (or the
+    # other routine's) were lifted at.
+    assert _loads(db, "Bench wave") == [65, 75, 85]
+    assert "left off" not in out
+
+def test_a_training_max_moves_only_with_its_own_program(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "j.sqlite3"
+    wave, plain = _write(tmp_path, "wave.yaml", WAVE), _write(tmp_path, "plain.yaml", PLAIN)
+    _dry_run(runner, wave, db, "2,2,9:0")  # 9 beats 5 + 2: the max goes up to 102.5
+    _dry_run(runner, plain, db, "2")  # another routine's bench at 60 kg, journaled last
+    out = _dry_run(runner, wave, db, "2,2,3:1")
+    assert "Starting where you left off: Bench press, one hundred two point five kilos." in out
+    assert _loads(db, "Bench wave")[3:] == [72.5, 82.5, 92.5]  # 70/80/90 % of 102.5
