@@ -48,11 +48,16 @@ exercises:
     tempo: [down 1, up 1]
 """
 
-STRONG = """\
-Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE
+STRONG = (
+    (
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,"
+        "Notes,Workout Notes,RPE\n"
+    )
+    + """\
 2026-11-20 18:02:11,Push,1h,Bench Press (Barbell),1,82.5,5,0,0,,,8
 2026-11-20 18:02:11,Push,1h,Bench Press (Barbell),2,82.5,5,0,0,,,8
 """
+)
 
 
 @pytest.fixture
@@ -106,6 +111,7 @@ def test_an_imported_working_set_is_no_training_max(runner: CliRunner, tmp_path:
     # other routine's) were lifted at.
     assert _loads(db, "Bench wave") == [65, 75, 85]
     assert "left off" not in out
+
 
 def test_a_training_max_moves_only_with_its_own_program(runner: CliRunner, tmp_path: Path) -> None:
     db = tmp_path / "j.sqlite3"
