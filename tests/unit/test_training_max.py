@@ -121,3 +121,77 @@ def test_a_training_max_moves_only_with_its_own_program(runner: CliRunner, tmp_p
     out = _dry_run(runner, wave, db, "2,2,3:1")
     assert "Starting where you left off: Bench press, one hundred two point five kilos." in out
     assert _loads(db, "Bench wave")[3:] == [72.5, 82.5, 92.5]  # 70/80/90 % of 102.5
+
+
+def _plan(runner: CliRunner, routine: Path, db: Path, *extra: str) -> dict:
+    return json.loads(_invoke(runner, "plan", str(routine), "--db", str(db), "--json", *extra))
+
+
+def test_plan_shows_the_loads_the_next_run_starts_from(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "j.sqlite3"
+    plain = _write(tmp_path, "plain.yaml", PLAIN)
+    strong = _write(tmp_path, "strong.csv", STRONG)
+    _invoke(runner, "import", str(strong), "--unit", "kg", "--db", str(db))
+    before = db.read_bytes()
+    text = _invoke(runner, "plan", str(plain), "--db", str(db))
+    assert "1 × 5 reps @ 82.5 kg (from the journal; load: says 60 kg)" in text
+    item = _plan(runner, plain, db)["items"][0]
+    assert (item["load"], item["routine_load"], item["load_from"]) == (
+        "82.5 kg",
+        "60 kg",
+        "journal",
+    )
+    assert item["set_loads"] == ["82.5 kg"]
+    assert db.read_bytes() == before  # plan only reads the journal
+    _dry_run(runner, plain, db, "2")
+    assert _loads(db, "Bench plain") == [82.5]  # what plan said
+
+
+def test_plan_counts_weeks_and_loads_as_the_run_it_describes(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    db, wave = tmp_path / "j.sqlite3", _write(tmp_path, "wave.yaml", WAVE)
+    _dry_run(runner, wave, db, "2,2,9:0")  # week one, the max up to 102.5
+    # The next real run is still week one at the routine's max: dry runs carry to dry runs.
+    real = _plan(runner, wave, db)
+    assert real["week"]["of_cycle"] == 1 and real["dry_run"] is False
+    assert real["items"][0]["set_loads"] == ["65 kg", "75 kg", "85 kg"]
+    # The next dry run is week two from 102.5, and lifts what plan --dry-run says.
+    dry = _plan(runner, wave, db, "--dry-run")
+    assert dry["week"]["of_cycle"] == 2 and dry["notes"] == ["Week two of two."]
+    assert (dry["items"][0]["load"], dry["items"][0]["training_max"]) == ("102.5 kg", True)
+    said = dry["items"][0]["set_loads"]
+    text = _invoke(runner, "plan", str(wave), "--db", str(db), "--dry-run")
+    assert "Week 2 of 2, as the next dry run coaches it" in text
+    assert "(training max 102.5 kg, from the journal; load: says 100 kg)" in text
+    assert "lifted at 72.5 kg, 82.5 kg, 92.5 kg" in text
+    _dry_run(runner, wave, db, "2,2,3:1")
+    assert [f"{x:g} kg" for x in _loads(db, "Bench wave")[3:]] == said
+
+
+STALLS = """\
+name: Stall watch
+units: kg
+count_in: 0
+program:
+  deload: {stalled: 2, take: 10%}
+exercises:
+  - use: bench-press
+    load: 100 kg
+    sets: 1
+    reps: 5
+    warmup: none
+    rest: 30s
+    tempo: [down 1, up 1]
+"""
+
+
+def test_plan_shows_a_stalls_deload_as_the_run_takes_it(runner: CliRunner, tmp_path: Path) -> None:
+    db, routine = tmp_path / "j.sqlite3", _write(tmp_path, "stalls.yaml", STALLS)
+    for _ in range(2):
+        _dry_run(runner, routine, db, "0")  # 5 reps, none in reserve: the load stays
+    text = _invoke(runner, "plan", str(routine), "--db", str(db), "--dry-run")
+    assert "Bench press: no progress in two sessions; ten percent off, build back up." in text
+    assert "1 × 5 reps @ 90 kg (from the journal; load: says 100 kg)" in text
+    _dry_run(runner, routine, db, "0")
+    assert _loads(db, "Stall watch") == [100, 100, 90]

@@ -113,6 +113,29 @@ class Journal:
                 "set VOICECOACH_HOME or --db to a writable folder"
             ) from None
 
+    @classmethod
+    def read_only(cls, path: Path, warn: Callable[[str], None] | None = None) -> Journal:
+        """The journal opened for reading only, never created or migrated: what ``plan``
+        reads to say where the next session starts, leaving the file as it was."""
+        refuse_special(path)
+        journal = cls.__new__(cls)
+        journal.path = path
+        journal.warn = warn or _stderr_warning
+        try:
+            journal.db = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, timeout=cls.busy_timeout, isolation_level=None
+            )
+            version = journal.db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(_explain(path, exc)) from None
+        if version != SCHEMA_VERSION:
+            journal.db.close()
+            raise JournalError(
+                f"{path} has schema version {version}, not {SCHEMA_VERSION}; "
+                "the next 'voicecoach run' updates it"
+            )
+        return journal
+
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version < 0:
