@@ -117,8 +117,10 @@ def test_a_training_max_moves_only_with_its_own_program(runner: CliRunner, tmp_p
     db = tmp_path / "j.sqlite3"
     wave, plain = _write(tmp_path, "wave.yaml", WAVE), _write(tmp_path, "plain.yaml", PLAIN)
     _dry_run(runner, wave, db, "2,2,9:0")  # 9 beats 5 + 2: the max goes up to 102.5
-    _dry_run(runner, plain, db, "2")  # another routine's bench at 60 kg, journaled last
-    out = _dry_run(runner, wave, db, "2,2,3:1")
+    # Another routine's bench, lifted as written: the max is no working load for it.
+    _dry_run(runner, plain, db, "2")
+    assert _loads(db, "Bench plain") == [60]
+    out = _dry_run(runner, wave, db, "2,2,3:1")  # and its 60 kg is no training max
     assert "Starting where you left off: Bench press, one hundred two point five kilos." in out
     assert _loads(db, "Bench wave")[3:] == [72.5, 82.5, 92.5]  # 70/80/90 % of 102.5
 

@@ -82,6 +82,12 @@ class SetRecord:
     distance: float | None = None  # metres
     superset: str = ""
     notes: str = ""
+    # ``next_load`` is a training max, never the start of a load lifted as written; marked
+    # inside its stored JSON ({"training_max": true}), which older versions read as plain.
+    next_is_max: bool = False
+
+
+MAX_MARK = "training_max"  # the key in a stored next load that says it is a training max
 
 
 class Journal:
@@ -257,7 +263,7 @@ class Journal:
                 s.hold_done,
                 s.started_at,
                 s.ended_at,
-                json.dumps(to_record(s.next_load)) if s.next_load is not None else None,
+                _next_load_text(s),
                 s.next_rep_bonus,
                 s.kind,
                 s.original_name or s.exercise_name,
@@ -293,7 +299,8 @@ class Journal:
 
         With ``routine``, only this app's own sessions of that routine count: a
         training max is carried by the program that moves it, and a working set's
-        load from another routine or an import is no training max.
+        load from another routine or an import is no training max. Without it, a
+        training max (a next load marked so) is skipped: it is no working load.
 
         A stored load that is not believable (NaN, negative, absurd)
         is skipped with a warning and the set before it is used.
@@ -308,8 +315,13 @@ class Journal:
             " AND (sets.next_load IS NOT NULL OR sessions.source = 'voicecoach')"
             " AND (? IS NULL OR sets.exercise_name = ?)"
             " AND (? IS NULL OR (sessions.routine_name = ? AND sessions.source = 'voicecoach'))"
+            # instr, not json_extract: a damaged row's text must not fail the whole query.
+            " AND (? IS NOT NULL OR sets.next_load IS NULL OR instr(sets.next_load, ?) = 0)"
             " ORDER BY sets.ended_at DESC, sets.id DESC",
-            (exercise, int(include_dry_runs), name, name, routine, routine),
+            (
+                *(exercise, int(include_dry_runs), name, name, routine, routine),
+                *(routine, f'"{MAX_MARK}": true'),
+            ),
         )
         for next_load, load, bonus, set_id in cur:
             try:
@@ -384,6 +396,15 @@ class Journal:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _next_load_text(s: SetRecord) -> str | None:
+    if s.next_load is None:
+        return None
+    record = to_record(s.next_load)
+    if s.next_is_max:
+        record[MAX_MARK] = True
+    return json.dumps(record)
 
 
 def _stderr_warning(text: str) -> None:
