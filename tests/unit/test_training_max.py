@@ -158,6 +158,9 @@ def test_plan_counts_weeks_and_loads_as_the_run_it_describes(
     real = _plan(runner, wave, db)
     assert real["week"]["of_cycle"] == 1 and real["dry_run"] is False
     assert real["items"][0]["set_loads"] == ["65 kg", "75 kg", "85 kg"]
+    text = _invoke(runner, "plan", str(wave), "--db", str(db))
+    assert "Week 1 of 2; --week N shows another" in text
+    assert "After your dry runs, the next 'run --dry-run' coaches week 2 of 2" in text
     # The next dry run is week two from 102.5, and lifts what plan --dry-run says.
     dry = _plan(runner, wave, db, "--dry-run")
     assert dry["week"]["of_cycle"] == 2 and dry["notes"] == ["Week two of two."]

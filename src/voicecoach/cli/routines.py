@@ -127,10 +127,13 @@ def plan(
     from voicecoach.routines.durations import format_duration
     from voicecoach.session.starting import Ask, planned
 
-    r = load(routine, pick_library(library_file))
-    if week is not None and r.program is None:
-        raise click.UsageError(f"--week is for a program; {r.name!r} has no weeks: or program:")
-    start = _start(r, db or user_paths().journal, Ask(dry_run=dry_run, week=week))
+    written = load(routine, pick_library(library_file))
+    if week is not None and written.program is None:
+        raise click.UsageError(
+            f"--week is for a program; {written.name!r} has no weeks: or program:"
+        )
+    journal = db or user_paths().journal
+    start = _start(written, journal, Ask(dry_run=dry_run, week=week))
     wk, r = start.week, start.routine
     starts, set_loads = planned(start, _rack())
     data = outline(r, starts, start.carried, set_loads)
@@ -158,6 +161,14 @@ def plan(
             + (", as the next dry run coaches it" if dry_run else "")
             + ("" if week is not None else "; --week N shows another")
         )
+        if not dry_run and week is None:
+            # Dry runs count for later dry runs only: say so when they have moved ahead.
+            rehearsed = _start(written, journal, Ask(dry_run=True)).week
+            if rehearsed is not None and rehearsed.number != wk.number:
+                say_line(
+                    f"After your dry runs, the next 'run --dry-run' coaches week "
+                    f"{rehearsed.of_cycle} of {rehearsed.weeks}; plan --dry-run shows it"
+                )
     for note in start.stalls:
         say_line(note)
     for item in data:
