@@ -200,3 +200,20 @@ def test_plan_shows_a_stalls_deload_as_the_run_takes_it(runner: CliRunner, tmp_p
     assert "1 × 5 reps @ 90 kg (from the journal; load: says 100 kg)" in text
     _dry_run(runner, routine, db, "0")
     assert _loads(db, "Stall watch") == [100, 100, 90]
+
+
+def test_plan_with_a_journal_it_cannot_read_shows_the_routine_as_written(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    db, plain = tmp_path / "j.sqlite3", _write(tmp_path, "plain.yaml", PLAIN)
+    _dry_run(runner, plain, db, "4")  # up a step: 62.5 kg next time
+    con = sqlite3.connect(db)
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    con.execute(f"PRAGMA user_version = {version - 1}")  # as an older version left it
+    con.close()
+    before = db.read_bytes()
+    result = runner.invoke(cli, ["plan", str(plain), "--db", str(db), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "the next 'voicecoach run' updates it; showing the routine as written" in result.stderr
+    assert "1 × 5 reps @ 60 kg, tempo" in result.stdout
+    assert db.read_bytes() == before  # not migrated by plan
