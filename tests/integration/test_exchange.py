@@ -470,7 +470,7 @@ def test_history_plot_and_json(journal: Path) -> None:
 def test_a_kg_history_seeds_a_pound_routine_converted(tmp_path: Path) -> None:
     """145 kg of deadlift in Strong starts a routine written in lb at 320 lb (5 lb steps)."""
     from voicecoach.routines.loader import parse_routine_text
-    from voicecoach.session.setup import carried_loads
+    from voicecoach.session.starting import carried_loads
 
     db = imported(tmp_path, "strong_2023.csv")
     routine = parse_routine_text(

@@ -14,7 +14,7 @@ from voicecoach.routines.loads import Weight
 from voicecoach.session.answers import Answer
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
-from voicecoach.session.setup import carried_loads
+from voicecoach.session.starting import carried_loads
 from voicecoach.speech.base import Voice
 from voicecoach.speech.estimate import EstimateRenderer
 from voicecoach.testing import FakeClock

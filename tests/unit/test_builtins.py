@@ -132,6 +132,7 @@ def test_schema_accepts_builtin(name: str) -> None:
         "name: T\nexercises:\n  - use: kroc-row\n    rest: ninety\n",
         "name: T\nunits: stone\nexercises: [kroc-row]\n",
         "exercises: [kroc-row]\n",
+        "name: T\nexercises:\n  - use: bench-press\n    top: 1x5\n    backoff: 3x8 @ 85\n",
     ],
     ids=[
         "unknown-key",
@@ -141,12 +142,19 @@ def test_schema_accepts_builtin(name: str) -> None:
         "bad-duration",
         "bad-unit",
         "missing-name",
+        "bare-number-backoff",
     ],
 )
 def test_schema_rejects_what_it_can(text: str) -> None:
     """Invalid files that a schema can catch fail schema validation too."""
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(load_text(text, "x").data, routine_schema())
+
+
+@pytest.mark.parametrize("backoff", ["3x8 @ 85%", "3x8 @ 185 lb", "{sets: 3, reps: 8, load: 85%}"])
+def test_schema_accepts_a_backoff_that_says_share_or_weight(backoff: str) -> None:
+    text = f"name: T\nexercises:\n  - use: bench-press\n    top: 1x5\n    backoff: {backoff}\n"
+    jsonschema.validate(load_text(text, "x").data, routine_schema())
 
 
 def test_committed_schema_is_current() -> None:

@@ -132,6 +132,10 @@ def test_a_pyramid_is_a_list_and_without_a_set_at_the_working_load_the_last_deci
         ('    sets: ["five"]\n', "7:12", "is not a set"),
         ("    backoff: 3x8 @ 85%\n", "7:14", "follows a top set"),
         ("    top: 1x5\n    backoff: 3x8\n", "8:14", "lighter than the top set"),
+        # A bare number after @ in a back-off: a share to a lifter, a weight to a parser.
+        ("    top: 1x5\n    backoff: 3x8 @ 85\n", "8:14", "write 85% (of the top set) or 85 lb"),
+        ("    top: 1x5\n    backoff: {sets: 3, reps: 8, load: 85}\n", "8:14", "85% (of the top"),
+        ('    weeks: [{top: 1x5, backoff: "3x8 @ 85"}]\n', "7:33", "or 85 lb (a weight)"),
         ("    sets: 3\n    top: 1x5\n", "8:5", "either sets: or top:"),
         ('    weeks: [["5 @ 65%"], {reps: 0}]\n', "7:33", "reps run from 1"),
         ("    weeks: {a: 1}\n", "7:12", "weeks: is a list"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,12 +14,18 @@ from voicecoach.cli.base import (
     cli,
     dump_json,
     err_line,
+    load_user_settings,
     pick_library,
     say_line,
     user_paths,
 )
 from voicecoach.exitcodes import ExitStatus
 from voicecoach.routines.problems import RoutineError
+
+if TYPE_CHECKING:
+    from voicecoach.plan.plates import Rack
+    from voicecoach.routines.model import Routine
+    from voicecoach.session.starting import Ask, Start
 
 
 @cli.command("list", context_settings=CONTEXT)
@@ -86,17 +92,28 @@ def validate(routines: tuple[str, ...], library_file: Path | None) -> None:
     help="For a program: show this week instead of the one the journal says is next.",
 )
 @click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what the next 'run --dry-run' coaches: earlier dry runs count too.",
+)
+@click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Journal that says which week is next (default: the data dir).",
+    help="Journal that says which week is next and where the loads start (default: the data dir).",
 )
 @LIBRARY_OPTION
 def plan(
-    routine: str, as_json: bool, week: int | None, db: Path | None, library_file: Path | None
+    routine: str,
+    as_json: bool,
+    week: int | None,
+    dry_run: bool,
+    db: Path | None,
+    library_file: Path | None,
 ) -> None:
-    """Show the outline of a routine and its estimated duration.
+    """Show what the next run of a routine coaches: its sets, their loads, the duration.
 
-    For a program, the outline is the week the journal says is next.
+    The week of a program and each exercise's starting load come from the
+    journal, worked out as 'run' works them out; the journal is only read.
 
     \b
     Examples:
@@ -104,20 +121,22 @@ def plan(
       voicecoach plan ./my-routine.yaml --json
       voicecoach plan strength-wave --week 4
     """
-    from voicecoach.plan.planner import estimate_seconds, outline
-    from voicecoach.plan.program import for_week, week_of
+    from voicecoach.plan.outline import outline
+    from voicecoach.plan.planner import estimate_seconds
     from voicecoach.routines.catalog import load
     from voicecoach.routines.durations import format_duration
+    from voicecoach.session.starting import Ask, planned
 
-    r = load(routine, pick_library(library_file))
-    wk = None
-    if week is not None and r.program is None:
-        raise click.UsageError(f"--week is for a program; {r.name!r} has no weeks: or program:")
-    if r.program is not None:
-        done = 0 if week is not None else sessions_done_in(db or user_paths().journal, r.name)
-        wk = week_of(r.program, done, forced=week)
-        r = for_week(r, wk)
-    data = outline(r)
+    written = load(routine, pick_library(library_file))
+    if week is not None and written.program is None:
+        raise click.UsageError(
+            f"--week is for a program; {written.name!r} has no weeks: or program:"
+        )
+    journal = db or user_paths().journal
+    start = _start(written, journal, Ask(dry_run=dry_run, week=week))
+    wk, r = start.week, start.routine
+    starts, set_loads = planned(start, _rack())
+    data = outline(r, starts, start.carried, set_loads)
     seconds = estimate_seconds(r)
     if as_json:
         dump_json(
@@ -127,6 +146,8 @@ def plan(
                 "units": r.units,
                 "estimated_seconds": round(seconds),
                 "week": asdict(wk) if wk is not None else None,  # every key, every routine
+                "dry_run": dry_run,
+                "notes": list(r.session_notes),  # said at the start: the week, a deload
                 "items": data,
             }
         )
@@ -137,33 +158,19 @@ def plan(
             f"Week {wk.of_cycle} of {wk.weeks}"
             + (f" (program week {wk.number})" if wk.number != wk.of_cycle else "")
             + (", a deload week" if wk.deload else "")
+            + (", as the next dry run coaches it" if dry_run else "")
             + ("" if week is not None else "; --week N shows another")
         )
-
-    def line(e: dict[str, Any], indent: str = "") -> str:
-        before = f"warm-ups {', '.join(e['warmup'])}; " if e.get("warmup") else ""
-        after = f"; then drop {', '.join(e['drop'])}" if e.get("drop") else ""
-        return f"{indent}{e['name']}: {before}{_work(e, indent)}{after}"
-
-    def _work(e: dict[str, Any], indent: str) -> str:
-        hold = not e["reps"]
-        work = f"{format_duration(float(e['hold']))} hold" if hold else f"{e['reps']} reps"
-        sets = f"{e['sets']} × " if not indent else ""
-        sides = f", sides {'/'.join(e['sides'])}" if e["sides"] else ""
-        rest = f", rest {e['rest']}" if not indent else ""
-        # A hold has no tempo and no RIR question.
-        effort = "" if hold else f", tempo {e['tempo']}, RIR {e['rir']}"
-        if e.get("scheme"):
-            runs: list[list[Any]] = []  # consecutive sets alike, said once with their count
-            for text in e["scheme"]:
-                if runs and runs[-1][0] == text:
-                    runs[-1][1] += 1
-                else:
-                    runs.append([text, 1])
-            work = ", ".join(f"{n} × {t}" if n > 1 else t for t, n in runs)
-            return f"{work} (the working load {e['load']}){effort}{rest}{sides}"
-        return f"{sets}{work} @ {e['load']}{effort}{rest}{sides}"
-
+        if not dry_run and week is None:
+            # Dry runs count for later dry runs only: say so when they have moved ahead.
+            rehearsed = _start(written, journal, Ask(dry_run=True)).week
+            if rehearsed is not None and rehearsed.number != wk.number:
+                say_line(
+                    f"After your dry runs, the next 'run --dry-run' coaches week "
+                    f"{rehearsed.of_cycle} of {rehearsed.weeks}; plan --dry-run shows it"
+                )
+    for note in start.stalls:
+        say_line(note)
     for item in data:
         if "circuit" in item:
             say_line(
@@ -172,10 +179,85 @@ def plan(
                 "exercises"
             )
             for e in item["exercises"]:
-                say_line(line(e, "  - "))
+                say_line(_plan_line(e, "  - "))
         else:
-            say_line(line(item))
+            say_line(_plan_line(item))
     click.echo(f"Estimated duration: {format_duration(seconds)}")
+
+
+def _start(routine: Routine, path: Path, ask: Ask) -> Start:
+    """Where the next session starts, from the journal at ``path`` opened read-only
+    (``plan`` changes nothing); with no journal, or one that cannot be read, the
+    routine as written (what ``run`` would coach without it)."""
+    from voicecoach.journal.store import Journal, JournalError
+    from voicecoach.session.starting import next_start
+
+    journal = None
+    if path.is_file():
+        try:
+            journal = Journal.read_only(path)
+        except JournalError as exc:
+            err_line(f"{exc}; showing the routine as written")
+    try:
+        return next_start(routine, journal, ask)
+    except JournalError as exc:
+        err_line(f"{exc}; showing the routine as written")
+        return next_start(routine, None, ask)
+    finally:
+        if journal is not None:
+            journal.close()
+
+
+def _rack() -> Rack | None:
+    """The lifter's bar and plates, which round a load as they do in a run (none if the
+    config cannot be read: 'run' says why, the plan shows the loads unrounded)."""
+    from voicecoach.session.starting import rack_of
+    from voicecoach.settings import SettingsError
+
+    try:
+        return rack_of(load_user_settings())
+    except SettingsError:
+        return None
+
+
+def _plan_line(e: dict[str, Any], indent: str = "") -> str:
+    """One exercise of ``plan``: warm-ups, the work with its loads, drops."""
+    before = f"warm-ups {', '.join(e['warmup'])}; " if e.get("warmup") else ""
+    after = f"; then drop {', '.join(e['drop'])}" if e.get("drop") else ""
+    return f"{indent}{e['name']}: {before}{_plan_work(e, indent)}{after}"
+
+
+def _runs(texts: list[str]) -> str:
+    """Consecutive items alike said once with their count: ``3 × back-off 8 @ 85%``."""
+    runs: list[list[Any]] = []
+    for text in texts:
+        if runs and runs[-1][0] == text:
+            runs[-1][1] += 1
+        else:
+            runs.append([text, 1])
+    return ", ".join(f"{n} × {t}" if n > 1 else t for t, n in runs)
+
+
+def _plan_work(e: dict[str, Any], indent: str) -> str:
+    from voicecoach.routines.durations import format_duration
+
+    hold = not e["reps"]
+    work = f"{format_duration(float(e['hold']))} hold" if hold else f"{e['reps']} reps"
+    sets = f"{e['sets']} × " if not indent else ""
+    sides = f", sides {'/'.join(e['sides'])}" if e["sides"] else ""
+    rest = f", rest {e['rest']}" if not indent else ""
+    # A hold has no tempo and no RIR question.
+    effort = "" if hold else f", tempo {e['tempo']}, RIR {e['rir']}"
+    # A load the journal carried says so, beside what the routine writes.
+    moved = e["load_from"] == "journal" and e["load"] != e["routine_load"]
+    since = f"from the journal; load: says {e['routine_load']}" if moved else ""
+    if e.get("scheme"):
+        base = "training max" if e["training_max"] else "the working load"
+        lifted = f", lifted at {_runs(e['set_loads'])}" if e["set_loads"] else ""
+        carried = f", {since}" if since else ""
+        return f"{_runs(e['scheme'])} ({base} {e['load']}{carried}){lifted}{effort}{rest}{sides}"
+    carried = f" ({since})" if since else ""
+    return f"{sets}{work} @ {e['load']}{carried}{effort}{rest}{sides}"
 
 
 @cli.command(context_settings=CONTEXT)
@@ -243,22 +325,3 @@ def exercises(as_json: bool, library_file: Path | None) -> None:
     for e in lib.values():
         where = "" if e.source == "built-in" else f"  [{e.source}]"
         say_line(f"{e.key:<{width}}  {e.name} ({', '.join(e.equipment)}){where}")
-
-
-def sessions_done_in(path: Path, routine_name: str) -> int:
-    """Completed sessions of a routine in a journal, read only: ``plan`` changes nothing."""
-    import sqlite3
-
-    from voicecoach.journal.progress import sessions_done
-
-    if not path.is_file():
-        return 0
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
-        try:
-            return sessions_done(con, routine_name)
-        finally:
-            con.close()
-    except sqlite3.Error as exc:
-        err_line(f"cannot read {path} to find the week ({exc}); showing week one")
-        return 0

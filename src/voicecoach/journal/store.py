@@ -82,6 +82,12 @@ class SetRecord:
     distance: float | None = None  # metres
     superset: str = ""
     notes: str = ""
+    # ``next_load`` is a training max, never the start of a load lifted as written; marked
+    # inside its stored JSON ({"training_max": true}), which older versions read as plain.
+    next_is_max: bool = False
+
+
+MAX_MARK = "training_max"  # the key in a stored next load that says it is a training max
 
 
 class Journal:
@@ -112,6 +118,29 @@ class Journal:
                 f"cannot create the journal at {path}: {exc.strerror}; "
                 "set VOICECOACH_HOME or --db to a writable folder"
             ) from None
+
+    @classmethod
+    def read_only(cls, path: Path, warn: Callable[[str], None] | None = None) -> Journal:
+        """The journal opened for reading only, never created or migrated: what ``plan``
+        reads to say where the next session starts, leaving the file as it was."""
+        refuse_special(path)
+        journal = cls.__new__(cls)
+        journal.path = path
+        journal.warn = warn or _stderr_warning
+        try:
+            journal.db = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, timeout=cls.busy_timeout, isolation_level=None
+            )
+            version = journal.db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(_explain(path, exc)) from None
+        if version != SCHEMA_VERSION:
+            journal.db.close()
+            raise JournalError(
+                f"{path} has schema version {version}, not {SCHEMA_VERSION}; "
+                "the next 'voicecoach run' updates it"
+            )
+        return journal
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -234,7 +263,7 @@ class Journal:
                 s.hold_done,
                 s.started_at,
                 s.ended_at,
-                json.dumps(to_record(s.next_load)) if s.next_load is not None else None,
+                _next_load_text(s),
                 s.next_rep_bonus,
                 s.kind,
                 s.original_name or s.exercise_name,
@@ -254,7 +283,12 @@ class Journal:
         return int(row[0]) if row else 0
 
     def carried_load(
-        self, exercise: str, *, include_dry_runs: bool, name: str | None = None
+        self,
+        exercise: str,
+        *,
+        include_dry_runs: bool,
+        name: str | None = None,
+        routine: str | None = None,
     ) -> tuple[Load, int] | None:
         """The load (and rep bonus) the last working set of ``exercise`` ended with.
 
@@ -262,6 +296,11 @@ class Journal:
         at 40 kg is not where the work starts. With ``name``, only the sets
         journaled under that name count (a routine that does the same lift
         twice, as "Bench press" and "Bench BBB", keeps one load for each).
+
+        With ``routine``, only this app's own sessions of that routine count: a
+        training max is carried by the program that moves it, and a working set's
+        load from another routine or an import is no training max. Without it, a
+        training max (a next load marked so) is skipped: it is no working load.
 
         A stored load that is not believable (NaN, negative, absurd)
         is skipped with a warning and the set before it is used.
@@ -275,8 +314,14 @@ class Journal:
             # of a bodyweight exercise) is history, not a starting point.
             " AND (sets.next_load IS NOT NULL OR sessions.source = 'voicecoach')"
             " AND (? IS NULL OR sets.exercise_name = ?)"
+            " AND (? IS NULL OR (sessions.routine_name = ? AND sessions.source = 'voicecoach'))"
+            # instr, not json_extract: a damaged row's text must not fail the whole query.
+            " AND (? IS NOT NULL OR sets.next_load IS NULL OR instr(sets.next_load, ?) = 0)"
             " ORDER BY sets.ended_at DESC, sets.id DESC",
-            (exercise, int(include_dry_runs), name, name),
+            (
+                *(exercise, int(include_dry_runs), name, name, routine, routine),
+                *(routine, f'"{MAX_MARK}": true'),
+            ),
         )
         for next_load, load, bonus, set_id in cur:
             try:
@@ -351,6 +396,15 @@ class Journal:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _next_load_text(s: SetRecord) -> str | None:
+    if s.next_load is None:
+        return None
+    record = to_record(s.next_load)
+    if s.next_is_max:
+        record[MAX_MARK] = True
+    return json.dumps(record)
 
 
 def _stderr_warning(text: str) -> None:

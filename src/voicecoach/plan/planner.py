@@ -7,7 +7,6 @@ plus the segment's length. The engine adds the absolute start.
 
 from __future__ import annotations
 
-import typing
 from dataclasses import dataclass
 
 from voicecoach.plan import spoken
@@ -15,9 +14,8 @@ from voicecoach.plan.cues import Cue, Durations, Mark, Say, Sound, end_of, resol
 from voicecoach.plan.talk import Talk
 from voicecoach.plan.wording import GO, PLAIN, REP_SEP, Wording
 from voicecoach.plan.workplan import work_items
-from voicecoach.routines.durations import format_duration
 from voicecoach.routines.loads import Load, Unloaded
-from voicecoach.routines.model import Circuit, ExerciseSpec, Routine, SetPlan
+from voicecoach.routines.model import Circuit, ExerciseSpec, Routine
 from voicecoach.routines.tempo import Tempo
 
 GAP = 0.35  # silence between sentences spoken in a row
@@ -386,57 +384,3 @@ def _work_estimate(spec: ExerciseSpec) -> float:
         return spec.hold + 7
     reps = spec.reps.high if spec.reps else 10
     return reps * spec.tempo.rep_seconds + 7
-
-
-def outline(routine: Routine) -> list[dict[str, typing.Any]]:
-    """The plan as data: one entry per exercise or circuit (``voicecoach plan --json``)."""
-    from voicecoach.routines.loads import describe
-
-    def ex_data(ex: ExerciseSpec) -> dict[str, object]:
-        return {
-            "exercise": ex.key,
-            "name": ex.name,
-            "sets": ex.sets,
-            "reps": str(ex.reps) if ex.reps else None,
-            "hold": ex.hold,
-            "load": describe(ex.load),
-            # A hold has neither a tempo nor an RIR question.
-            "tempo": None if ex.hold is not None else ex.tempo.notation(),
-            "rest": format_duration(ex.rest),
-            "rir": None if ex.hold is not None else str(ex.rir),
-            "sides": list(ex.sides),
-            "progression": ex.progression.rule,
-            # Always present (empty when the exercise has none): a reader needs no guessing.
-            "scheme": [scheme_text(p) for p in ex.scheme],
-            "warmup": [f"{w.reps} @ {f'{w.share:.0%}' if w.share else 'bar'}" for w in ex.warmups],
-            "drop": [f"-{1 - d:.0%}" for d in ex.drops],
-        }
-
-    out: list[dict[str, object]] = []
-    for item in routine.items:
-        if isinstance(item, Circuit):
-            out.append(
-                {
-                    "circuit": item.name,
-                    "kind": item.kind,
-                    "rounds": item.rounds,
-                    "rest": format_duration(item.rest),
-                    "transition": format_duration(item.transition),
-                    "exercises": [ex_data(e) for e in item.exercises],
-                }
-            )
-        else:
-            out.append(ex_data(item))
-    return out
-
-
-def scheme_text(plan: SetPlan) -> str:
-    """One set of a scheme as the routine format writes it: ``top set 5 @ 100%``."""
-    from voicecoach.routines.loads import describe
-
-    reps = f"{plan.reps}{'+' if plan.amrap else ''}" if plan.reps else "reps"
-    if plan.absolute is not None:
-        at = describe(plan.absolute)
-    else:
-        at = f"{plan.share:.0%}" + (" e1rm" if plan.of_e1rm else "")
-    return f"{plan.name + ' ' if plan.name else ''}{reps} @ {at}"

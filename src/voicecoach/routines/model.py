@@ -93,6 +93,13 @@ class SetPlan:
         return self.share == 1.0 and self.absolute is None and not self.of_e1rm
 
 
+def is_training_max(scheme: tuple[SetPlan, ...], weeks: tuple[Week, ...]) -> bool:
+    """Whether the working load is a reference the sets are shares of, not a lifted load:
+    the exercise's sets, or one week's, have none at the working load itself."""
+    lists = [scheme, *(w.scheme for w in weeks)]
+    return any(plans and not any(p.at_working_load for p in plans) for plans in lists)
+
+
 @dataclass(frozen=True)
 class Week:
     """What one week of a program changes in an exercise: its sets, reps and RIR target."""
@@ -147,6 +154,9 @@ class ExerciseSpec:
     drops: tuple[float, ...] = ()  # after the last set, each a share of the load before it
     scheme: tuple[SetPlan, ...] = ()  # sets that differ; empty: ``sets`` alike
     weeks: tuple[Week, ...] = ()  # a program's weeks; resolved before a session
+    # ``load:`` is a training max (5/3/1): some list of its sets never lifts it as such.
+    # Kept apart from ``scheme``/``weeks`` because a session sees one week of them only.
+    training_max: bool = False
 
     @property
     def barbell(self) -> bool:

@@ -61,6 +61,9 @@ SET_TEXT = (
     r"^\s*(\d+\s*[x×]\s*)?\d+(\s*-\s*\d+)?\s*\+?\s*"
     r"(@\s*(\d+(\.\d+)?\s*%(\s*e1rm)?|\d+(\.\d+)?\s*(lb|lbs|pound|pounds|kg|kgs|kilo|kilos)?))?\s*$"
 )
+# A back-off's load says what it is: a share (of the top set) or a weight with its unit.
+BACKOFF_LOAD = r"(\d+(\.\d+)?\s*%(\s*e1rm)?|\d+(\.\d+)?\s*(lb|lbs|pound|pounds|kg|kgs|kilo|kilos))"
+BACKOFF_TEXT = r"^\s*(\d+\s*[x×]\s*)?\d+(\s*-\s*\d+)?\s*\+?\s*@\s*" + BACKOFF_LOAD + r"\s*$"
 WEIGHT_TEXT = r"^\s*\d+(\.\d+)?\s*(lb|lbs|pound|pounds|kg|kgs|kilo|kilos)?\s*$"
 WEIGHT = {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": WEIGHT_TEXT}]}
 LOAD = {
@@ -184,8 +187,23 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
         ],
         "description": 'a set like "5 @ 85%", "3x8 @ 70%", "5+ @ 85%", "8 @ 135 lb"',
     }
-    defs: dict[str, Any] = {"set": one_set}
+    backoff_set: dict[str, Any] = {
+        "oneOf": [
+            {"type": "string", "pattern": BACKOFF_TEXT},
+            {
+                **one_set["oneOf"][2],
+                "required": ["load"],
+                "properties": {
+                    **one_set["oneOf"][2]["properties"],
+                    "load": {"type": "string", "pattern": rf"^\s*{BACKOFF_LOAD}\s*$"},
+                },
+            },
+        ],
+        "description": 'back-off sets like "3x8 @ 85%" (of the top set) or "3x8 @ 185 lb"',
+    }
+    defs: dict[str, Any] = {"set": one_set, "backoff": backoff_set}
     one_set = {"$ref": "#/$defs/set"}
+    backoff_set = {"$ref": "#/$defs/backoff"}
     scheme = {"type": "array", "minItems": 1, "items": one_set}
     week: dict[str, Any] = {
         "oneOf": [
@@ -198,7 +216,7 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
                     "reps": RANGE,
                     "rir": RIR,
                     "top": one_set,
-                    "backoff": one_set,
+                    "backoff": backoff_set,
                 },
             },
         ]
@@ -211,7 +229,7 @@ def routine_schema(library: Library | None = None) -> dict[str, Any]:
         "name": {"type": "string"},
         "sets": {"oneOf": [{"type": "integer", "minimum": 1}, scheme]},
         "top": one_set,
-        "backoff": one_set,
+        "backoff": backoff_set,
         "weeks": {"type": "array", "minItems": 1, "maxItems": 16, "items": week},
         "reps": RANGE,
         "hold": DURATION,

@@ -22,7 +22,7 @@ from voicecoach.routines.loads import (
     parse_load,
     parse_weight,
 )
-from voicecoach.routines.model import BARS, ExerciseSpec, Range, SetPlan, Week
+from voicecoach.routines.model import BARS, ExerciseSpec, Range, SetPlan, Week, is_training_max
 from voicecoach.routines.section_progression import ProgressionSection
 from voicecoach.routines.tempo import parse_tempo
 
@@ -208,6 +208,7 @@ class ExerciseSection(ProgressionSection):
             drops=drops if hold is None else (),
             scheme=scheme,
             weeks=weeks,
+            training_max=is_training_max(scheme, weeks),
         )
 
     def bar(self, raw: Any, path: tuple[Any, ...]) -> Weight | None:

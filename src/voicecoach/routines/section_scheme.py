@@ -24,6 +24,7 @@ _SET = re.compile(
     r"^\s*(?:(\d+)\s*[x×]\s*)?(\d+(?:\s*-\s*\d+)?)\s*(\+)?\s*(?:@\s*(.+?))?\s*$", re.I
 )
 _SHARE = re.compile(r"^(\d+(?:\.\d+)?)\s*%\s*(e1rm)?$", re.I)
+_BARE = re.compile(r"^\d+(?:\.\d+)?$")
 SET_KEYS = {"reps", "load", "rir", "rest", "name", "sets"}
 WEEK_KEYS = {"sets", "reps", "rir", "top", "backoff"}
 MAX_WEEKS = 16
@@ -63,7 +64,7 @@ class SchemeSection(SetsSection):
             )
         out += tops
         if backoff is not None:
-            backoffs = self._entry(backoff, (*path, "backoff"), name="back-off")
+            backoffs = self._entry(backoff, (*path, "backoff"), name="back-off", backoff=True)
             if any(b.at_working_load for b in backoffs):
                 self.fail(
                     (*path, "backoff"),
@@ -106,7 +107,9 @@ class SchemeSection(SetsSection):
             scheme = self.top_backoff(data.get("top"), data.get("backoff"), path)
         return Week(len(scheme) or sets, reps, amrap, rir, scheme)
 
-    def _entry(self, entry: Any, path: tuple[Any, ...], name: str = "") -> list[SetPlan]:
+    def _entry(
+        self, entry: Any, path: tuple[Any, ...], name: str = "", backoff: bool = False
+    ) -> list[SetPlan]:
         """One list entry: a string or a mapping, possibly several sets (``3x8``)."""
         if isinstance(entry, int) and not isinstance(entry, bool):
             entry = str(entry)
@@ -138,7 +141,7 @@ class SchemeSection(SetsSection):
         if not 1 <= count <= self.limits["sets"]:
             self.fail(path, f"{count} sets: write from 1 to {self.limits['sets']}")
             return []
-        load = self._set_load(load_raw, path)
+        load = self._set_load(load_raw, path, backoff)
         if load is None:
             return []
         share, absolute, of_e1rm = load
@@ -168,11 +171,22 @@ class SchemeSection(SetsSection):
             return None
         return rir
 
-    def _set_load(self, raw: Any, path: tuple[Any, ...]) -> tuple[float, Any, bool] | None:
+    def _set_load(
+        self, raw: Any, path: tuple[Any, ...], backoff: bool = False
+    ) -> tuple[float, Any, bool] | None:
         """(share, absolute load, of e1RM) for the text after ``@``."""
         if raw is None:
             return 1.0, None, False
         text = str(raw).strip()
+        if backoff and _BARE.match(text):
+            # "3x8 @ 85" reads as a share of the top set to a lifter and as 85 lb to a
+            # parser; either guess lifts the wrong weight, so the spelling must say.
+            self.fail(
+                path,
+                f"{text!r} after @ in a back-off is neither a share nor a weight; write "
+                f"{text}% (of the top set) or {text} {self.units} (a weight)",
+            )
+            return None
         match = _SHARE.match(text)
         if match:
             share = float(match.group(1)) / 100

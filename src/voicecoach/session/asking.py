@@ -261,6 +261,7 @@ class Asking(Loop):
                     next_load=d.load,
                     next_rep_bonus=d.rep_bonus,
                     kind=kind,
+                    next_is_max=spec.training_max,
                 ),
             )
         # A journal that could not write keeps the set and says so once, aloud.

@@ -24,7 +24,6 @@ from voicecoach.exitcodes import ExitStatus
 from voicecoach.inputs.clock import Clock, SystemClock
 from voicecoach.inputs.keys import KeySource, TerminalKeys, open_keys
 from voicecoach.journal.store import Journal, JournalError
-from voicecoach.plan.plates import Rack
 from voicecoach.plan.talk import Talk
 from voicecoach.routines.loads import Load
 from voicecoach.routines.model import Routine
@@ -51,6 +50,7 @@ from voicecoach.session.signals import (
     _terminate,
     restore_handlers,
 )
+from voicecoach.session.starting import rack_of
 from voicecoach.session.state import Coaching
 from voicecoach.session.stdout import ClosedStdout
 from voicecoach.session.terminal import GuardedStream, caps_for, width_of
@@ -402,7 +402,7 @@ def _coaching(settings: Settings, routine: Routine, journal: Journal | None) -> 
             settings.talk or routine.talk or "full", settings.count or routine.count or "start"
         ),
         seed=_seed(journal, routine),
-        rack=_rack(settings),
+        rack=rack_of(settings),
     )
 
 
@@ -414,14 +414,6 @@ def _seed(journal: Journal | None, routine: Routine) -> int:
         return journal.sessions_of(routine.name)
     except JournalError:
         return 0  # varied lines are not worth stopping a workout for
-
-
-def _rack(settings: Settings) -> Rack | None:
-    """The lifter's bar and plates from the settings; None unless both are set."""
-    if not settings.bar or not settings.plates:
-        return None
-    amount, unit = settings.bar.split()
-    return Rack(float(amount), tuple(settings.plates), unit)
 
 
 def _hint(parts: Parts, settings: Settings) -> None:

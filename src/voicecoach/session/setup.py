@@ -19,11 +19,8 @@ from pathlib import Path
 from typing import IO
 
 from voicecoach.inputs.keys import KeySource, TerminalKeys
-from voicecoach.journal.progress import sessions_done, stalled_sessions
 from voicecoach.journal.safe import SafeJournal
 from voicecoach.journal.store import Journal, JournalError
-from voicecoach.plan import spoken
-from voicecoach.plan.program import ProgramWeek, for_week, lighter, week_of
 from voicecoach.plan.workplan import work_items
 from voicecoach.routines.loads import Load
 from voicecoach.routines.model import Routine
@@ -31,18 +28,12 @@ from voicecoach.safetext import clean
 from voicecoach.session.engine import Session
 from voicecoach.session.environment import Environment
 from voicecoach.session.options import RunOptions
+from voicecoach.session.starting import Ask, _say_err, next_start
 from voicecoach.session.state import Coaching
 from voicecoach.settings import Settings
 from voicecoach.speech import SpeechUnavailable, make_voice
 from voicecoach.speech.base import Voice
 from voicecoach.testing import FakeClock
-
-
-def _say_err(msg: str) -> None:
-    if sys.stderr is None:  # started with 2>&-: nowhere to say it
-        return
-    with contextlib.suppress(OSError, ValueError):
-        print(f"voicecoach: {clean(msg)}", file=sys.stderr, flush=True)
 
 
 def build_voice(
@@ -97,74 +88,6 @@ def build_voice(
     return voice
 
 
-def carried_loads(
-    journal: Journal | None, routine: Routine, include_dry_runs: bool
-) -> dict[int, tuple[Load, int]]:
-    """Per exercise slot, the load its last session ended with (if the kind matches)."""
-    if journal is None:
-        return {}
-    out: dict[int, tuple[Load, int]] = {}
-    items = work_items(routine)
-    slots: dict[str, set[int]] = {}
-    for item in items:
-        slots.setdefault(item.spec.key, set()).add(item.slot)
-    for item in items:
-        if item.slot in out:
-            continue
-        found = None
-        if len(slots[item.spec.key]) > 1:
-            # The same lift twice (a top set, then "Bench BBB" for volume): each entry
-            # starts where its own sets left off, by the name it is journaled under.
-            found = journal.carried_load(
-                item.spec.key, include_dry_runs=include_dry_runs, name=item.spec.name
-            )
-        if found is None:
-            found = journal.carried_load(item.spec.key, include_dry_runs=include_dry_runs)
-        if found is None or type(found[0]) is not type(item.spec.load):
-            continue
-        load = in_unit(found[0], getattr(item.spec.load, "unit", None), item.spec.progression.round)
-        over = _over_routine_cap(load, item.spec.load)
-        if over:
-            # An imported history may hold what no routine could prescribe (a typo of
-            # 14,999 lb): it is history, never the weight the coach asks for.
-            _say_err(f"{item.spec.name}: not starting from {over}; starting as written")
-            continue
-        out[item.slot] = (load, found[1])
-    return out
-
-
-def _over_routine_cap(load: Load, prescribed: Load) -> str | None:
-    """The carried load, if it is beyond what the routine itself may prescribe."""
-    from voicecoach.routines.checks import MAX_LOAD
-    from voicecoach.routines.loads import Bodyweight, Weight, describe
-
-    if not isinstance(load, (Weight, Bodyweight)):
-        return None
-    cap = MAX_LOAD.get(load.unit, 0.0)
-    if isinstance(prescribed, (Weight, Bodyweight)) and abs(prescribed.amount) > cap:
-        cap *= 10  # the routine lifted its caps with allow_long
-    if abs(load.amount) <= cap:
-        return None
-    return f"{describe(load)}, over the routine's limit of {cap:g} {load.unit}"
-
-
-def in_unit(load: Load, unit: str | None, step: float) -> Load:
-    """A carried weight in the routine's unit, rounded to its increment.
-
-    A history imported in kg meets a routine in lb (or the other way): the
-    lifter expects 100 kg to come back as 220 lb, not to be dropped.
-    """
-    from voicecoach.routines.loads import LB_PER_KG, Bodyweight, Weight
-
-    if not isinstance(load, (Weight, Bodyweight)) or unit is None or load.unit == unit:
-        return load
-    factor = LB_PER_KG if unit == "lb" else 1 / LB_PER_KG
-    amount = load.amount * factor
-    if step > 0:
-        amount = round(amount / step) * step
-    return replace(load.with_amount(round(amount, 2)), unit=unit)
-
-
 class AlreadyComplete(Exception):
     """The session asked to resume has every set done: there is nothing to coach."""
 
@@ -196,7 +119,9 @@ def _continuation(
             session_id = unfinished
         elif want:
             _say_err(f"no unfinished session of {routine.name!r} to resume; starting fresh")
-    routine, week = _program_week(routine, opts, journal, session_id)
+    ask = Ask(dry_run=opts.dry_run, fresh=opts.fresh, week=opts.week)
+    start = next_start(routine, journal, ask, session_id)
+    routine, carried = start.routine, dict(start.carried)
     if journal is not None and session_id is not None:
         done = {pos for pos, _ in journal.done_positions(session_id)}
         if all(it.position in done for it in work_items(routine)):
@@ -210,73 +135,9 @@ def _continuation(
                 f"({len(done)} saved); it is marked complete, nothing to resume"
             )
         journal.reopen(session_id)
-    carried = {} if opts.fresh else carried_loads(journal, routine, opts.dry_run)
-    if session_id is None and journal is not None and routine.program is not None:
-        routine = _deloads(routine, week, journal, carried, opts.dry_run)
     if session_id is not None and journal is not None:
         carried.update(_session_loads(journal, session_id, routine))
     return routine, session_id, done, carried
-
-
-def _program_week(
-    routine: Routine, opts: RunOptions, journal: Journal | None, session_id: int | None
-) -> tuple[Routine, ProgramWeek | None]:
-    """A program's routine as its week prescribes it; the journal says which week."""
-    if routine.program is None:
-        return routine, None
-    done = 0
-    if journal is not None and opts.week is None:
-        try:
-            done = sessions_done(
-                journal.db, routine.name, include_dry_runs=opts.dry_run, before=session_id
-            )
-        except sqlite3.Error as exc:
-            _say_err(f"cannot read the journal to find the week ({exc}); coaching week one")
-    week = week_of(routine.program, done, forced=opts.week)
-    return for_week(routine, week), week
-
-
-def _deloads(
-    routine: Routine,
-    week: ProgramWeek | None,
-    journal: Journal,
-    carried: dict[int, tuple[Load, int]],
-    dry_run: bool,
-) -> Routine:
-    """Take weight off where the program says: a deload week, or an exercise that stalled.
-
-    The lighter load is where this session starts and progression builds back up
-    from it; a line at the start says why.
-    """
-    rule = routine.program.deload if routine.program else None
-    if rule is None:
-        return routine
-    notes = list(routine.session_notes)
-    seen: set[int] = set()
-    for item in work_items(routine):
-        if item.slot in seen or item.slot not in carried:
-            continue
-        seen.add(item.slot)
-        load, _bonus = carried[item.slot]
-        why = "deload week" if week is not None and week.deload else None
-        if why is None and rule.stalled:
-            try:
-                stalls = stalled_sessions(
-                    journal, item.spec.key, include_dry_runs=dry_run, limit=rule.stalled
-                )
-            except JournalError as exc:
-                _say_err(f"{exc}; no deload for a stall this session")
-                stalls = 0
-            if stalls >= rule.stalled:
-                why = "stalled"
-                take = round(rule.take * 100)
-                notes.append(
-                    f"{item.spec.name}: no progress in {spoken.number(stalls)} sessions; "
-                    f"{spoken.number(take)} percent off, build back up."
-                )
-        if why is not None:
-            carried[item.slot] = (lighter(load, rule.take, item.spec.progression.round), 0)
-    return replace(routine, session_notes=tuple(notes))
 
 
 def _open_journal(path: Path, backup: bool) -> SafeJournal:
