@@ -48,19 +48,16 @@ def voice_problem(settings: Settings) -> str | None:
 
 
 def _voices() -> dict[str, tuple[str, bool]] | None:
-    """Every voice id (``piper:joe``, ``espeak:gmw/en-us``) -> (its name, whether English)."""
-    from voicecoach.speech.espeak_engine import EngineFailed, espeak_voices
-    from voicecoach.speech.piper_engine import VOICES
+    """Every voice ``voicecoach voices`` lists, id (``piper:joe``, ``espeak:gmw/en-us``)
+    -> (its name, whether English); None when espeak-ng cannot list its own."""
+    from voicecoach.speech.listing import all_voices
 
-    out = {f"piper:{v.id}": (v.name, v.language.startswith("en")) for v in VOICES.values()}
-    try:
-        espeak = espeak_voices()
-    except EngineFailed:
+    rows = all_voices()
+    if not any(r["engine"] == "espeak" for r in rows):
         return None
-    for v in espeak:
-        english = any(lang.startswith("en") for lang in v["languages"])
-        out[f"espeak:{v['id']}"] = (v["name"], english)
-    return out
+    return {
+        r["id"]: (r["name"], any(lang.startswith("en") for lang in r["languages"])) for r in rows
+    }
 
 
 def _suggest(given: str, voices: dict[str, tuple[str, bool]]) -> str:
