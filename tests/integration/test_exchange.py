@@ -168,7 +168,7 @@ def test_history_e1rm_counts_working_sets_only(tmp_path: Path) -> None:
         ("working", False),
     ]
     text = run("history", "--exercise", "deadlift", "--db", db).output
-    assert "[warm-up]: 60 kg × 5" in text
+    assert "warm-up 1: 60 kg × 5" in text
 
 
 def test_migration_from_version_2_keeps_sets_as_working(tmp_path: Path) -> None:
@@ -287,7 +287,7 @@ def test_notes_that_look_like_settings_stay_text(tmp_path: Path) -> None:
     db = imported(tmp_path, "strong_2023.csv")
     got = rows(db, "SELECT load, set_no, notes FROM sets WHERE notes LIKE 'grip%'")
     assert got == [
-        ('{"kind": "weight", "amount": 140.0, "unit": "kg"}', 3, "grip slipped; bodyweight; set: 7")
+        ('{"kind": "weight", "amount": 140.0, "unit": "kg"}', 2, "grip slipped; bodyweight; set: 7")
     ]
 
 

@@ -238,10 +238,55 @@ def test_a_deload_after_three_stalled_sessions_then_not_again(
         out = _session(runner, routine, db, "0")  # 5 reps, none in reserve: it stays
         assert "no progress" not in out
     out = _session(runner, routine, db, "0")
-    assert "Bench press: no progress in three sessions; ten percent off, build back up." in out
+    assert (
+        "Bench press: no progress in three sessions; deload to one hundred eighty pounds,"
+        " ten percent off." in out
+    )
+    assert "Starting where you left off" not in out  # the deload line said where it starts
     assert [s[1] for s in _sets(db)] == [200, 200, 200, 180]
     out = _session(runner, routine, db, "0")  # the stall counts again from the deload
     assert "no progress" not in out and _sets(db)[-1][1] == 180
+
+
+STALLS_THREE = (
+    STALLS.replace("stalled: 3", "stalled: 2")
+    + """\
+  - use: deadlift
+    load: 300 lb
+    sets: 1
+    reps: 5
+    rest: 30s
+    tempo: [up 1, down 1]
+  - use: barbell-row
+    load: 100 lb
+    sets: 1
+    reps: 5
+    rest: 30s
+    tempo: [pull 1, lower 1]
+"""
+)
+
+
+def test_three_stalled_exercises_say_why_once_and_each_deload_once(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Not three "no progress" lines: why once, then each exercise and where it starts."""
+    routine, db = _write(tmp_path, STALLS_THREE), tmp_path / "j.sqlite3"
+    for _ in range(2):
+        _session(runner, routine, db, "0,0,0")  # 5 reps, none in reserve: every load stays
+    plan = runner.invoke(cli, ["plan", str(routine), "--db", str(db), "--dry-run"]).output
+    out = _session(runner, routine, db, "0,0,0")
+    said = [line.split("SAY ", 1)[1] for line in out.splitlines() if " SAY " in line]
+    assert said[1:5] == [
+        '"No progress in two sessions: ten percent off, then build back up."',
+        '"Bench press: deload to one hundred eighty pounds."',
+        '"Deadlift: deload to two hundred seventy pounds."',
+        '"Barbell row: deload to ninety pounds."',
+    ]
+    assert sum("no progress" in s.lower() for s in said) == 1
+    assert [f'"{line}"' for line in plan.splitlines()[2:6]] == said[1:5]  # plan says it too
+    assert not any(s.startswith('"Starting where you left off') for s in said)
+    assert [s[1] for s in _sets(db)][-3:] == [180, 270, 90]
 
 
 def test_a_gap_of_three_weeks_gives_one_step_and_one_week(

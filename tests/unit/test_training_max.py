@@ -196,7 +196,9 @@ def test_plan_shows_a_stalls_deload_as_the_run_takes_it(runner: CliRunner, tmp_p
     for _ in range(2):
         _dry_run(runner, routine, db, "0")  # 5 reps, none in reserve: the load stays
     text = _invoke(runner, "plan", str(routine), "--db", str(db), "--dry-run")
-    assert "Bench press: no progress in two sessions; ten percent off, build back up." in text
+    assert (
+        "Bench press: no progress in two sessions; deload to ninety kilos, ten percent off." in text
+    )
     assert "1 × 5 reps @ 90 kg (from the journal; load: says 100 kg)" in text
     _dry_run(runner, routine, db, "0")
     assert _loads(db, "Stall watch") == [100, 100, 90]

@@ -86,9 +86,12 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
             load = describe(from_record(r["load"]))
             rir = "?" if r["rir"] is None else f"{r['rir']:g}"
             side = f" ({r['side']})" if r["side"] else ""
-            kind = "" if r["kind"] == "working" else f" [{KIND_WORDS[r['kind']]}]"
+            # Warm-ups, drops and failures are counted apart from the working sets (an
+            # AMRAP set is one of those): "warm-up 1", then "set 1", as the apps show them.
+            word = "set" if r["kind"] in ("working", "amrap") else KIND_WORDS[r["kind"]]
+            amrap = " [AMRAP]" if r["kind"] == "amrap" else ""
             say_line(
-                f"{r['date']}  set {r['set']}{side}{kind}: {load} × {r['reps']} @ RIR {rir}"
+                f"{r['date']}  {word} {r['set']}{side}{amrap}: {load} × {r['reps']} @ RIR {rir}"
                 + (f"  e1RM {r['e1rm']:g}" if r["e1rm"] else "")
             )
         weights, e1rms = h.per_session(journal, exercise_name)

@@ -123,6 +123,7 @@ def plan(
     """
     from voicecoach.plan.outline import outline
     from voicecoach.plan.planner import estimate_seconds
+    from voicecoach.plan.program import stall_lines
     from voicecoach.routines.catalog import load
     from voicecoach.routines.durations import format_duration
     from voicecoach.session.starting import Ask, planned
@@ -147,7 +148,8 @@ def plan(
                 "estimated_seconds": round(seconds),
                 "week": asdict(wk) if wk is not None else None,  # every key, every routine
                 "dry_run": dry_run,
-                "notes": list(r.session_notes),  # said at the start: the week, a deload
+                # Said at the start: the week, a deload week, a stall's deloads.
+                "notes": [*r.session_notes, *stall_lines(r, starts)],
                 "items": data,
             }
         )
@@ -169,7 +171,7 @@ def plan(
                     f"After your dry runs, the next 'run --dry-run' coaches week "
                     f"{rehearsed.of_cycle} of {rehearsed.weeks}; plan --dry-run shows it"
                 )
-    for note in start.stalls:
+    for note in stall_lines(r, starts):  # what run says first about a stall's deload
         say_line(note)
     for item in data:
         if "circuit" in item:

@@ -68,7 +68,7 @@ class Buttons:
         self.player = player
         self.sink.attach(player.event)
         if player.others:  # said once, whether or not buttons were asked for
-            from voicecoach.inputs.mpris import others_line
+            from voicecoach.inputs.other_players import others_line
 
             self.warn(others_line(player.others))
         return player.close
@@ -131,7 +131,7 @@ def check(environ: Mapping[str, str] | None = None) -> tuple[bool, str, str]:
         from voicecoach.inputs.mpris import NAME, MprisPlayer, PlayerUnavailable
     except ImportError:
         return False, "off: dbus-fast is not installed", "pip install dbus-fast"
-    from voicecoach.inputs.mpris import others_line
+    from voicecoach.inputs.other_players import others_line
     from voicecoach.inputs.player_state import PlayerState
 
     player = MprisPlayer(PlayerState("doctor"), lambda key: None)

@@ -15,7 +15,6 @@ Spec: https://specifications.freedesktop.org/mpris-spec/latest/
 # No ``from __future__ import annotations`` here: dbus-fast reads the D-Bus signatures
 # from the annotations, and would read a postponed ``-> None`` as the string "None".
 import asyncio
-import concurrent.futures
 import contextlib
 import os
 import threading
@@ -25,8 +24,6 @@ from typing import Annotated
 
 from dbus_fast import (
     BusType,
-    Message,
-    MessageType,
     NameFlag,
     PropertyAccess,
     RequestNameReply,
@@ -46,6 +43,7 @@ from dbus_fast.service import ServiceInterface, dbus_property, method, signal
 
 from voicecoach.events import Event
 from voicecoach.inputs.bus_writes import steady
+from voicecoach.inputs.other_players import other_players
 from voicecoach.inputs.player_state import PlayerState
 from voicecoach.inputs.press_gate import PressGate
 
@@ -241,7 +239,10 @@ class MprisPlayer:
         self.problem: str | None = None  # what went wrong on the bus thread, kept quiet
         self.reconnects = 0  # connections made again after one was lost
         self._closing = False
-        self._stay: concurrent.futures.Future[None] | None = None  # the reconnecting watch
+        # Tasks on the bus loop, which close() ends and waits for before the loop stops:
+        # connecting, then the watch that reconnects.
+        self._opener: asyncio.Task[None] | None = None
+        self._watch: asyncio.Task[None] | None = None
         self._lock = threading.Lock()  # the state is fed on the engine thread, read on ours
         self._track = state.track.trackid
         self._track_started = time.monotonic()
@@ -263,16 +264,25 @@ class MprisPlayer:
             target=loop.run_forever, name="voicecoach-mpris", daemon=True
         )
         self._thread.start()
-        future = asyncio.run_coroutine_threadsafe(
-            asyncio.wait_for(self._connect(address), timeout), loop
-        )
+        future = asyncio.run_coroutine_threadsafe(self._open(address, timeout), loop)
         try:
             future.result(timeout + 1.0)
         except Exception as exc:
             self.close()
             reason = _reason(exc, timeout)
             raise PlayerUnavailable(f"cannot use the session bus at {address}: {reason}") from None
-        self._stay = asyncio.run_coroutine_threadsafe(self._keep_connected(address), loop)
+
+    async def _open(self, address: str, timeout: float) -> None:
+        """Connect, then start the watch here, on the loop, as a task close() can end.
+
+        Made from the caller's thread instead, the watch was only a coroutine handed to
+        the loop: a close() right after start() (doctor's) stopped the loop before the
+        watch ever ran, and the coroutine was dropped, never awaited.
+        """
+        self._opener = asyncio.current_task()
+        await asyncio.wait_for(self._connect(address), timeout)
+        if not self._closing:
+            self._watch = asyncio.ensure_future(self._keep_connected(address))
 
     async def _connect(self, address: str) -> None:
         bus = await MessageBus(bus_address=address, bus_type=BusType.SESSION).connect()
@@ -287,7 +297,7 @@ class MprisPlayer:
                 # Another voicecoach has the name: the spec's suffix for a second instance.
                 name = f"{NAME}.instance{os.getpid()}"
                 await bus.request_name(name, NameFlag.DO_NOT_QUEUE)
-            others = await other_players(bus)
+            others = await other_players(bus, NAME)
         except BaseException:  # a timeout cancels us too: leave no half-made connection
             bus.disconnect()
             raise
@@ -339,15 +349,40 @@ class MprisPlayer:
         loop, self._loop = self._loop, None
         if loop is None:
             return
-        if self._bus is not None:
-            bus, self._bus = self._bus, None
-            loop.call_soon_threadsafe(bus.disconnect)
-        loop.call_soon_threadsafe(loop.stop)
-        if self._thread is not None:
+        if loop.is_running() and threading.current_thread() is not self._thread:
+            ending = self._shutdown()
+            try:
+                done = asyncio.run_coroutine_threadsafe(ending, loop)
+            except RuntimeError:  # the loop closed meanwhile: nothing left to end
+                ending.close()
+            else:
+                with contextlib.suppress(Exception):
+                    done.result(CONNECT_TIMEOUT + 1.0)
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(loop.stop)
+        if self._thread is not None and threading.current_thread() is not self._thread:
             self._thread.join(2.0)
         if not loop.is_running():
             with contextlib.suppress(RuntimeError):
                 loop.close()
+
+    async def _shutdown(self) -> None:
+        """On the loop: leave the bus and wait until its socket is closed and every task
+        of ours has ended, so that stopping the loop leaves nothing half done (dbus-fast
+        closes the socket only once the loop has seen the disconnect)."""
+        bus, self._bus = self._bus, None
+        tasks = [
+            t
+            for t in (self._opener, self._watch)
+            if t is not None and t is not asyncio.current_task()
+        ]
+        for task in tasks:
+            task.cancel()
+        if bus is not None:
+            bus.disconnect()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(bus.wait_for_disconnect(), CONNECT_TIMEOUT)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     # --- engine thread ----------------------------------------------------------------------
     def event(self, event: Event) -> None:
@@ -396,33 +431,3 @@ def _reason(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
         return f"the session bus did not answer within {timeout:g} s"
     return str(exc) or type(exc).__name__
-
-
-async def other_players(bus: MessageBus) -> list[str]:
-    """The other MPRIS players on the bus (``spotify``, ``firefox.instance123``), any
-    voicecoach left out: a desktop sends media keys and earbud buttons to one player, often
-    the one playing music, so a lifter should know they are there."""
-    reply = await bus.call(
-        Message(
-            destination="org.freedesktop.DBus",
-            path="/org/freedesktop/DBus",
-            interface="org.freedesktop.DBus",
-            member="ListNames",
-        )
-    )
-    if reply is None or reply.message_type != MessageType.METHOD_RETURN:
-        return []
-    prefix = "org.mpris.MediaPlayer2."
-    return sorted(
-        n[len(prefix) :]
-        for n in reply.body[0]
-        if n.startswith(prefix) and not (n == NAME or n.startswith(NAME + "."))
-    )
-
-
-def others_line(others: list[str]) -> str:
-    """The one line about other players, said at the start and shown by doctor."""
-    return (
-        f"other media players on the session bus ({', '.join(others)}): your music app may "
-        "take the earbud button; play your music with --music, or pause it"
-    )

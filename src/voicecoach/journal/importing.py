@@ -58,7 +58,10 @@ class _Workout:
     existed: bool  # already in the journal before this import: its sets are compared
     position: int
     matched: Counter[tuple[Any, ...]] = field(default_factory=Counter)
-    numbers: Counter[str] = field(default_factory=Counter)  # sets so far per exercise
+    # Sets so far per exercise and kind: the apps number working sets 1, 2, 3 and mark
+    # warm-ups, drops and failures apart, as a coached session does; one count for all
+    # made the working set after a warm-up "set 2".
+    numbers: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 class Importer:
@@ -174,14 +177,15 @@ class Importer:
             return
         seed = row.kind == "working" and why_not is None
         when = row.start.isoformat(timespec="seconds")
-        w.numbers[named.exercise] += 1
+        number = (named.exercise, row.kind)
+        w.numbers[number] += 1
         self.journal.record(
             w.sid,
             SetRecord(
                 position=w.position,
                 exercise=named.exercise,
                 exercise_name=named.name,
-                set_no=w.numbers[named.exercise],
+                set_no=w.numbers[number],
                 side="",
                 prescribed=load,
                 target_low=None,

@@ -8,10 +8,11 @@ picks up at the week he stopped at, and a gap never stacks increments.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from voicecoach.plan import spoken
-from voicecoach.routines.loads import Bodyweight, Level, Load, Weight
+from voicecoach.routines.loads import Bodyweight, Level, Load, Unloaded, Weight
 from voicecoach.routines.model import Circuit, ExerciseSpec, Program, Routine
 
 
@@ -45,6 +46,36 @@ def for_week(routine: Routine, week: ProgramWeek) -> Routine:
         take = round(routine.program.deload.take * 100)
         notes.append(f"Deload week: {spoken.number(take)} percent lighter, then build back up.")
     return replace(routine, items=items, week=week.number, session_notes=tuple(notes))
+
+
+def stall_lines(routine: Routine, starts: Mapping[int, Load]) -> list[str]:
+    """What the coach says about the exercises that stalled (``routine.stalls``), given
+    the load each exercise slot starts from: why once for all of them (every count is
+    the program's ``stalled:``), then one line per exercise with the load it deloads
+    to. One exercise is one line. Five stalled lifts were five "no progress" lines
+    before the first set, and then named again in "Starting where you left off".
+    """
+    from voicecoach.plan.workplan import work_items
+
+    stalled = dict(routine.stalls)
+    deloads, counts = [], []
+    for item in work_items(routine):
+        if item.slot in stalled and item.first_of_exercise:
+            load = starts.get(item.slot)
+            to = "" if load is None or isinstance(load, Unloaded) else f" to {spoken.load(load)}"
+            deloads.append((item.spec.name, f"deload{to}"))
+            counts.append(stalled.pop(item.slot))
+    if not deloads:
+        return []
+    rule = routine.program.deload if routine.program else None
+    why = f"no progress in {spoken.number(max(counts))} sessions"
+    take = f"{spoken.number(round(rule.take * 100))} percent off" if rule else "lighter"
+    if len(deloads) == 1:
+        name, action = deloads[0]
+        return [f"{name}: {why}; {action}, {take}."]
+    return [f"{spoken.sentence(why)}: {take}, then build back up."] + [
+        f"{name}: {action}." for name, action in deloads
+    ]
 
 
 def _spec_for(spec: ExerciseSpec, index: int) -> ExerciseSpec:

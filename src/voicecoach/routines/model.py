@@ -204,6 +204,9 @@ class Routine:
     program: Program | None = None
     week: int | None = None  # the program week this routine was resolved for (1-based)
     session_notes: tuple[str, ...] = ()  # said at the start: the week, a deload
+    # (slot, sessions without progress) of each exercise this session starts lighter for
+    # a stall: the coach says so once per exercise, with the load it starts from.
+    stalls: tuple[tuple[int, int], ...] = ()
 
     def exercises(self) -> list[ExerciseSpec]:
         """Every exercise in order, circuits flattened."""

@@ -14,6 +14,7 @@ from collections import Counter
 
 from voicecoach.plan import planner, spoken
 from voicecoach.plan.cues import Sound
+from voicecoach.plan.program import stall_lines
 from voicecoach.plan.talk import Talk
 from voicecoach.plan.wording import Wording
 from voicecoach.plan.workplan import work_items
@@ -152,7 +153,8 @@ class Session(Resting):
             f"exercise{'s' if exercises != 1 else ''}, about {spoken.number(minutes)} "
             f"minute{'s' if minutes != 1 else ''}."
         ]
-        lines += r.session_notes  # a program's week, a deload
+        lines += r.session_notes  # a program's week, a deload week
+        lines += stall_lines(r, {slot: st.load for slot, st in self.state.items()})
         if self.resumed:
             lines.append("Picking up where you stopped.")
         if self.env.buttons:  # the button mapping is spoken, not only written
@@ -160,10 +162,12 @@ class Session(Resting):
 
             lines.append(BUTTONS_HELP)
         moved = []
+        stalled = dict(r.stalls)
         for item in self.items:
             st = self.state[item.slot]
             if (
                 item.slot in self.carried
+                and item.slot not in stalled  # its deload line has said where it starts
                 and st.load != item.spec.load
                 and item.first_of_exercise
                 and not isinstance(st.load, Unloaded)

@@ -33,6 +33,7 @@ from voicecoach.session.state import Coaching
 from voicecoach.settings import Settings
 from voicecoach.speech import SpeechUnavailable, make_voice
 from voicecoach.speech.base import Voice
+from voicecoach.speech.voice_names import UnknownVoice, check_voice
 from voicecoach.testing import FakeClock
 
 
@@ -60,7 +61,14 @@ def build_voice(
     missing = [(t, at) for t, at in phrases or [] if not voice.cached(t)]
     if phrases is None or (missing and missing[0] == phrases[0]):
         # Cold: the first word needs an engine now, so start it here, where a missing
-        # engine can still turn the session into text-only coaching with one line.
+        # engine can still turn the session into text-only coaching with one line. A
+        # voice name no engine has is a typo to fix, not a reason to coach in text; a
+        # warm run skips the check, since its voice has rendered these phrases before.
+        try:
+            check_voice(settings)
+        except UnknownVoice:
+            voice.close()
+            raise
         reasons = []
         for renderer in voice.renderers:
             try:

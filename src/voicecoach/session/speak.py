@@ -11,11 +11,14 @@ from voicecoach.exitcodes import ExitStatus
 from voicecoach.inputs.clock import SystemClock
 from voicecoach.settings import Settings
 from voicecoach.speech import make_voice
+from voicecoach.speech.voice_names import check_voice
 
 
 def speak(text: str, settings: Settings, cache_dir: Path, record: Path | None) -> int:
     voice = make_voice(settings, cache_dir, lambda m: print(f"voicecoach: {m}", file=sys.stderr))
     try:
+        if not voice.cached(text):  # a cached clip proves the voice: no engine to ask
+            check_voice(settings)
         clip = voice.clip(text)
     finally:
         voice.close()

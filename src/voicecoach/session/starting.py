@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 
 from voicecoach.journal.progress import sessions_done, stalled_sessions
 from voicecoach.journal.store import Journal, JournalError
-from voicecoach.plan import spoken
 from voicecoach.plan.plates import Rack
 from voicecoach.plan.program import ProgramWeek, for_week, lighter, week_of
 from voicecoach.plan.workplan import work_items
@@ -48,7 +47,6 @@ class Start:
     routine: Routine
     week: ProgramWeek | None
     carried: dict[int, tuple[Load, int]]
-    stalls: tuple[str, ...] = ()  # the exercises a stall deloads, as said at the start
 
 
 def next_start(
@@ -57,10 +55,9 @@ def next_start(
     """Where a session of ``routine`` starts (``session_id``: the one being resumed)."""
     routine, week = _program_week(routine, ask, journal, session_id)
     carried = {} if ask.fresh else carried_loads(journal, routine, ask.dry_run)
-    said = len(routine.session_notes)
     if session_id is None and journal is not None and routine.program is not None:
         routine = _deloads(routine, week, journal, carried, ask.dry_run)
-    return Start(routine, week, carried, routine.session_notes[said:])
+    return Start(routine, week, carried)
 
 
 def rack_of(settings: Settings) -> Rack | None:
@@ -197,12 +194,13 @@ def _deloads(
     """Take weight off where the program says: a deload week, or an exercise that stalled.
 
     The lighter load is where this session starts and progression builds back up
-    from it; a line at the start says why.
+    from it. A deload week is a note said at the start; each stalled exercise is kept
+    in ``stalls``, said once at the start with the load it starts from (``stall_lines``).
     """
     rule = routine.program.deload if routine.program else None
     if rule is None:
         return routine
-    notes = list(routine.session_notes)
+    stalled: list[tuple[int, int]] = []
     seen: set[int] = set()
     for item in work_items(routine):
         if item.slot in seen or item.slot not in carried:
@@ -220,11 +218,7 @@ def _deloads(
                 stalls = 0
             if stalls >= rule.stalled:
                 why = "stalled"
-                take = round(rule.take * 100)
-                notes.append(
-                    f"{item.spec.name}: no progress in {spoken.number(stalls)} sessions; "
-                    f"{spoken.number(take)} percent off, build back up."
-                )
+                stalled.append((item.slot, stalls))
         if why is not None:
             carried[item.slot] = (lighter(load, rule.take, item.spec.progression.round), 0)
-    return replace(routine, session_notes=tuple(notes))
+    return replace(routine, stalls=tuple(stalled))
