@@ -54,3 +54,17 @@ def test_hevy_set_types_are_numbered_each_on_their_own(tmp_path: Path) -> None:
     text = run("history", "--exercise", "deadlift", "--db", db).output
     assert "warm-up 2: 70 kg × 5" in text and "set 3: 100 kg × 5" in text
     assert "drop 1: 110 kg × 5" in text and "failure 1: 120 kg × 5" in text
+
+
+def test_history_finds_an_exercise_by_the_name_the_app_exported(tmp_path: Path) -> None:
+    """Strong's "Bent Over Row (Barbell)" is journaled as the library's barbell-row; the
+    lifter who asks for it by the app's name gets the same sets, not "No sets yet"."""
+    db = tmp_path / "j.sqlite3"
+    assert run("import", DATA / "strong_2023.csv", "--db", db).exit_code == 0
+    by_app = run("history", "--exercise", "bent over row (barbell)", "--db", db)
+    assert by_app.exit_code == 0
+    assert by_app.output == run("history", "--exercise", "barbell-row", "--db", db).output
+    assert "No sets" not in by_app.output
+    assert _history(db, "Bent Over Row (Barbell)") == [("working", 1), ("drop", 1)]
+    missing = run("history", "--exercise", "Bent Over Row (Cable)", "--db", db)
+    assert missing.exit_code == 0 and "No sets of 'Bent Over Row (Cable)' yet" in missing.output

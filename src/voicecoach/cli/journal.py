@@ -73,6 +73,10 @@ def history(exercise_name: str | None, limit: int, as_json: bool, db: Path | Non
                 )
             return
         rows = h.exercise(journal, exercise_name, limit)
+        alias = None if rows else h.imported_as(journal, exercise_name)
+        if alias is not None:  # the name Strong or Hevy gave it: shown under the library's
+            exercise_name = alias
+            rows = h.exercise(journal, exercise_name, limit)
         if as_json:
             dump_json(rows)
             return

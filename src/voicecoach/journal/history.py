@@ -31,6 +31,19 @@ def exercise_ids(journal: Journal) -> list[str]:
     return [str(r["exercise"]) for r in rows if r["exercise"]]
 
 
+def imported_as(journal: Journal, name: str) -> str | None:
+    """The exercise id of the sets an app exported under ``name`` ("Bent Over Row
+    (Barbell)", kept as their original name), the latest if it was mapped twice; None if
+    no set was imported so. Asked only when the id and the name found nothing: it reads
+    every set's original name, which no index covers."""
+    rows = journal.query(
+        "SELECT exercise FROM sets WHERE original_name != '' AND lower(original_name) ="
+        " lower(?) AND exercise != '' ORDER BY ended_at DESC, id DESC LIMIT 1",
+        (name,),
+    )
+    return str(rows[0]["exercise"]) if rows else None
+
+
 # One exercise (id or name) among a few sessions' sets: the unary + keeps SQLite off the
 # exercise's indexes (every set of it: 0.5 s at a million sets) and on the session's.
 _MATCH = "(+t.exercise = ? OR lower(+t.exercise_name) = lower(?))"
