@@ -219,3 +219,75 @@ def test_plan_with_a_journal_it_cannot_read_shows_the_routine_as_written(
     assert "the next 'voicecoach run' updates it; showing the routine as written" in result.stderr
     assert "1 × 5 reps @ 60 kg, tempo" in result.stdout
     assert db.read_bytes() == before  # not migrated by plan
+
+
+STALLING_WAVE = WAVE.replace(
+    "  per_week: 1\n", "  per_week: 1\n  deload: {stalled: 2, take: 10%}\n"
+)
+
+
+def test_a_training_max_that_stops_going_up_deloads(runner: CliRunner, tmp_path: Path) -> None:
+    db, wave = tmp_path / "j.sqlite3", _write(tmp_path, "wave.yaml", STALLING_WAVE)
+    _dry_run(runner, wave, db, "2,2,9:0")  # 9 beats 5 + 2: the max goes up to 102.5
+    _dry_run(runner, wave, db, "2,2,3:1")  # 3 on a 3+: the max stays
+    out = _dry_run(runner, wave, db, "2,2,3:1")  # 3 on a 5+: the max drops to 100
+    assert "no progress" not in out  # one session without progress so far... then two
+    line = (
+        "Bench press: no progress in two sessions; training max down to ninety kilos, "
+        "ten percent off."
+    )
+    text = _invoke(runner, "plan", str(wave), "--db", str(db), "--dry-run")
+    assert line in text
+    out = _dry_run(runner, wave, db, "2,2,3:1")
+    assert out.count(line) == 1
+    # Week two at a max of 90 kg: 70/80/90 % rounded to the 2.5 kg step.
+    assert _loads(db, "Bench wave")[9:] == [62.5, 72.5, 80]
+    # The deloaded session ended where it started, but the run counts from the deload.
+    out = _dry_run(runner, wave, db, "2,2,3:1")
+    assert "no progress" not in out
+    assert _loads(db, "Bench wave")[12:] == [57.5, 67.5, 77.5]  # 65/75/85 % of 90
+
+
+def test_only_the_programs_own_sessions_count_as_a_stall(runner: CliRunner, tmp_path: Path) -> None:
+    db, wave = tmp_path / "j.sqlite3", _write(tmp_path, "wave.yaml", STALLING_WAVE)
+    plain, strong = _write(tmp_path, "plain.yaml", PLAIN), _write(tmp_path, "strong.csv", STRONG)
+    _invoke(runner, "import", str(strong), "--unit", "kg", "--db", str(db))
+    _dry_run(runner, wave, db, "2,2,3:1")  # 3 on a 5+: the max drops to 97.5
+    for _ in range(2):
+        _dry_run(runner, plain, db, "0")  # the same lift elsewhere, going nowhere
+    out = _dry_run(runner, wave, db, "2,2,3:1")
+    assert "no progress" not in out  # one session of the wave is no stall of two
+    out = _dry_run(runner, wave, db, "2,2,5:1")
+    assert "Bench press: no progress in two sessions; training max down to" in out
+    assert _loads(db, "Bench wave")[6:] == [57.5, 65, 75]  # 65/75/85 % of 87.5 kg
+
+
+def test_a_journal_without_the_starting_max_still_shows_a_stall(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    db, wave = tmp_path / "j.sqlite3", _write(tmp_path, "wave.yaml", STALLING_WAVE)
+    for answers in ("2,2,9:0", "2,2,3:1", "2,2,3:1"):  # up to 102.5, then twice no higher
+        _dry_run(runner, wave, db, answers)
+    con = sqlite3.connect(db)
+    with con:  # as a version that did not keep the max each set started from wrote them
+        con.execute("UPDATE sets SET next_load = json_remove(next_load, '$.training_max_from')")
+    con.close()
+    out = _dry_run(runner, wave, db, "2,2,3:1")
+    assert "Bench press: no progress in two sessions; training max down to" in out
+    assert _loads(db, "Bench wave")[9:] == [62.5, 72.5, 80]  # 70/80/90 % of 90 kg
+
+
+LIGHT_WEEK = STALLING_WAVE.replace(
+    '      - ["3 @ 70%", "3 @ 80%", "3+ @ 90%"]\n', '      - ["5 @ 40%", "5 @ 50%", "5 @ 60%"]\n'
+)
+
+
+def test_a_light_week_without_an_amrap_set_is_no_stall(runner: CliRunner, tmp_path: Path) -> None:
+    db, wave = tmp_path / "j.sqlite3", _write(tmp_path, "wave.yaml", LIGHT_WEEK)
+    _dry_run(runner, wave, db, "2,2,3:1")  # 3 on a 5+: the max drops to 97.5
+    _dry_run(runner, wave, db, "2,2,2")  # the light week, on target: no set could raise it
+    out = _dry_run(runner, wave, db, "2,2,3:1")  # and again: down to 95
+    assert "no progress" not in out  # one missed AMRAP, not two
+    out = _dry_run(runner, wave, db, "2,2,2")  # two missed, with a light week between
+    assert "Bench press: no progress in two sessions; training max down to" in out
+    assert _loads(db, "Bench wave")[9:] == [35, 42.5, 50]  # 40/50/60 % of 85 kg

@@ -20,13 +20,7 @@ from typing import Any
 from voicecoach import paths
 from voicecoach.journal.errors import JournalBusy, JournalError
 from voicecoach.journal.sane import stored_load
-from voicecoach.journal.schema import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    SET_KINDS,
-    SUMMARY_DROP,
-    V1_TABLES,
-)
+from voicecoach.journal.schema import MIGRATIONS, SCHEMA_VERSION, SET_KINDS, SUMMARY_DROP, V1_TABLES
 from voicecoach.routines.loads import Load, to_record
 
 __all__ = [
@@ -85,9 +79,11 @@ class SetRecord:
     # ``next_load`` is a training max, never the start of a load lifted as written; marked
     # inside its stored JSON ({"training_max": true}), which older versions read as plain.
     next_is_max: bool = False
+    max_from: float | None = None  # the training max before this set, in next_load's unit
 
 
 MAX_MARK = "training_max"  # the key in a stored next load that says it is a training max
+FROM_MARK = "training_max_from"  # and the key of the max the set started from
 
 
 class Journal:
@@ -404,6 +400,8 @@ def _next_load_text(s: SetRecord) -> str | None:
     record = to_record(s.next_load)
     if s.next_is_max:
         record[MAX_MARK] = True
+        if s.max_from is not None:
+            record[FROM_MARK] = s.max_from
     return json.dumps(record)
 
 

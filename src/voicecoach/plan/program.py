@@ -52,8 +52,9 @@ def stall_lines(routine: Routine, starts: Mapping[int, Load]) -> list[str]:
     """What the coach says about the exercises that stalled (``routine.stalls``), given
     the load each exercise slot starts from: why once for all of them (every count is
     the program's ``stalled:``), then one line per exercise with the load it deloads
-    to. One exercise is one line. Five stalled lifts were five "no progress" lines
-    before the first set, and then named again in "Starting where you left off".
+    to (or its training max goes down to). One exercise is one line. Five stalled lifts
+    were five "no progress" lines before the first set, and then named again in
+    "Starting where you left off".
     """
     from voicecoach.plan.workplan import work_items
 
@@ -63,7 +64,9 @@ def stall_lines(routine: Routine, starts: Mapping[int, Load]) -> list[str]:
         if item.slot in stalled and item.first_of_exercise:
             load = starts.get(item.slot)
             to = "" if load is None or isinstance(load, Unloaded) else f" to {spoken.load(load)}"
-            deloads.append((item.spec.name, f"deload{to}"))
+            # A training max is no weight on the bar: say what goes down, not "deload to".
+            what = f"training max down{to}" if item.spec.training_max else f"deload{to}"
+            deloads.append((item.spec.name, what))
             counts.append(stalled.pop(item.slot))
     if not deloads:
         return []

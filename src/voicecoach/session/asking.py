@@ -231,6 +231,9 @@ class Asking(Loop):
         waiting for its answer, which the answer's write replaces (and counts)."""
         spec = item.spec
         lifted = load
+        # The max this set started from, so a stall can be judged on the max itself.
+        before = self.state[item.slot].load
+        max_from = getattr(before, "amount", None) if spec.training_max else None
         for side, reps, hold_done, started, ended in records:
             if counted:
                 self.result.sets_done += 1
@@ -262,6 +265,7 @@ class Asking(Loop):
                     next_rep_bonus=d.rep_bonus,
                     kind=kind,
                     next_is_max=spec.training_max,
+                    max_from=max_from,
                 ),
             )
         # A journal that could not write keeps the set and says so once, aloud.

@@ -12,13 +12,13 @@ import sqlite3
 import sys
 from dataclasses import dataclass, replace
 
-from voicecoach.journal.progress import sessions_done, stalled_sessions
+from voicecoach.journal.progress import sessions_done, stalled_max_sessions, stalled_sessions
 from voicecoach.journal.store import Journal, JournalError
 from voicecoach.plan.plates import Rack
 from voicecoach.plan.program import ProgramWeek, for_week, lighter, week_of
-from voicecoach.plan.workplan import work_items
+from voicecoach.plan.workplan import WorkItem, work_items
 from voicecoach.routines.loads import Load
-from voicecoach.routines.model import Routine
+from voicecoach.routines.model import Circuit, Routine
 from voicecoach.safetext import clean
 from voicecoach.settings import Settings
 
@@ -53,10 +53,11 @@ def next_start(
     routine: Routine, journal: Journal | None, ask: Ask, session_id: int | None = None
 ) -> Start:
     """Where a session of ``routine`` starts (``session_id``: the one being resumed)."""
+    amrap = _amrap_entries(routine)
     routine, week = _program_week(routine, ask, journal, session_id)
     carried = {} if ask.fresh else carried_loads(journal, routine, ask.dry_run)
     if session_id is None and journal is not None and routine.program is not None:
-        routine = _deloads(routine, week, journal, carried, ask.dry_run)
+        routine = _deloads(routine, week, journal, carried, ask.dry_run, amrap)
     return Start(routine, week, carried)
 
 
@@ -190,6 +191,7 @@ def _deloads(
     journal: Journal,
     carried: dict[int, tuple[Load, int]],
     dry_run: bool,
+    amrap: frozenset[tuple[str, str]] = frozenset(),
 ) -> Routine:
     """Take weight off where the program says: a deload week, or an exercise that stalled.
 
@@ -210,9 +212,7 @@ def _deloads(
         why = "deload week" if week is not None and week.deload else None
         if why is None and rule.stalled:
             try:
-                stalls = stalled_sessions(
-                    journal, item.spec.key, include_dry_runs=dry_run, limit=rule.stalled
-                )
+                stalls = _stalls(routine, item, journal, dry_run, rule.stalled, amrap)
             except JournalError as exc:
                 _say_err(f"{exc}; no deload for a stall this session")
                 stalls = 0
@@ -222,3 +222,44 @@ def _deloads(
         if why is not None:
             carried[item.slot] = (lighter(load, rule.take, item.spec.progression.round), 0)
     return replace(routine, stalls=tuple(stalled))
+
+
+def _stalls(
+    routine: Routine,
+    item: WorkItem,
+    journal: Journal,
+    dry_run: bool,
+    limit: int,
+    amrap: frozenset[tuple[str, str]],
+) -> int:
+    """Sessions in a row without progress: a training max judged on the max, in this
+    routine's own sessions; a load lifted as written on the load, wherever it was lifted."""
+    spec = item.spec
+    if not spec.training_max:
+        return stalled_sessions(journal, spec.key, include_dry_runs=dry_run, limit=limit)
+    # The same lift twice (a top set, then "Bench BBB"): each entry by its own name.
+    twice = len({it.slot for it in work_items(routine) if it.spec.key == spec.key}) > 1
+    return stalled_max_sessions(
+        journal,
+        spec.key,
+        routine.name,
+        include_dry_runs=dry_run,
+        limit=limit,
+        name=spec.name if twice else None,
+        amrap_judges=(spec.key, spec.name) in amrap,
+    )
+
+
+def _amrap_entries(routine: Routine) -> frozenset[tuple[str, str]]:
+    """The entries (key, name) with an as-many-as-you-can set in some week: theirs is
+    what moves a training max, so a week without one (a light week) is no stall."""
+    specs = [
+        s for it in routine.items for s in (it.exercises if isinstance(it, Circuit) else (it,))
+    ]
+    return frozenset(
+        (s.key, s.name)
+        for s in specs
+        if s.amrap
+        or any(p.amrap for p in s.scheme)
+        or any(w.amrap or any(p.amrap for p in w.scheme) for w in s.weeks)
+    )
