@@ -18,7 +18,7 @@ from voicecoach.plan.plates import Rack
 from voicecoach.plan.program import ProgramWeek, for_week, lighter, week_of
 from voicecoach.plan.workplan import WorkItem, work_items
 from voicecoach.routines.loads import Load
-from voicecoach.routines.model import Circuit, Routine
+from voicecoach.routines.model import Routine
 from voicecoach.safetext import clean
 from voicecoach.settings import Settings
 
@@ -103,16 +103,13 @@ def carried_loads(
     if journal is None:
         return {}
     out: dict[int, tuple[Load, int]] = {}
-    items = work_items(routine)
-    slots: dict[str, set[int]] = {}
-    for item in items:
-        slots.setdefault(item.spec.key, set()).add(item.slot)
-    for item in items:
+    twice = _twice(routine)
+    for item in work_items(routine):
         if item.slot in out:
             continue
         found = None
         own = routine.name if item.spec.training_max else None
-        if len(slots[item.spec.key]) > 1:
+        if item.spec.key in twice:
             # The same lift twice (a top set, then "Bench BBB" for volume): each entry
             # starts where its own sets left off, by the name it is journaled under.
             found = journal.carried_load(
@@ -238,27 +235,32 @@ def _stalls(
     if not spec.training_max:
         return stalled_sessions(journal, spec.key, include_dry_runs=dry_run, limit=limit)
     # The same lift twice (a top set, then "Bench BBB"): each entry by its own name.
-    twice = len({it.slot for it in work_items(routine) if it.spec.key == spec.key}) > 1
     return stalled_max_sessions(
         journal,
         spec.key,
         routine.name,
         include_dry_runs=dry_run,
         limit=limit,
-        name=spec.name if twice else None,
+        name=spec.name if spec.key in _twice(routine) else None,
         amrap_judges=(spec.key, spec.name) in amrap,
     )
+
+
+def _twice(routine: Routine) -> set[str]:
+    """The exercises a routine does in more than one entry (a top set, then "Bench BBB"):
+    each of their entries is journaled, carried and judged by its own name."""
+    slots: dict[str, set[int]] = {}
+    for item in work_items(routine):
+        slots.setdefault(item.spec.key, set()).add(item.slot)
+    return {key for key, found in slots.items() if len(found) > 1}
 
 
 def _amrap_entries(routine: Routine) -> frozenset[tuple[str, str]]:
     """The entries (key, name) with an as-many-as-you-can set in some week: theirs is
     what moves a training max, so a week without one (a light week) is no stall."""
-    specs = [
-        s for it in routine.items for s in (it.exercises if isinstance(it, Circuit) else (it,))
-    ]
     return frozenset(
         (s.key, s.name)
-        for s in specs
+        for s in routine.exercises()
         if s.amrap
         or any(p.amrap for p in s.scheme)
         or any(w.amrap or any(p.amrap for p in w.scheme) for w in s.weeks)
