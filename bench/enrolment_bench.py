@@ -169,7 +169,13 @@ def proposals(utterances: list[tuple[Any, float]], window: str) -> list[dict[str
     return out
 
 
-def run_trial(job: tuple[int, Trial, bytes]) -> tuple[int, dict[tuple[str, str], Trial], list]:  # type: ignore[type-arg]
+Costs = list[tuple[float, float]]  # (wall s, CPU s) of each utterance scored
+
+
+def run_trial(
+    job: tuple[int, Trial, bytes],
+) -> tuple[int, dict[tuple[str, str], Trial], Costs, dict[str, Any] | None]:
+    """One clip decoded and judged by every rule; with a dump, what a replay needs."""
     seed, trial, pcm = job
     samples, speech_end = mix(pcm, trial.condition, seed)
     utterances = segment(samples)
@@ -178,21 +184,20 @@ def run_trial(job: tuple[int, Trial, bytes]) -> tuple[int, dict[tuple[str, str],
         w: [(p["word"], p["at"]) for p in proposals(utterances, w)] for w in trial.windows
     }
     out = judge(trial, proposed, scored, speech_end)
-    costs: list = [  # type: ignore[type-arg]
+    costs = [
         (wall, cpu) for who in ("own", "neighbour") for s, wall, cpu in scored[who, False] if s
     ]
+    raw = None
     if _STATE.get("dump"):
         # Everything a replay needs to judge other rules or other scoring without decoding
         # again: the utterances, and what the grammar proposed for each in each window.
-        costs.append(
-            {
-                "trial": replace(trial, heard={}, utterances=[], decode_s=[]),
-                "speech_end": speech_end,
-                "utterances": [(u.pcm, u.voiced, end) for u, end in utterances],
-                "proposed": proposed,
-            }
-        )
-    return seed, out, costs
+        raw = {
+            "trial": replace(trial, heard={}, utterances=[], decode_s=[]),
+            "speech_end": speech_end,
+            "utterances": [(u.pcm, u.voiced, end) for u, end in utterances],
+            "proposed": proposed,
+        }
+    return seed, out, costs, raw
 
 
 def decode_all(
@@ -201,16 +206,15 @@ def decode_all(
     plain: dict[str, Enrolment],
     processes: int,
     dump: bool = False,
-) -> tuple[dict[tuple[str, str], list[Trial]], list[tuple[float, float]]]:
+) -> tuple[dict[tuple[str, str], list[Trial]], Costs]:
     share(enrolments, plain)
     _STATE["dump"] = dump
     with get_context("fork").Pool(processes, initializer=_init_worker) as pool:
         done = pool.map(run_trial, [(k, t, p) for k, (t, p) in enumerate(jobs)], chunksize=8)
     done.sort(key=lambda x: x[0])
     keys = list(done[0][1]) if done else []
-    costs = [c for d in done for c in d[2] if isinstance(c, tuple)]
-    _STATE["raw"] = [c for d in done for c in d[2] if isinstance(c, dict)]
-    return {k: [d[1][k] for d in done] for k in keys}, costs
+    _STATE["raw"] = [d[3] for d in done if d[3] is not None]
+    return {k: [d[1][k] for d in done] for k in keys}, [c for d in done for c in d[2]]
 
 
 # --- the report ---------------------------------------------------------------------------
