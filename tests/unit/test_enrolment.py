@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -201,22 +202,23 @@ def test_an_enrolment_made_before_near_words_still_loads_and_says_how_to_add_the
     assert ok and "no near words" in line and "mic-train" in line
 
 
+def refused(path: Path, doc: dict[str, Any], match: str) -> None:
+    """Saving ``doc`` at ``path`` gives an enrolment ``load`` refuses, saying ``match``."""
+    path.write_text(json.dumps(doc))
+    with pytest.raises(EnrolmentError, match=match):
+        load(path)
+
+
 def test_a_near_word_without_takes_or_that_is_an_answer_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "e.json"
     doc = full().to_json()
     del doc["words"]["fine"]
-    path.write_text(json.dumps(doc))
-    with pytest.raises(EnrolmentError, match="near word 'fine' is not enrolled"):
-        load(path)
+    refused(path, doc, "near word 'fine' is not enrolled")
     doc = full().to_json()
     doc["near_words"] = ["five"]  # an answer can never be a word a run refuses
-    path.write_text(json.dumps(doc))
-    with pytest.raises(EnrolmentError, match="near word 'five'"):
-        load(path)
+    refused(path, doc, "near word 'five'")
     doc["near_words"] = "fine"
-    path.write_text(json.dumps(doc))
-    with pytest.raises(EnrolmentError, match="not a list of words"):
-        load(path)
+    refused(path, doc, "not a list of words")
 
 
 def test_no_file_is_no_enrolment(tmp_path: Path) -> None:
@@ -244,19 +246,13 @@ def test_a_missing_word_or_bad_take_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "e.json"
     doc = full().to_json()
     del doc["words"]["undo"]
-    path.write_text(json.dumps(doc))
-    with pytest.raises(EnrolmentError, match="undo not enrolled"):
-        load(path)
+    refused(path, doc, "undo not enrolled")
     doc = full().to_json()
     doc["words"]["yes"]["takes"] = [[[1.0, 2.0]]]
-    path.write_text(json.dumps(doc))
-    with pytest.raises(EnrolmentError, match="wrong shape"):
-        load(path)
+    refused(path, doc, "wrong shape")
     doc = full().to_json()
     doc["words"]["no"]["threshold"] = 1.5  # version 1's single threshold
-    path.write_text(json.dumps(doc))
-    with pytest.raises(EnrolmentError, match="no valid thresholds"):
-        load(path)
+    refused(path, doc, "no valid thresholds")
 
 
 def test_an_oversized_file_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
