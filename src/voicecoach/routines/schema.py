@@ -56,15 +56,15 @@ RIR = {
         {"type": "string", "pattern": r"^\s*[0-5]\s*((-|–|to)\s*[0-5]\s*)?$"},
     ]
 }
+UNIT = r"(lb|lbs|pound|pounds|kg|kgs|kilo|kilos)"
+REPS_TEXT = r"^\s*(\d+\s*[x×]\s*)?\d+(\s*-\s*\d+)?\s*\+?\s*"  # "5", "3x8", "8-12", "5+"
+SHARE = r"\d+(\.\d+)?\s*%(\s*e1rm)?"  # "85%", "80% e1rm"
 # One set of a scheme: "5 @ 85%", "3x8 @ 70%", "5+ @ 85%", "8 @ 135 lb", "3 @ 80% e1rm", "10".
-SET_TEXT = (
-    r"^\s*(\d+\s*[x×]\s*)?\d+(\s*-\s*\d+)?\s*\+?\s*"
-    r"(@\s*(\d+(\.\d+)?\s*%(\s*e1rm)?|\d+(\.\d+)?\s*(lb|lbs|pound|pounds|kg|kgs|kilo|kilos)?))?\s*$"
-)
+SET_TEXT = REPS_TEXT + rf"(@\s*({SHARE}|\d+(\.\d+)?\s*{UNIT}?))?\s*$"
 # A back-off's load says what it is: a share (of the top set) or a weight with its unit.
-BACKOFF_LOAD = r"(\d+(\.\d+)?\s*%(\s*e1rm)?|\d+(\.\d+)?\s*(lb|lbs|pound|pounds|kg|kgs|kilo|kilos))"
-BACKOFF_TEXT = r"^\s*(\d+\s*[x×]\s*)?\d+(\s*-\s*\d+)?\s*\+?\s*@\s*" + BACKOFF_LOAD + r"\s*$"
-WEIGHT_TEXT = r"^\s*\d+(\.\d+)?\s*(lb|lbs|pound|pounds|kg|kgs|kilo|kilos)?\s*$"
+BACKOFF_LOAD = rf"({SHARE}|\d+(\.\d+)?\s*{UNIT})"
+BACKOFF_TEXT = REPS_TEXT + r"@\s*" + BACKOFF_LOAD + r"\s*$"
+WEIGHT_TEXT = rf"^\s*\d+(\.\d+)?\s*{UNIT}?\s*$"
 WEIGHT = {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": WEIGHT_TEXT}]}
 LOAD = {
     "oneOf": [
